@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every key is parsed once at boot; a bad value stops the process with a
+ * list of every problem, so an operator fixes them in one go instead of one restart per key.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+  ),
+  HUBSPOT_APP_ID: optionalString,
+  HUBSPOT_CLIENT_ID: optionalString,
+  HUBSPOT_CLIENT_SECRET: optionalString,
+  HUBSPOT_API_BASE_URL: z.url().default('https://api.hubapi.com'),
+  QBO_CLIENT_ID: optionalString,
+  QBO_CLIENT_SECRET: optionalString,
+  QBO_WEBHOOK_VERIFIER_TOKEN: optionalString,
+  QBO_ENVIRONMENT: z.enum(['sandbox', 'production']).default('production'),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  /** `sandbox` when neither HubSpot nor QBO credentials are configured: the product runs against its emulators. */
+  mode: 'sandbox' | 'live';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  publicUrl: string | undefined;
+  tokenEncryptionKey: string | undefined;
+  hubspot: {
+    appId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    apiBaseUrl: string;
+  };
+  quickbooks: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    webhookVerifierToken: string | undefined;
+    environment: Env['QBO_ENVIRONMENT'];
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LIVE_REQUIRED = [
+  'HUBSPOT_APP_ID',
+  'HUBSPOT_CLIENT_ID',
+  'HUBSPOT_CLIENT_SECRET',
+  'QBO_CLIENT_ID',
+  'QBO_CLIENT_SECRET',
+  'QBO_WEBHOOK_VERIFIER_TOKEN',
+  'TOKEN_ENCRYPTION_KEY',
+  'PUBLIC_URL',
+] as const satisfies readonly (keyof Env)[];
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const credentialKeys = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'QBO_CLIENT_ID', 'QBO_CLIENT_SECRET'] as const;
+  const mode = credentialKeys.some((k) => e[k] !== undefined) ? 'live' : 'sandbox';
+  if (mode === 'live') {
+    const missing = LIVE_REQUIRED.filter((k) => e[k] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((k) => `${k}: required once HubSpot or QBO credentials are set`));
+    }
+  }
+  return {
+    mode,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
+    hubspot: {
+      appId: e.HUBSPOT_APP_ID,
+      clientId: e.HUBSPOT_CLIENT_ID,
+      clientSecret: e.HUBSPOT_CLIENT_SECRET,
+      apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+    },
+    quickbooks: {
+      clientId: e.QBO_CLIENT_ID,
+      clientSecret: e.QBO_CLIENT_SECRET,
+      webhookVerifierToken: e.QBO_WEBHOOK_VERIFIER_TOKEN,
+      environment: e.QBO_ENVIRONMENT,
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { PgBoss, fromPglite, type Clock, type Job } from 'pg-boss';
+import type { Db } from '../store/db';
+import type { Logger } from '../log';
+
+export interface QueueDefinition {
+  name: string;
+  /** Attempts after the first; then the job moves to `<name>.dead`. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** Exponential backoff with jitter from pg-boss: retryDelay × 2^n, capped by retryDelayMaxSeconds. */
+  retryBackoff: boolean;
+  retryDelayMaxSeconds?: number;
+  expireInSeconds?: number;
+  /**
+   * `stately` keeps at most one queued and one running job per singleton key: one sync run per
+   * connection and object, with one follow-up queued behind it (pg-boss docs, queue policies).
+   */
+  policy?: 'standard' | 'stately';
+}
+
+export interface SendOptions {
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  /** A caller-chosen id makes a send idempotent. */
+  id?: string;
+}
+
+export interface DeadLetter<T> {
+  id: string;
+  data: T;
+  failedAt: Date;
+}
+
+export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+
+export interface JobsOptions {
+  db: Db;
+  /** pg-boss's own schema; tests give each suite its own. */
+  schema?: string;
+  /** A pg-boss TestClock in tests: retries and schedules advance with `tick`, never with sleeps. */
+  clock?: Clock;
+  spies?: boolean;
+  pollingIntervalSeconds?: number;
+  log: Logger;
+}
+
+const deadLetterOf = (name: string) => `${name}.dead`;
+
+/** The product's only door to pg-boss: definitions, send, work, schedules and dead letters. */
+export class Jobs {
+  readonly boss: PgBoss;
+  readonly #log: Logger;
+  readonly #polling: number;
+  #started = false;
+
+  constructor(options: JobsOptions) {
+    const { db, schema = 'pgboss', clock, spies = false, log } = options;
+    const common = { schema, __test__enableSpies: spies, ...(clock === undefined ? {} : { clock }) };
+    this.boss =
+      db.kind === 'pglite'
+        ? new PgBoss({ ...common, db: fromPglite(db.pglite) })
+        : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => db.pool.query(text, values) } });
+    this.#log = log;
+    this.#polling = options.pollingIntervalSeconds ?? 1;
+    this.boss.on('error', (err) => this.#log.error({ err }, 'job queue error'));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    this.#started = true;
+  }
+
+  async define(def: QueueDefinition): Promise<void> {
+    const options = {
+      retryLimit: def.retryLimit,
+      retryDelay: def.retryDelaySeconds,
+      retryBackoff: def.retryBackoff,
+      ...(def.retryDelayMaxSeconds === undefined ? {} : { retryDelayMax: def.retryDelayMaxSeconds }),
+      ...(def.expireInSeconds === undefined ? {} : { expireInSeconds: def.expireInSeconds }),
+    };
+    await this.boss.createQueue(deadLetterOf(def.name), { retryLimit: 0 });
+    await this.boss.createQueue(def.name, { ...options, policy: def.policy ?? 'standard', deadLetter: deadLetterOf(def.name) });
+  }
+
+  send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+    return this.boss.send(name, data, {
+      ...(options.singletonKey === undefined ? {} : { singletonKey: options.singletonKey }),
+      ...(options.startAfterSeconds === undefined ? {} : { startAfter: options.startAfterSeconds }),
+      ...(options.id === undefined ? {} : { id: options.id }),
+    });
+  }
+
+  /** One job per handler call; a thrown error fails the attempt and pg-boss schedules the retry. */
+  async work<T>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): Promise<void> {
+    await this.boss.work<T>(
+      name,
+      { batchSize: 1, localConcurrency: options.concurrency ?? 1, pollingIntervalSeconds: this.#polling },
+      async (jobs: Job<T>[]) => {
+        for (const job of jobs) {
+          try {
+            await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          } catch (err) {
+            this.#log.warn({ err, queue: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job attempt failed');
+            throw err;
+          }
+        }
+      },
+    );
+  }
+
+  /** Cron in UTC; `key` lets one queue carry a schedule per connection. */
+  schedule(name: string, cron: string, data: object, key?: string): Promise<void> {
+    return this.boss.schedule(name, cron, data, key === undefined ? {} : { key });
+  }
+
+  unschedule(name: string, key?: string): Promise<void> {
+    return this.boss.unschedule(name, key);
+  }
+
+  async deadLetters<T>(name: string): Promise<DeadLetter<T>[]> {
+    const jobs = await this.boss.findJobs<T>(deadLetterOf(name), { queued: true });
+    return jobs.map((j) => ({ id: j.id, data: j.data, failedAt: new Date(j.createdOn) }));
+  }
+
+  /** Moves dead letters back to the queue they failed in, as fresh jobs (an admin's "retry failed"). */
+  retryDeadLetters(name: string, ids?: string[]): Promise<number> {
+    return this.boss.redrive(deadLetterOf(name), ids === undefined ? {} : { ids });
+  }
+
+  async healthy(): Promise<boolean> {
+    return this.#started && (await this.boss.isInstalled());
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.boss.stop({ graceful: true, timeout: 10_000 });
+  }
+}

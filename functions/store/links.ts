@@ -1,0 +1,86 @@
+import type { Queryable } from './db';
+import type { SyncObject } from './sync-settings';
+
+export interface Link {
+  connectionId: string;
+  object: SyncObject;
+  hubspotId: string;
+  qboId: string;
+  /** Content hash of what each side held after our last sync: a matching event is our own echo. */
+  hubspotHash: string | undefined;
+  qboHash: string | undefined;
+  qboSyncToken: string | undefined;
+  lastSyncedAt: Date | undefined;
+}
+
+interface Row {
+  connection_id: string;
+  object: SyncObject;
+  hubspot_id: string;
+  qbo_id: string;
+  hubspot_hash: string | null;
+  qbo_hash: string | null;
+  qbo_sync_token: string | null;
+  last_synced_at: Date | null;
+}
+
+const fromRow = (r: Row): Link => ({
+  connectionId: r.connection_id,
+  object: r.object,
+  hubspotId: r.hubspot_id,
+  qboId: r.qbo_id,
+  hubspotHash: r.hubspot_hash ?? undefined,
+  qboHash: r.qbo_hash ?? undefined,
+  qboSyncToken: r.qbo_sync_token ?? undefined,
+  lastSyncedAt: r.last_synced_at === null ? undefined : new Date(r.last_synced_at),
+});
+
+export function linkStore(db: Queryable) {
+  const one = async (sql: string, params: unknown[]) => {
+    const [row] = await db.query<Row>(sql, params);
+    return row === undefined ? undefined : fromRow(row);
+  };
+  return {
+    /**
+     * A pair, once linked, stays linked: saving the same pair again only refreshes hashes and the SyncToken.
+     * Linking either id to a different partner violates a unique key and throws, by design.
+     */
+    async save(link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
+      await db.query(
+        `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, last_synced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (connection_id, object, hubspot_id) DO UPDATE SET
+           hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash,
+           qbo_sync_token = EXCLUDED.qbo_sync_token, last_synced_at = EXCLUDED.last_synced_at
+         WHERE links.qbo_id = EXCLUDED.qbo_id`,
+        [
+          link.connectionId,
+          link.object,
+          link.hubspotId,
+          link.qboId,
+          link.hubspotHash ?? null,
+          link.qboHash ?? null,
+          link.qboSyncToken ?? null,
+          syncedAt,
+        ],
+      );
+    },
+
+    byHubspotId: (connectionId: string, object: SyncObject, hubspotId: string) =>
+      one('SELECT * FROM links WHERE connection_id = $1 AND object = $2 AND hubspot_id = $3', [connectionId, object, hubspotId]),
+
+    byQboId: (connectionId: string, object: SyncObject, qboId: string) =>
+      one('SELECT * FROM links WHERE connection_id = $1 AND object = $2 AND qbo_id = $3', [connectionId, object, qboId]),
+
+    async list(connectionId: string, object: SyncObject): Promise<Link[]> {
+      return (await db.query<Row>('SELECT * FROM links WHERE connection_id = $1 AND object = $2 ORDER BY id', [connectionId, object])).map(fromRow);
+    },
+
+    async count(connectionId: string, object: SyncObject): Promise<number> {
+      const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM links WHERE connection_id = $1 AND object = $2', [connectionId, object]);
+      return row?.n ?? 0;
+    },
+  };
+}
+
+export type LinkStore = ReturnType<typeof linkStore>;

@@ -1,0 +1,23 @@
+import type { TokenCipher } from '../security/token-cipher';
+import { checkpointStore } from './checkpoints';
+import { connectionStore } from './connections';
+import type { Db } from './db';
+import { linkStore } from './links';
+import { syncLogStore } from './sync-log';
+import { syncSettingsStore } from './sync-settings';
+import { webhookInboxStore } from './webhook-inbox';
+
+/** Every table the product owns, behind one handle built at the composition root. */
+export function createStore(db: Db, cipher: TokenCipher) {
+  return {
+    db,
+    connections: connectionStore(db, cipher),
+    syncSettings: syncSettingsStore(db),
+    links: linkStore(db),
+    checkpoints: checkpointStore(db),
+    syncLog: syncLogStore(db),
+    inbox: webhookInboxStore(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
