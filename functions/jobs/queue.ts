@@ -59,7 +59,7 @@ export class Jobs {
     this.boss =
       db.kind === 'pglite'
         ? new PgBoss({ ...common, db: fromPglite(db.pglite) })
-        : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => db.pool.query(text, values) } });
+        : new PgBoss({ ...common, connectionString: db.connectionString, max: 4 });
     this.#log = log;
     this.#polling = options.pollingIntervalSeconds ?? 1;
     this.boss.on('error', (err) => this.#log.error({ err }, 'job queue error'));

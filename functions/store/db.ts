@@ -23,6 +23,7 @@ export interface PgliteDb extends DbHandle {
 export interface PostgresDb extends DbHandle {
   readonly kind: 'postgres';
   readonly pool: pg.Pool;
+  readonly connectionString: string;
 }
 
 /** `dataDir` undefined = in memory (tests). */
@@ -65,6 +66,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   return {
     kind: 'postgres',
     pool,
+    connectionString,
     query: queryWith(pool),
     exec: async (sql) => {
       await pool.query(sql);
