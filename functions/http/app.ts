@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { routePath } from 'hono/route';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import { healthRoutes, type Readiness } from './routes/health';
+
+export interface AppDeps {
+  log: Logger;
+  metrics: Metrics;
+  readiness: Readiness;
+}
+
+/** The one HTTP surface of the backend; tests call `app.request()` in-process. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routePath(c);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    deps.log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+  });
+
+  app.route('/', healthRoutes(deps));
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    deps.log.error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: 'internal_error', message: 'Something went wrong on our side; it has been logged.' }, 500);
+  });
+  return app;
+}
