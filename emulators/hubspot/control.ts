@@ -1,0 +1,157 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { validationError } from './errors';
+import { parseBody, readJson, type HubSpotEnv } from './http';
+import { toApiObject } from './objects/serialize';
+import { requireObjectType } from './objects/types';
+
+/**
+ * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
+ * "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
+ */
+const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
+const subscription = z.strictObject({
+  subscriptionType: z.string(),
+  objectType: z.string().optional(),
+  propertyName: z.string().optional(),
+  active: z.boolean().default(true),
+});
+
+export function controlRoutes(): Hono<HubSpotEnv> {
+  const app = new Hono<HubSpotEnv>();
+  const opts = (b: { userId?: number | undefined; changeSource?: string | undefined }) => ({
+    ...(b.userId !== undefined ? { userId: b.userId } : {}),
+    ...(b.changeSource !== undefined ? { changeSource: b.changeSource } : {}),
+  });
+
+  app.post('/reset', (c) => {
+    c.get('emulator').reset();
+    return c.json({ ok: true, ...c.get('emulator').info(new URL(c.req.url).origin) });
+  });
+
+  app.post('/seed', async (c) => c.json(c.get('emulator').seed((await readJson(c)) as Parameters<typeof c.var.emulator.seed>[0]), 201));
+
+  app.get('/clock', (c) => c.json({ now: c.get('emulator').clock.now().toISOString() }));
+  app.post('/clock', async (c) => {
+    const body = parseBody(z.strictObject({ advanceMs: z.number().nonnegative() }), await readJson(c));
+    c.get('emulator').advanceClock(body.advanceMs);
+    return c.json({ now: c.get('emulator').clock.now().toISOString() });
+  });
+
+  app.get('/faults', (c) => c.json({ results: c.get('emulator').faults.list() }));
+  app.post('/faults', async (c) => {
+    const spec = parseBody(
+      z.strictObject({
+        method: z.string().optional(),
+        path: z.string(),
+        status: z.number().int().min(400).max(599),
+        body: z.record(z.string(), z.unknown()).optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+        times: z.number().int().positive().optional(),
+      }),
+      await readJson(c),
+    );
+    c.get('emulator').injectFault({
+      path: spec.path,
+      status: spec.status,
+      ...(spec.method ? { method: spec.method } : {}),
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      ...(spec.times ? { times: spec.times } : {}),
+    });
+    return c.json({ ok: true }, 201);
+  });
+  app.delete('/faults', (c) => {
+    c.get('emulator').faults.clear();
+    return c.body(null, 204);
+  });
+
+  app.post('/rate-limit', async (c) => {
+    const body = parseBody(z.strictObject({ max: z.number().int().positive().optional(), intervalMs: z.number().int().positive().optional(), searchPerSecond: z.number().int().positive().optional() }), await readJson(c));
+    c.get('emulator').setRateLimit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
+    return c.json(c.get('emulator').rateLimiter.options);
+  });
+
+  app.post('/tokens', async (c) => {
+    const text = await c.req.text();
+    const body = text === '' ? {} : parseBody(z.strictObject({ scopes: z.array(z.string()).optional() }), JSON.parse(text));
+    return c.json(c.get('emulator').issueToken(body.scopes), 201);
+  });
+
+  app.post('/webhook-target', async (c) => {
+    const body = parseBody(z.strictObject({ url: z.string().url(), subscriptions: z.array(subscription).optional() }), await readJson(c));
+    c.get('emulator').setWebhookTarget({
+      url: body.url,
+      ...(body.subscriptions
+        ? { subscriptions: body.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, active: s.active, ...(s.objectType ? { objectType: s.objectType } : {}), ...(s.propertyName ? { propertyName: s.propertyName } : {}) })) }
+        : {}),
+    });
+    return c.json({ url: body.url });
+  });
+  app.post('/webhooks/flush', async (c) => {
+    await c.get('emulator').flushWebhooks();
+    return c.json({ pendingRetries: c.get('emulator').webhooks.pendingRetries() });
+  });
+  app.post('/webhooks/drop', async (c) => {
+    const body = parseBody(z.strictObject({ drop: z.boolean() }), await readJson(c));
+    c.get('emulator').dropWebhooks(body.drop);
+    return c.json(body);
+  });
+  app.get('/webhooks', (c) => {
+    const w = c.get('emulator').webhooks;
+    return c.json({ target: w.target ?? null, dropMode: w.dropMode, events: w.emitted, attempts: w.attempts, pendingRetries: w.pendingRetries() });
+  });
+
+  app.post('/users/objects/:objectType', async (c) => {
+    const body = parseBody(userEdit, await readJson(c));
+    const emu = c.get('emulator');
+    const r = emu.createAsUser(c.req.param('objectType'), body.properties, opts(body));
+    return c.json(toApiObject(emu.records, r), 201);
+  });
+  app.patch('/users/objects/:objectType/:objectId', async (c) => {
+    const body = parseBody(userEdit, await readJson(c));
+    const emu = c.get('emulator');
+    const r = emu.editAsUser(c.req.param('objectType'), c.req.param('objectId'), body.properties, opts(body));
+    return c.json(toApiObject(emu.records, r));
+  });
+  app.delete('/users/objects/:objectType/:objectId', (c) => {
+    c.get('emulator').deleteAsUser(c.req.param('objectType'), c.req.param('objectId'));
+    return c.body(null, 204);
+  });
+  app.post('/users/objects/:objectType/merge', async (c) => {
+    const body = parseBody(z.strictObject({ primaryObjectId: z.string(), objectIdToMerge: z.string() }), await readJson(c));
+    const emu = c.get('emulator');
+    return c.json(toApiObject(emu.records, emu.mergeAsUser(c.req.param('objectType'), body.primaryObjectId, body.objectIdToMerge)));
+  });
+
+  app.get('/records/:objectType/:objectId', (c) => {
+    const emu = c.get('emulator');
+    const type = requireObjectType(c.req.param('objectType')).name;
+    const r = emu.state.records[type].get(c.req.param('objectId'));
+    if (!r) throw validationError(`No ${type} ${c.req.param('objectId')}`);
+    return c.json(r);
+  });
+
+  app.get('/callbacks', (c) => c.json({ results: c.get('emulator').callbacks }));
+  app.post('/workflow-actions/invoke', async (c) => {
+    const body = parseBody(
+      z.strictObject({
+        actionUrl: z.string().url(),
+        objectType: z.string(),
+        objectId: z.union([z.string(), z.number()]),
+        inputFields: z.record(z.string(), z.string()).optional(),
+        properties: z.array(z.string()).optional(),
+        workflowId: z.number().int().optional(),
+      }),
+      await readJson(c),
+    );
+    const { inputFields, properties, workflowId, ...rest } = body;
+    const result = await c.get('emulator').invokeWorkflowAction({ ...rest, ...(inputFields ? { inputFields } : {}), ...(properties ? { properties } : {}), ...(workflowId ? { workflowId } : {}) });
+    return c.json(result);
+  });
+
+  app.post('/app-event-types', async (c) => c.json(c.get('emulator').registerAppEventType((await readJson(c)) as Parameters<typeof c.var.emulator.registerAppEventType>[0]), 201));
+  app.get('/app-events/:objectType/:objectId', (c) => c.json({ results: c.get('emulator').timelineEvents(c.req.param('objectType'), c.req.param('objectId')) }));
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { RecordService } from './records';
+import { OBJECT_TYPES, requireObjectType } from './types';
+import type { CrmRecord } from '../state';
+import { associationType } from '../associations/types';
+
+export interface ReadOptions {
+  properties?: readonly string[] | undefined;
+  propertiesWithHistory?: readonly string[] | undefined;
+  associations?: readonly string[] | undefined;
+}
+
+/**
+ * `SimplePublicObject[WithAssociations]` (SDK model; docs D-objects). Without `properties` the type's default
+ * properties are returned; requested properties without a value come back as `null` (docs D-li), and unknown
+ * requested names are skipped, as HubSpot does.
+ */
+export function toApiObject(svc: RecordService, record: CrmRecord, opts: ReadOptions = {}) {
+  const info = OBJECT_TYPES[record.type];
+  const names = opts.properties && opts.properties.length > 0
+    ? [...new Set([...opts.properties, 'hs_object_id', 'createdate', info.lastModifiedProperty])]
+    : info.defaultProperties;
+  const properties: Record<string, string | null> = {};
+  for (const name of names) {
+    if (!svc.property(record.type, name)) continue;
+    properties[name] = record.properties[name] ?? null;
+  }
+  const out: Record<string, unknown> = {
+    id: record.id,
+    properties,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    archived: record.archived,
+  };
+  if (record.archivedAt) out.archivedAt = record.archivedAt.toISOString();
+  if (opts.propertiesWithHistory && opts.propertiesWithHistory.length > 0) {
+    const history: Record<string, unknown[]> = {};
+    for (const name of opts.propertiesWithHistory) {
+      if (!svc.property(record.type, name)) continue;
+      history[name] = record.history[name] ?? [];
+    }
+    out.propertiesWithHistory = history;
+  }
+  if (opts.associations && opts.associations.length > 0) {
+    const associations: Record<string, unknown> = {};
+    for (const raw of opts.associations) {
+      const toType = requireObjectType(raw);
+      const results = svc.associations.from(record.type, record.id, toType.name).flatMap((edge) =>
+        [...edge.typeIds].map((typeId) => ({ id: edge.toId, type: associationType(record.type, toType.name, typeId)?.name ?? String(typeId) })),
+      );
+      // The map key is the plural API name; HubSpot's own key for line items is unconfirmed (reference §2.2).
+      if (results.length > 0) associations[toType.name] = { results };
+    }
+    if (Object.keys(associations).length > 0) out.associations = associations;
+  }
+  return out;
+}
