@@ -1,0 +1,118 @@
+/**
+ * Payment (§1.7): lines apply it to invoices (Invoice Balance and LinkedTxn follow); the rest is
+ * UnappliedAmt. Deposits to Undeposited Funds by default. Void is a sparse update with `include=void`.
+ */
+import { z } from 'zod';
+import { faults } from '../errors';
+import { isObject, table, type JsonObject, type RealmState } from '../state/store';
+import { localDate } from '../time';
+import { recomputeCustomerBalance, refValue } from './customer';
+import { bool, date, money, ref, str } from './fields';
+import { appliedTo, isVoided, syncInvoicePayments } from './invoice';
+import { refOut, resolveRef, round2 } from './refs';
+import type { EntityDef, WriteContext } from './types';
+
+const linkedTxn = z
+  .object({ TxnId: z.union([z.string(), z.number().transform(String)]), TxnType: z.enum(['Invoice', 'CreditMemo', 'JournalEntry', 'Expense', 'Check', 'CreditCardCredit']), TxnLineId: z.string().optional() })
+  .strict();
+
+const line = z
+  .object({ Id: z.string().optional(), LineNum: z.number().optional(), Amount: money.optional(), LinkedTxn: z.array(linkedTxn).optional(), LineEx: z.unknown().optional() })
+  .strict();
+
+type LineIn = z.infer<typeof line>;
+
+function undepositedFunds(realm: RealmState): JsonObject {
+  for (const a of table(realm, 'Account').values()) if (a.AccountSubType === 'UndepositedFunds' && a.Active !== false) return a;
+  throw faults.requiredParam('DepositToAccountRef');
+}
+
+const invoicesOf = (p: JsonObject | undefined): string[] =>
+  (Array.isArray(p?.Line) ? p.Line : []).flatMap((l) =>
+    isObject(l) && Array.isArray(l.LinkedTxn) ? l.LinkedTxn.filter((t) => isObject(t) && t.TxnType === 'Invoice').map((t) => String((t as JsonObject).TxnId)) : [],
+  );
+
+function afterPaymentChange(ctx: WriteContext, prior: JsonObject | undefined, next: JsonObject | undefined): void {
+  for (const id of new Set([...invoicesOf(prior), ...invoicesOf(next)])) syncInvoicePayments(ctx, id);
+  for (const c of new Set([refValue(prior?.CustomerRef), refValue(next?.CustomerRef)])) if (c) recomputeCustomerBalance(ctx.realm, c);
+}
+
+export const payment: EntityDef = {
+  name: 'Payment',
+  nameList: false,
+  operations: new Set(['create', 'update', 'delete']),
+  writable: {
+    CustomerRef: ref, TotalAmt: money, TxnDate: date, PaymentMethodRef: ref, PaymentRefNum: str(21), DepositToAccountRef: ref,
+    ARAccountRef: ref, PrivateNote: str(4000), CurrencyRef: ref, ExchangeRate: money, ProcessPayment: bool, Line: z.array(line),
+    TxnSource: z.string(), CreditCardPayment: z.unknown(),
+  },
+  system: ['UnappliedAmt', 'LinkedTxn', 'HomeTotalAmt', 'TxnStatus'],
+  queryable: {
+    Id: 'id', TxnDate: 'date', CustomerRef: 'ref', TotalAmt: 'number', PaymentRefNum: 'string',
+    'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime',
+  },
+  build(input, ctx, prior) {
+    const realm = ctx.realm;
+    if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
+    const customer = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
+    if (input.TotalAmt === undefined) throw faults.requiredParam('TotalAmt');
+    const total = round2(Number(input.TotalAmt));
+    if (total < 0) throw faults.businessValidation('You must set a transaction amount that is zero or more.');
+    const lines: JsonObject[] = [];
+    let applied = 0;
+    for (const l of (Array.isArray(input.Line) ? input.Line : []) as LineIn[]) {
+      if (l.Amount === undefined) throw faults.requiredParam('Line.Amount');
+      if (!l.LinkedTxn?.length) throw faults.requiredParam('Line.LinkedTxn');
+      const links: JsonObject[] = [];
+      for (const t of l.LinkedTxn) {
+        if (t.TxnType !== 'Invoice') throw faults.unsupportedOperation(`applying a payment to a ${t.TxnType} in the emulator`);
+        const inv = table(realm, 'Invoice').get(t.TxnId);
+        if (!inv) throw faults.invalidReference('Line.LinkedTxn.TxnId', t.TxnId);
+        if (refValue(inv.CustomerRef) !== customer.value) throw faults.businessValidation(`Invoice ${t.TxnId} belongs to a different customer than this payment.`);
+        if (isVoided(inv)) throw faults.businessValidation(`Invoice ${t.TxnId} is voided.`);
+        const alreadyByOthers = appliedTo(realm, t.TxnId).amount - (prior ? amountFor(prior, t.TxnId) : 0);
+        const open = round2(Number(inv.TotalAmt) - alreadyByOthers);
+        if (Number(l.Amount) > open) throw faults.businessValidation(`The amount applied to invoice ${t.TxnId} (${l.Amount}) exceeds its open balance (${open}).`);
+        links.push({ TxnId: t.TxnId, TxnType: 'Invoice' });
+      }
+      applied += Number(l.Amount);
+      lines.push({ Amount: round2(Number(l.Amount)), LinkedTxn: links });
+    }
+    applied = round2(applied);
+    if (applied > total) throw faults.businessValidation('The amount applied to transactions exceeds the total payment amount.');
+    const deposit = input.DepositToAccountRef
+      ? resolveRef(realm, 'Account', input.DepositToAccountRef, 'DepositToAccountRef')
+      : resolveRef(realm, 'Account', { value: String(undepositedFunds(realm).Id) }, 'DepositToAccountRef');
+    const entity: JsonObject = {
+      ...input,
+      CustomerRef: refOut(customer),
+      TotalAmt: total,
+      UnappliedAmt: round2(total - applied),
+      Line: lines,
+      TxnDate: typeof input.TxnDate === 'string' ? input.TxnDate : typeof prior?.TxnDate === 'string' ? prior.TxnDate : localDate(ctx.now, realm.timeZone),
+      DepositToAccountRef: { value: deposit.value },
+      CurrencyRef: { value: realm.homeCurrency.value, name: realm.homeCurrency.name },
+      ProcessPayment: input.ProcessPayment ?? false,
+    };
+    if (input.PaymentMethodRef) entity.PaymentMethodRef = refOut(resolveRef(realm, 'PaymentMethod', input.PaymentMethodRef, 'PaymentMethodRef'));
+    if (input.ARAccountRef) entity.ARAccountRef = refOut(resolveRef(realm, 'Account', input.ARAccountRef, 'ARAccountRef'));
+    return { entity, commit: (id) => afterPaymentChange(ctx, prior, table(realm, 'Payment').get(id)) };
+  },
+  void(existing, ctx) {
+    const lines = (Array.isArray(existing.Line) ? existing.Line : []).map((l) => (isObject(l) ? { ...l, Amount: 0 } : l));
+    const note = typeof existing.PrivateNote === 'string' && existing.PrivateNote !== '' ? `Voided - ${existing.PrivateNote}` : 'Voided';
+    const entity: JsonObject = { ...existing, Line: lines, TotalAmt: 0, UnappliedAmt: 0, PrivateNote: note };
+    return { entity, commit: (id) => afterPaymentChange(ctx, existing, table(ctx.realm, 'Payment').get(id)) };
+  },
+  beforeDelete(existing, ctx) {
+    return () => afterPaymentChange(ctx, existing, undefined);
+  },
+};
+
+function amountFor(p: JsonObject, invoiceId: string): number {
+  let sum = 0;
+  for (const l of Array.isArray(p.Line) ? p.Line : []) {
+    if (isObject(l) && Array.isArray(l.LinkedTxn) && l.LinkedTxn.some((t) => isObject(t) && t.TxnId === invoiceId)) sum += Number(l.Amount ?? 0);
+  }
+  return sum;
+}
