@@ -18,4 +18,5 @@ export default {
   transformIgnorePatterns: ['/node_modules/'],
   testMatch: ['<rootDir>/{functions,emulators,tests,src}/**/*.test.{ts,tsx}'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/tests/helpers/summary-reporter.js'],
 };

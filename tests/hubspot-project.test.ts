@@ -1,0 +1,69 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { validateHubSpotProject } from '../scripts/hubspot-project/validate';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The HubSpot project, checked offline by HubSpot's own parser (@hubspot/project-parsing-lib translate). */
+describe('HubSpot project', () => {
+  test.each(['prod', 'staging'])('is valid with the %s profile, with the backend URL filled in', async (profile) => {
+    const { components } = await validateHubSpotProject(ROOT, profile);
+    expect(components.map((c) => [c.type, c.uid])).toEqual(
+      expect.arrayContaining([
+        ['APPLICATION', 'qbo_for_hubspot'],
+        ['WEBHOOKS', 'qbo_sync_webhooks'],
+      ]),
+    );
+    const backend = JSON.parse(await readFile(path.join(ROOT, `src/hsprofile.${profile}.json`), 'utf8')).variables.BACKEND_URL;
+    const webhooks = components.find((c) => c.type === 'WEBHOOKS')!;
+    expect(webhooks.config).toMatchObject({ settings: { targetUrl: `${backend}/webhooks/hubspot` } });
+    const app = components.find((c) => c.type === 'APPLICATION')!;
+    expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });
+  });
+
+  describe('a broken copy fails', () => {
+    let copy: string;
+    beforeEach(async () => {
+      copy = await mkdtemp(path.join(tmpdir(), 'hs-project-'));
+      await cp(path.join(ROOT, 'hsproject.json'), path.join(copy, 'hsproject.json'));
+      await cp(path.join(ROOT, 'src'), path.join(copy, 'src'), { recursive: true });
+    });
+    afterEach(() => rm(copy, { recursive: true, force: true }));
+
+    const edit = async (file: string, change: (json: Record<string, any>) => void) => {
+      const full = path.join(copy, 'src', file);
+      const json = JSON.parse(await readFile(full, 'utf8'));
+      change(json);
+      await writeFile(full, JSON.stringify(json));
+    };
+
+    test('a misplaced hsmeta file (HubSpot would skip it silently)', async () => {
+      await cp(path.join(copy, 'src/app/webhooks/webhooks-hsmeta.json'), path.join(copy, 'src/webhooks-hsmeta.json'));
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/skip/);
+    });
+
+    test('a component in the wrong folder', async () => {
+      await edit('app/webhooks/webhooks-hsmeta.json', (j) => {
+        j.type = 'settings';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/incorrect for type/);
+    });
+
+    test('a marketplace app without OAuth, and a plain-http fetch origin', async () => {
+      await edit('app/app-hsmeta.json', (j) => {
+        j.config.auth.type = 'static';
+        j.config.permittedUrls.fetch = ['http://localhost:3000'];
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/config\.auth\.type: must be equal to constant[\s\S]*config\.permittedUrls\.fetch\.0: must match pattern/);
+    });
+
+    test('a property-change subscription without its property, and a bad uid', async () => {
+      await edit('app/webhooks/webhooks-hsmeta.json', (j) => {
+        delete j.config.subscriptions.crmObjects[1].propertyName;
+        j.uid = 'has spaces!';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/'uid' should use only[\s\S]*Missing required field: 'config\.subscriptions\.crmObjects\.1\.propertyName'/);
+    });
+  });
+});
