@@ -171,7 +171,7 @@ export class HubSpotEmulator {
     this.appEvents.reset();
     this.faults.clear();
     this.rateLimiter.reset();
-    this.bootstrap = this.issueBootstrapToken();
+    this.restoreBootstrapToken();
   }
 
   seed(input: SeedInput): SeedResult {
@@ -296,6 +296,15 @@ export class HubSpotEmulator {
   private issueBootstrapToken() {
     const { accessToken, refreshToken } = this.issueToken();
     return { accessToken, refreshToken };
+  }
+
+  /** Re-registers the pre-issued tokens after a reset, with a fresh 30-minute lifetime, so clients keep working. */
+  private restoreBootstrapToken() {
+    const { scopes, userId, userEmail: user } = this.config;
+    this.state.refreshTokens.set(this.bootstrap.refreshToken, { token: this.bootstrap.refreshToken, scopes, userId, user, revoked: false });
+    const access = issueAccessToken(this, this.bootstrap.refreshToken, scopes, userId, user);
+    this.state.accessTokens.delete(access.token);
+    this.state.accessTokens.set(this.bootstrap.accessToken, { ...access, token: this.bootstrap.accessToken });
   }
 
   private buildApp(): Hono<HubSpotEnv> {
