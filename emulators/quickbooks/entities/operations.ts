@@ -56,8 +56,8 @@ export function createEntity(def: EntityDef, ctx: WriteContext, body: JsonObject
   const built = def.build(input, ctx, undefined);
   const id = allocateId(ctx.realm, def.name);
   const entity = stamp(def, ctx, built.entity, id, '0', metaTime(ctx.now, ctx.realm.timeZone));
-  built.commit?.(id);
   ctx.emit({ entity: def.name, id, operation: 'Create' });
+  built.commit?.(id);
   return omitEmpty(entity);
 }
 
@@ -96,8 +96,8 @@ export function updateEntity(def: EntityDef, ctx: WriteContext, body: JsonObject
   const built = def.build(merged, ctx, existing);
   const id = String(existing.Id);
   const entity = stamp(def, ctx, built.entity, id, nextToken(existing), createTimeOf(existing));
-  built.commit?.(id);
   ctx.emit({ entity: def.name, id, operation: 'Update' });
+  built.commit?.(id);
   return omitEmpty(entity);
 }
 
@@ -109,8 +109,8 @@ export function voidEntity(def: EntityDef, ctx: WriteContext, body: JsonObject, 
   const built = def.void(existing, ctx);
   const id = String(existing.Id);
   const entity = stamp(def, ctx, built.entity, id, nextToken(existing), createTimeOf(existing));
-  built.commit?.(id);
   ctx.emit({ entity: def.name, id, operation: 'Void' });
+  built.commit?.(id);
   return omitEmpty(entity);
 }
 
@@ -126,8 +126,8 @@ export function deleteEntity(def: EntityDef, ctx: WriteContext, body: JsonObject
   table(ctx.realm, def.name).delete(id);
   tombstones(ctx.realm, def.name).set(id, { Id: id, deletedAt: ctx.now });
   ctx.realm.changedAt.set(changeKey(def.name, id), ctx.now);
-  commit?.();
   ctx.emit({ entity: def.name, id, operation: 'Delete' });
+  commit?.();
   return { Id: id, status: 'Deleted', domain: 'QBO' };
 }
 
