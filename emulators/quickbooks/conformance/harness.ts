@@ -26,7 +26,7 @@ export async function startHarness(options: QuickBooksEmulatorOptions = {}): Pro
   QuickBooks.TOKEN_URL = info.tokenEndpoint;
   (QuickBooks as unknown as { REVOKE_URL: string }).REVOKE_URL = info.revokeEndpoint;
   const client = (accessToken: string, refreshToken?: string): QuickBooks => {
-    const q = new QuickBooks(info.clientId, info.clientSecret, accessToken, false, info.realmId, true, false, 75, '2.0', refreshToken ?? info.refreshToken);
+    const q = new QuickBooks(info.clientId, info.clientSecret, accessToken, false, info.realmId, true, false, '75', '2.0', refreshToken ?? info.refreshToken);
     q.endpoint = `${info.url}/v3/company/`;
     return q;
   };

@@ -33,7 +33,7 @@ describe('OAuth 2.0 through intuit-oauth', () => {
     expect(token.expires_in).toBe(3600);
     expect(token.x_refresh_token_expires_in).toBe(8640000);
     expect(token.realmId).toBe(h.info.realmId);
-    const q = h.client(token.access_token);
+    const q = h.client(String(token.access_token));
     const info = await new Promise<any>((resolve, reject) => q.getCompanyInfo(h.info.realmId, (e: any, d: any) => (e ? reject(e) : resolve(d))));
     expect(info.CompanyName).toBe('Emulated Company US');
     await expect(h.oauthClient().createToken(back.toString())).rejects.toMatchObject({ error: 'invalid_grant' });
