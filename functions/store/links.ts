@@ -10,6 +10,8 @@ export interface Link {
   hubspotHash: string | undefined;
   qboHash: string | undefined;
   qboSyncToken: string | undefined;
+  /** Field values both sides held after the last sync (keyed by mapping); undefined before the first. */
+  syncedValues: Record<string, string> | undefined;
   lastSyncedAt: Date | undefined;
 }
 
@@ -21,6 +23,7 @@ interface Row {
   hubspot_hash: string | null;
   qbo_hash: string | null;
   qbo_sync_token: string | null;
+  synced_values: Record<string, string> | null;
   last_synced_at: Date | null;
 }
 
@@ -32,6 +35,7 @@ const fromRow = (r: Row): Link => ({
   hubspotHash: r.hubspot_hash ?? undefined,
   qboHash: r.qbo_hash ?? undefined,
   qboSyncToken: r.qbo_sync_token ?? undefined,
+  syncedValues: r.synced_values ?? undefined,
   lastSyncedAt: r.last_synced_at === null ? undefined : new Date(r.last_synced_at),
 });
 
@@ -47,11 +51,11 @@ export function linkStore(db: Queryable) {
      */
     async save(link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
       await db.query(
-        `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, last_synced_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, synced_values, last_synced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (connection_id, object, hubspot_id) DO UPDATE SET
-           hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash,
-           qbo_sync_token = EXCLUDED.qbo_sync_token, last_synced_at = EXCLUDED.last_synced_at
+           hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash, qbo_sync_token = EXCLUDED.qbo_sync_token,
+           synced_values = EXCLUDED.synced_values, last_synced_at = EXCLUDED.last_synced_at
          WHERE links.qbo_id = EXCLUDED.qbo_id`,
         [
           link.connectionId,
@@ -61,6 +65,7 @@ export function linkStore(db: Queryable) {
           link.hubspotHash ?? null,
           link.qboHash ?? null,
           link.qboSyncToken ?? null,
+          link.syncedValues === undefined ? null : JSON.stringify(link.syncedValues),
           syncedAt,
         ],
       );

@@ -17,7 +17,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDb(kind);
-    expect(await migrate(t.db)).toEqual(['0001_init.sql']);
+    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql']);
     store = createStore(t.db, cipher);
   });
   afterAll(() => t.dispose());
@@ -63,24 +63,24 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await store.syncSettings.save(c.id, 'contacts', true, { direction: 'two_way' });
     await store.syncSettings.save(c.id, 'products', true, {});
     await store.links.save(
-      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h1', qboHash: 'q1', qboSyncToken: '0' },
+      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h1', qboHash: 'q1', qboSyncToken: '0', syncedValues: { email: 'a@b.co' } },
       new Date('2026-01-15T12:00:00Z'),
     );
     await store.links.save(
-      { connectionId: c.id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined },
+      { connectionId: c.id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
       new Date('2026-01-15T12:00:00Z'),
     );
     await store.checkpoints.set(c.id, 'contacts', 'qbo', '2026-01-15T12:00:00Z');
 
     expect(await store.links.byQboId(c.id, 'contacts', '58')).toMatchObject({ hubspotId: '11', qboSyncToken: '0' });
     await store.links.save(
-      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h2', qboHash: 'q2', qboSyncToken: '1' },
+      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h2', qboHash: 'q2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } },
       new Date('2026-01-15T12:05:00Z'),
     );
-    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({ hubspotHash: 'h2', qboSyncToken: '1' });
+    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({ hubspotHash: 'h2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } });
     await expect(
       store.links.save(
-        { connectionId: c.id, object: 'contacts', hubspotId: '12', qboId: '58', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined },
+        { connectionId: c.id, object: 'contacts', hubspotId: '12', qboId: '58', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
         new Date(),
       ),
     ).rejects.toThrow(/unique|duplicate/i);

@@ -3,6 +3,7 @@ import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
 import { linkStore } from './links';
+import { oauthStateStore } from './oauth-states';
 import { syncLogStore } from './sync-log';
 import { syncSettingsStore } from './sync-settings';
 import { webhookInboxStore } from './webhook-inbox';
@@ -17,6 +18,7 @@ export function createStore(db: Db, cipher: TokenCipher) {
     checkpoints: checkpointStore(db),
     syncLog: syncLogStore(db),
     inbox: webhookInboxStore(db),
+    oauthStates: oauthStateStore(db),
   };
 }
 
