@@ -22,7 +22,7 @@ describe('shapes match real HubSpot payloads (fixtures/README.md)', () => {
     expect(signV2(secret, 'GET', 'https://www.example.com/webhook_uri', '')).toBe('eee2dddcc73c94d699f5e395f4b9d454a069a6855fbfa152e91e88823087200e');
     expect(signV2(secret, 'POST', 'https://www.example.com/webhook_uri', '{"example_field":"example_value"}')).toBe('9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900');
     const v3 = signV3(secret, 'POST', 'https://www.example.com/webhook_uri', '{"example_field":"example_value"}', 1700000000000);
-    expect(v3).toBe(Signature.getSignature('POST', 'v3', { clientSecret: secret, url: 'https://www.example.com/webhook_uri', requestBody: '{"example_field":"example_value"}', timestamp: 1700000000000 }));
+    expect(v3).toBe(Signature.getSignature('POST', 'v3', { signature: '', clientSecret: secret, url: 'https://www.example.com/webhook_uri', requestBody: '{"example_field":"example_value"}', timestamp: 1700000000000 }));
   });
 
   test('webhook events for app writes have the real creation and propertyChange shapes', async () => {
