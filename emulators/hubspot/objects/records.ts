@@ -5,7 +5,7 @@ import { conflict, HubSpotError, objectNotFound, propertyValuesNotValid, validat
 import type { PropertyDefinition } from '../properties/definitions';
 import { nextRecordId, type ChangeActor, type CrmRecord, type EmulatorState } from '../state';
 import { deriveLineItem } from './line-items';
-import { OBJECT_TYPES, requireObjectType, type ObjectTypeInfo, type ObjectTypeName } from './types';
+import { OBJECT_TYPES, type ObjectTypeName } from './types';
 
 /** A change to the CRM, as webhooks see it (reference hubspot-api.md §8.3). */
 export type CrmChange =
@@ -353,4 +353,3 @@ export function normalizeValue(def: PropertyDefinition, value: string): string |
   }
 }
 
-export const recordTypeInfo = (raw: string): ObjectTypeInfo => requireObjectType(raw);
