@@ -258,7 +258,13 @@ export const invoice: EntityDef = {
       EmailStatus: input.EmailStatus ?? 'NotSet',
       PrintStatus: input.PrintStatus ?? 'NotSet',
       ApplyTaxAfterDiscount: input.ApplyTaxAfterDiscount ?? false,
+      Deposit: input.Deposit ?? 0,
+      AllowIPNPayment: input.AllowIPNPayment ?? false,
+      AllowOnlinePayment: input.AllowOnlinePayment ?? false,
+      AllowOnlineCreditCardPayment: input.AllowOnlineCreditCardPayment ?? false,
+      AllowOnlineACHPayment: input.AllowOnlineACHPayment ?? false,
     };
+    if (input.DepositToAccountRef) entity.DepositToAccountRef = refOut(resolveRef(realm, 'Account', input.DepositToAccountRef, 'DepositToAccountRef'));
     if (docNumber !== undefined) entity.DocNumber = docNumber;
     else delete entity.DocNumber;
     if (mode) entity.GlobalTaxCalculation = mode;

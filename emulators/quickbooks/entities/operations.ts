@@ -3,17 +3,27 @@
  * SyncToken optimistic locking (5010), name lists never deleted, empty fields omitted.
  */
 import { faults, QboFault } from '../errors';
-import { allocateId, changeKey, clone, isObject, omitEmpty, table, tombstones, type JsonObject } from '../state/store';
+import { allocateId, changeKey, clone, isObject, omitEmpty, table, tombstones, type Json, type JsonObject } from '../state/store';
 import { metaTime } from '../time';
 import { COMMON_SYSTEM, type EntityDef, type WriteContext } from './types';
+
+/** `null` means "no value" to QBO's JSON binding, at any depth (clients such as LedgerSync send them). */
+function withoutNulls(value: Json): Json {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
 
 /** Rejects unknown properties (2010) and values of the wrong shape, returning the writable part, parsed. */
 export function parseWritable(def: EntityDef, body: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, raw] of Object.entries(body)) {
     const schema = def.writable[key];
     if (schema) {
-      if (value === null) continue;
+      if (raw === null) continue;
+      const value = withoutNulls(raw);
       const parsed = schema.safeParse(value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

@@ -59,7 +59,7 @@ function entityFor(segment: string): EntityDef {
 type WriteOp = 'create' | 'update' | 'delete' | 'void';
 
 export function writeOp(operation: string | undefined, body: JsonObject): WriteOp {
-  if (operation === undefined || operation === '') return body.Id !== undefined ? 'update' : 'create';
+  if (operation === undefined || operation === '') return body.Id !== undefined && body.Id !== null ? 'update' : 'create';
   const op = operation.toLowerCase();
   if (op === 'create' || op === 'update' || op === 'delete' || op === 'void') return op;
   throw faults.unsupportedOperation(`operation=${operation}`);
@@ -213,7 +213,7 @@ function isUpdateLike(method: string, params: Record<string, string>, text: stri
   if (method !== 'POST') return false;
   const op = params.operation?.toLowerCase();
   if (op === 'update' || op === 'delete' || op === 'void') return true;
-  return op === undefined && /"Id"\s*:/.test(text);
+  return op === undefined && /"Id"\s*:\s*"/.test(text);
 }
 
 export function dataRoutes(app: Hono, core: Core): void {
