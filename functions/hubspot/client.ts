@@ -1,0 +1,472 @@
+import { Client } from '@hubspot/api-client';
+import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec';
+import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/Filter';
+import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate';
+import { z } from 'zod';
+import type { Logger } from '../log';
+import { classifyHubSpotError, classifyResponse, HubSpotApiError } from './errors';
+
+/**
+ * The HubSpot API as the sync engine needs it, over the official @hubspot/api-client (reference hubspot-api.md §2,
+ * §5, §6, §11, §12). One instance per connection: it owns the retry policy, the in-flight cap and the call count.
+ */
+export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices';
+
+export interface HsObject {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: Date;
+  updatedAt: Date;
+  archived: boolean;
+}
+
+export interface HubSpotAuth {
+  accessToken(): Promise<string>;
+  /** Called once after a 401 with the token HubSpot rejected; returns a fresh one. */
+  refresh(rejectedAccessToken: string): Promise<string>;
+}
+
+export type SearchOperator = 'EQ' | 'IN' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY';
+
+export interface SearchFilter {
+  propertyName: string;
+  operator: SearchOperator;
+  value?: string;
+  values?: string[];
+}
+
+export interface SearchRequest {
+  filters: SearchFilter[];
+  properties: string[];
+  /** At most this many results in all (default: every match, up to HubSpot's 10,000-result window). */
+  limit?: number;
+}
+
+export interface CreateInput {
+  properties: Record<string, string>;
+  associations?: { toId: string; associationTypeId: number }[];
+}
+
+export interface UpdateInput {
+  id: string;
+  properties: Record<string, string>;
+}
+
+export interface PropertyDef {
+  name: string;
+  label: string;
+  type: 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
+  fieldType: 'text' | 'textarea' | 'number' | 'date' | 'select' | 'radio' | 'checkbox' | 'booleancheckbox';
+  groupName: string;
+  options?: { label: string; value: string; displayOrder?: number }[];
+  description?: string;
+}
+
+export type AssociationCategory = 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED';
+
+export interface AppEventOccurrence {
+  /** The event type's fullyQualifiedName (or the app-event `uid`). */
+  eventTypeName: string;
+  objectId: string;
+  /** Our idempotency key: occurrences are immutable, a second send with the same id is refused (409). */
+  id: string;
+  timestamp?: Date;
+  properties: Record<string, string>;
+}
+
+export interface HubSpotClientStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  retries: number;
+  refreshes: number;
+}
+
+export interface HubSpotClient {
+  read(type: HsObjectType, ids: string[], properties: string[]): Promise<HsObject[]>;
+  create(type: HsObjectType, inputs: CreateInput[]): Promise<HsObject[]>;
+  update(type: HsObjectType, inputs: UpdateInput[]): Promise<HsObject[]>;
+  archive(type: HsObjectType, ids: string[]): Promise<void>;
+  search(type: HsObjectType, request: SearchRequest): Promise<HsObject[]>;
+  modifiedSince(type: HsObjectType, since: Date, properties: string[]): AsyncGenerator<HsObject[]>;
+  listAll(type: HsObjectType, properties: string[]): AsyncGenerator<HsObject[]>;
+  ensurePropertyGroup(type: HsObjectType, group: { name: string; label: string }): Promise<void>;
+  ensureProperties(type: HsObjectType, defs: PropertyDef[]): Promise<void>;
+  associate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
+  associateLabelled(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string, associationTypeId: number, category: AssociationCategory): Promise<void>;
+  associations(fromType: HsObjectType, id: string, toType: HsObjectType): Promise<string[]>;
+  completeWorkflowCallback(callbackId: string, outputFields: Record<string, string>): Promise<void>;
+  sendAppEvent(occurrence: AppEventOccurrence): Promise<void>;
+  stats(): HubSpotClientStats;
+}
+
+export interface HubSpotClientOptions {
+  /** `https://api.hubapi.com`, or the emulator's URL. */
+  basePath: string;
+  auth: HubSpotAuth;
+  log: Logger;
+  retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  maxInFlight?: number;
+}
+
+/** Batch endpoints take at most 100 inputs; list pages hold at most 100 records (docs D-objects). */
+const BATCH_SIZE = 100;
+/** Search pages hold at most 200 records and a query reaches at most 10,000 of them (docs D-search). */
+const SEARCH_PAGE_SIZE = 200;
+export const SEARCH_RESULT_WINDOW = 10_000;
+const ASSOCIATIONS_PAGE_SIZE = 500;
+
+const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+/** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
+const DEFAULT_MAX_IN_FLIGHT = 6;
+
+/** HubSpot keeps contacts' modification time in `lastmodifieddate`, every other object's in `hs_lastmodifieddate` (docs D-search). */
+export const lastModifiedProperty = (type: HsObjectType) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
+
+// Raw shapes of what the SDK hands back; ids and association ids arrive as numbers from some endpoints (reference §6).
+const idRaw = z.union([z.string(), z.number()]).transform(String);
+const hsObjectRaw = z.object({
+  id: idRaw,
+  properties: z.record(z.string(), z.string().nullable()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  archived: z.boolean().optional(),
+  objectWriteTraceId: z.string().optional(),
+});
+const batchErrorRaw = z.looseObject({ category: z.string(), message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() });
+const batchRaw = z.object({ results: z.array(hsObjectRaw), errors: z.array(batchErrorRaw).optional() });
+const pageRaw = z.object({ results: z.array(hsObjectRaw), paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional() });
+const searchPageRaw = pageRaw.extend({ total: z.number().int() });
+const associationPageRaw = z.object({
+  results: z.array(z.object({ toObjectId: idRaw })),
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+});
+const propertyNamesRaw = z.object({ results: z.array(z.object({ name: z.string() })) });
+
+const toHsObject = (r: z.infer<typeof hsObjectRaw>): HsObject => ({
+  id: r.id,
+  properties: r.properties,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+  archived: r.archived ?? false,
+});
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = opts.random ?? Math.random;
+  const gate = semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  const counters: HubSpotClientStats = { requests: 0, retries: 0, refreshes: 0 };
+  let sdk: { token: string; client: Client } | undefined;
+
+  const clientFor = (token: string) => {
+    if (sdk?.token !== token) sdk = { token, client: new Client({ accessToken: token, basePath: opts.basePath }) };
+    return sdk.client;
+  };
+
+  /**
+   * One logical call: 401 → refresh once with the rejected token and retry once; 429/5xx/timeouts → exponential
+   * backoff with full jitter, or exactly what HubSpot asked for (Retry-After / rate-limit window). 400/404/409 and
+   * other permanent failures are thrown at once. A requested wait longer than maxDelayMs (477 migrations can ask for
+   * hours) is not slept here: the error, with its retryAfterMs, goes back to the job runner.
+   */
+  async function call<T>(op: string, fn: (client: Client) => Promise<T>): Promise<T> {
+    let token = await opts.auth.accessToken();
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        counters.requests += 1;
+        return await gate(() => fn(clientFor(token)));
+      } catch (raw) {
+        const err = classifyHubSpotError(raw);
+        if (err === undefined) throw raw;
+        if (err.kind === 'reauth_required' && err.status === 401 && !refreshed) {
+          refreshed = true;
+          counters.refreshes += 1;
+          opts.log.info({ op }, 'hubspot rejected the access token; refreshing once');
+          token = await opts.auth.refresh(token);
+          attempt -= 1;
+          continue;
+        }
+        if (!err.retryable || attempt >= retry.maxAttempts) throw err;
+        const delay = err.retryAfterMs ?? Math.floor(random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
+        if (delay > retry.maxDelayMs) throw err;
+        counters.retries += 1;
+        opts.log.warn({ op, attempt, kind: err.kind, status: err.status, delayMs: delay }, 'hubspot call failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function searchPage(type: HsObjectType, body: { filters: SearchFilter[]; properties: string[]; limit: number; after?: string; sortBy?: string }) {
+    // https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm: one filter group (AND), one sort.
+    const page = await call(`search ${type}`, (c) =>
+      c.crm.objects.searchApi.doSearch(type, {
+        filterGroups: [{ filters: body.filters.map((f) => ({ ...f, operator: f.operator as FilterOperatorEnum })) }],
+        properties: body.properties,
+        limit: body.limit,
+        ...(body.after !== undefined ? { after: body.after } : {}),
+        // The docs' sort is `{propertyName, direction}`; the SDK types `sorts` as string[] but sends items unchanged.
+        ...(body.sortBy !== undefined ? { sorts: [{ propertyName: body.sortBy, direction: 'ASCENDING' } as unknown as string] } : {}),
+      }),
+    );
+    return searchPageRaw.parse(page);
+  }
+
+  return {
+    async read(type, ids, properties) {
+      const out: HsObject[] = [];
+      for (const chunk of chunks([...new Set(ids)], BATCH_SIZE)) {
+        const res = batchRaw.parse(
+          await call(`read ${type}`, (c) => c.crm.objects.batchApi.read(type, { inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory: [] })),
+        );
+        // Missing ids come back as a 207 OBJECT_NOT_FOUND entry (docs D-objects): absent, not an error.
+        const other = res.errors?.find((e) => e.category !== 'OBJECT_NOT_FOUND');
+        if (other) throw new HubSpotApiError({ kind: 'validation', status: 207, category: other.category, detail: other.message });
+        out.push(...res.results.map(toHsObject));
+      }
+      return out;
+    },
+
+    async create(type, inputs) {
+      const out: HsObject[] = [];
+      for (const [n, chunk] of chunks(inputs, BATCH_SIZE).entries()) {
+        // HubSpot does not promise result order; objectWriteTraceId (echoed per result) puts them back in input order.
+        const traceIds = chunk.map((_, i) => `${n * BATCH_SIZE + i}`);
+        const res = batchRaw.parse(
+          await call(`create ${type}`, (c) =>
+            c.crm.objects.batchApi.create(type, {
+              inputs: chunk.map((input, i) => ({
+                properties: input.properties,
+                objectWriteTraceId: traceIds[i]!,
+                associations: (input.associations ?? []).map((a) => ({
+                  to: { id: a.toId },
+                  types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: a.associationTypeId }],
+                })),
+              })),
+            }),
+          ),
+        );
+        const failed = res.errors?.[0];
+        if (failed) throw new HubSpotApiError({ kind: 'validation', status: 207, category: failed.category, detail: failed.message });
+        const byTrace = new Map(res.results.map((r) => [r.objectWriteTraceId, r]));
+        for (const trace of traceIds) {
+          const r = byTrace.get(trace);
+          if (r === undefined) throw new Error(`HubSpot batch create answered without objectWriteTraceId ${trace}`);
+          out.push(toHsObject(r));
+        }
+      }
+      return out;
+    },
+
+    async update(type, inputs) {
+      const out: HsObject[] = [];
+      for (const chunk of chunks(inputs, BATCH_SIZE)) {
+        const res = batchRaw.parse(await call(`update ${type}`, (c) => c.crm.objects.batchApi.update(type, { inputs: chunk })));
+        const failed = res.errors?.[0];
+        if (failed) {
+          const kind = failed.category === 'OBJECT_NOT_FOUND' ? 'not_found' : 'validation';
+          const ids = failed.context?.['ids']?.join(', ');
+          throw new HubSpotApiError({ kind, status: 207, category: failed.category, detail: ids ? `${failed.message} (ids: ${ids})` : failed.message });
+        }
+        const byId = new Map(res.results.map((r) => [r.id, r]));
+        for (const { id } of chunk) {
+          const r = byId.get(id);
+          if (r !== undefined) out.push(toHsObject(r));
+        }
+      }
+      return out;
+    },
+
+    async archive(type, ids) {
+      for (const chunk of chunks([...new Set(ids)], BATCH_SIZE)) {
+        await call(`archive ${type}`, (c) => c.crm.objects.batchApi.archive(type, { inputs: chunk.map((id) => ({ id })) }));
+      }
+    },
+
+    async search(type, request) {
+      const max = request.limit ?? SEARCH_RESULT_WINDOW;
+      const out: HsObject[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await searchPage(type, { filters: request.filters, properties: request.properties, limit: Math.min(SEARCH_PAGE_SIZE, max - out.length), ...(after !== undefined ? { after } : {}) });
+        out.push(...page.results.map(toHsObject));
+        after = page.paging?.next?.after;
+        if (out.length >= max) return out.slice(0, max);
+        if (after === undefined) {
+          // Past 10,000 results HubSpot stops paging (400 on the next page): say so rather than return a silent subset.
+          if (page.total > out.length && out.length >= SEARCH_RESULT_WINDOW) {
+            throw new HubSpotApiError({ kind: 'validation', category: 'SEARCH_WINDOW', detail: `search on ${type} matches ${page.total} records, more than the ${SEARCH_RESULT_WINDOW} HubSpot returns; narrow the filters or use modifiedSince` });
+          }
+          return out;
+        }
+      }
+    },
+
+    /**
+     * Keyset paging on the modification time (docs D-search caps any query at 10,000 results, so offsets cannot
+     * reach past it): every page re-anchors the filter at the last modified time seen (`GTE`) and skips the records
+     * already yielded at exactly that time. Offsets are used only among records sharing one timestamp (a batch
+     * write can stamp hundreds at once), so a record modified mid-walk is never skipped, only seen again later.
+     */
+    async *modifiedSince(type, since, properties) {
+      const prop = lastModifiedProperty(type);
+      const wanted = [...new Set([...properties, prop])];
+      let anchor = since.getTime();
+      let seenAtAnchor = new Set<string>();
+      for (;;) {
+        const offset = seenAtAnchor.size >= SEARCH_PAGE_SIZE ? seenAtAnchor.size : 0;
+        if (offset >= SEARCH_RESULT_WINDOW) {
+          throw new HubSpotApiError({ kind: 'validation', category: 'SEARCH_WINDOW', detail: `more than ${SEARCH_RESULT_WINDOW} ${type} share ${prop}=${new Date(anchor).toISOString()}; HubSpot search cannot page past them` });
+        }
+        const page = await searchPage(type, {
+          filters: [{ propertyName: prop, operator: 'GTE', value: String(anchor) }],
+          properties: wanted,
+          limit: SEARCH_PAGE_SIZE,
+          sortBy: prop,
+          ...(offset > 0 ? { after: String(offset) } : {}),
+        });
+        const fresh: HsObject[] = [];
+        for (const raw of page.results) {
+          const record = toHsObject(raw);
+          const modified = modifiedTime(record, prop);
+          if (modified === anchor && seenAtAnchor.has(record.id)) continue;
+          if (modified > anchor) {
+            anchor = modified;
+            seenAtAnchor = new Set();
+          }
+          seenAtAnchor.add(record.id);
+          fresh.push(record);
+        }
+        if (fresh.length > 0) yield fresh;
+        if (page.paging?.next === undefined) return;
+        // A full page of nothing new means the order of equal timestamps changed between requests; never spin.
+        if (fresh.length === 0) throw new Error(`HubSpot search on ${type} made no progress at ${prop}=${new Date(anchor).toISOString()}`);
+      }
+    },
+
+    async *listAll(type, properties) {
+      // GET /crm/v3/objects/{type}, `after` from paging.next; a missing paging ends the list (SDK getAll.js).
+      let after: string | undefined;
+      do {
+        const page = pageRaw.parse(await call(`list ${type}`, (c) => c.crm.objects.basicApi.getPage(type, BATCH_SIZE, after, properties)));
+        if (page.results.length > 0) yield page.results.map(toHsObject);
+        after = page.paging?.next?.after;
+      } while (after !== undefined);
+    },
+
+    async ensurePropertyGroup(type, group) {
+      // POST /crm/v3/properties/{type}/groups; an existing group answers 409 (docs D-props) and is left alone.
+      try {
+        await call(`create property group ${type}`, (c) => c.crm.properties.groupsApi.create(type, group));
+      } catch (err) {
+        if (!(err instanceof HubSpotApiError && err.kind === 'conflict')) throw err;
+      }
+    },
+
+    async ensureProperties(type, defs) {
+      // One read of the existing definitions, then only the missing ones are created; a 409 from a concurrent
+      // creator means the property exists, which is what we wanted (docs D-props; existing ones are never edited).
+      const existing = propertyNamesRaw.parse(await call(`list properties ${type}`, (c) => c.crm.properties.coreApi.getAll(type)));
+      const names = new Set(existing.results.map((p) => p.name));
+      for (const def of defs.filter((d) => !names.has(d.name))) {
+        try {
+          await call(`create property ${type}.${def.name}`, (c) =>
+            c.crm.properties.coreApi.create(type, {
+              name: def.name,
+              label: def.label,
+              type: def.type as PropertyCreateTypeEnum,
+              fieldType: def.fieldType as PropertyCreateFieldTypeEnum,
+              groupName: def.groupName,
+              ...(def.description !== undefined ? { description: def.description } : {}),
+              ...(def.options !== undefined ? { options: def.options.map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: false })) } : {}),
+            }),
+          );
+        } catch (err) {
+          if (!(err instanceof HubSpotApiError && err.kind === 'conflict')) throw err;
+        }
+      }
+    },
+
+    async associate(fromType, fromId, toType, toId) {
+      // PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the unlabeled type, both directions (docs D-assoc).
+      await call(`associate ${fromType}→${toType}`, (c) => c.crm.associations.v4.basicApi.createDefault(fromType, fromId, toType, toId));
+    },
+
+    async associateLabelled(fromType, fromId, toType, toId, associationTypeId, category) {
+      // A labelled create replaces the pair's labels (docs D-assoc); callers send the one label they mean.
+      await call(`associate ${fromType}→${toType} (${associationTypeId})`, (c) =>
+        c.crm.associations.v4.basicApi.create(fromType, fromId, toType, toId, [{ associationCategory: category as AssociationSpecAssociationCategoryEnum, associationTypeId }]),
+      );
+    },
+
+    async associations(fromType, id, toType) {
+      const out: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = associationPageRaw.parse(
+          await call(`associations ${fromType}→${toType}`, (c) => c.crm.associations.v4.basicApi.getPage(fromType, id, toType, after, ASSOCIATIONS_PAGE_SIZE)),
+        );
+        out.push(...page.results.map((r) => r.toObjectId));
+        after = page.paging?.next?.after;
+      } while (after !== undefined);
+      return [...new Set(out)];
+    },
+
+    async completeWorkflowCallback(callbackId, outputFields) {
+      // POST /automation/v4/actions/callbacks/{callbackId}/complete → 204 (docs D-cb).
+      await call('complete workflow callback', (c) => c.automation.actions.callbacksApi.complete(callbackId, { outputFields }));
+    },
+
+    async sendAppEvent(occurrence) {
+      // POST /integrators/timeline/v4/events (docs D-ae-send). SDK 14 has only the v3 timeline API, so this goes
+      // through the client's generic apiRequest, which returns the Response instead of throwing.
+      await call('send app event', async (c) => {
+        const res = await c.apiRequest({
+          method: 'POST',
+          path: '/integrators/timeline/v4/events',
+          body: {
+            eventTypeName: occurrence.eventTypeName,
+            objectId: occurrence.objectId,
+            id: occurrence.id,
+            properties: occurrence.properties,
+            ...(occurrence.timestamp !== undefined ? { timestamp: occurrence.timestamp.toISOString() } : {}),
+          },
+        });
+        if (!res.ok) throw await classifyResponse(res);
+      });
+    },
+
+    stats: () => ({ ...counters }),
+  };
+}
+
+function modifiedTime(record: HsObject, prop: string): number {
+  const raw = record.properties[prop];
+  const ms = raw == null ? Number.NaN : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new Error(`HubSpot record ${record.id} has no usable ${prop}: ${String(raw)}`);
+  return ms;
+}
+
+/** At most `limit` calls in flight per client: HubSpot allows 110 requests per 10 s per portal (docs D-usage). */
+function semaphore(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await fn();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
