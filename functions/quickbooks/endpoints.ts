@@ -1,0 +1,14 @@
+/**
+ * Where the Accounting API v3 lives (reference/qbo-api.md §2.1). Each request URL is
+ * `<base><realmId>/<entity>`; config picks one, and tests and sandbox mode pass the emulator's
+ * `<url>/v3/company/` instead.
+ */
+export const QBO_API_BASE = {
+  production: 'https://quickbooks.api.intuit.com/v3/company/',
+  sandbox: 'https://sandbox-quickbooks.api.intuit.com/v3/company/',
+} as const;
+
+export type QboEnvironment = keyof typeof QBO_API_BASE;
+
+/** The base for an emulator served at `url` (no trailing slash). */
+export const emulatorApiBase = (url: string): string => `${url.replace(/\/+$/, '')}/v3/company/`;
