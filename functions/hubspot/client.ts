@@ -292,21 +292,25 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async search(type, request) {
-      const max = request.limit ?? SEARCH_RESULT_WINDOW;
+      const max = request.limit ?? Number.POSITIVE_INFINITY;
       const out: HsObject[] = [];
       let after: string | undefined;
       for (;;) {
-        const page = await searchPage(type, { filters: request.filters, properties: request.properties, limit: Math.min(SEARCH_PAGE_SIZE, max - out.length), ...(after !== undefined ? { after } : {}) });
+        const limit = Math.min(SEARCH_PAGE_SIZE, max - out.length);
+        const page = await searchPage(type, { filters: request.filters, properties: request.properties, limit, ...(after !== undefined ? { after } : {}) });
         out.push(...page.results.map(toHsObject));
-        after = page.paging?.next?.after;
         if (out.length >= max) return out.slice(0, max);
-        if (after === undefined) {
-          // Past 10,000 results HubSpot stops paging (400 on the next page): say so rather than return a silent subset.
-          if (page.total > out.length && out.length >= SEARCH_RESULT_WINDOW) {
-            throw new HubSpotApiError({ kind: 'validation', category: 'SEARCH_WINDOW', detail: `search on ${type} matches ${page.total} records, more than the ${SEARCH_RESULT_WINDOW} HubSpot returns; narrow the filters or use modifiedSince` });
-          }
-          return out;
+        after = page.paging?.next?.after;
+        if (after !== undefined) continue;
+        // Past 10,000 results HubSpot stops paging (400 on the next page): say so rather than return a silent subset.
+        if (page.total > out.length && out.length >= SEARCH_RESULT_WINDOW) {
+          throw new HubSpotApiError({
+            kind: 'validation',
+            category: 'SEARCH_WINDOW',
+            detail: `search on ${type} matches ${page.total} records, more than the ${SEARCH_RESULT_WINDOW} HubSpot returns; narrow the filters or use modifiedSince`,
+          });
         }
+        return out;
       }
     },
 

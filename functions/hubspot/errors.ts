@@ -109,7 +109,8 @@ export async function classifyResponse(res: Response): Promise<HubSpotApiError> 
 
 function fromResponse(status: number, body: ErrorBodyRaw, headers: Record<string, string>): HubSpotApiError {
   const detail = body.message ?? body.error_description ?? `HTTP ${status}`;
-  const category = body.category ?? body.status;
+  // The token endpoint's `status` (BAD_REFRESH_TOKEN…) is more specific than its generic category; API bodies say "error".
+  const category = body.status !== undefined && body.status !== 'error' ? body.status : body.category;
   const make = (kind: HubSpotErrorKind, retryAfterMs?: number) => new HubSpotApiError({ kind, status, category, detail, retryAfterMs });
 
   if (status === 400 && (REAUTH_TOKEN_STATUSES.has(body.status ?? '') || (body.error === 'invalid_grant' && body.status === undefined))) {

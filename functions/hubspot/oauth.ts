@@ -29,16 +29,19 @@ export interface HubSpotOAuth {
 
 const DEFAULT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 
-/** `TokenResponseIF` (SDK `lib/codegen/oauth/models/TokenResponseIF.js`); tokens may be up to 512 characters (docs). */
+/**
+ * `TokenResponseIF` as the SDK deserialises it (camelCase of `access_token`, `refresh_token`, `expires_in`; SDK
+ * `lib/codegen/oauth/models/TokenResponseIF.js`). Access tokens may be up to 512 characters (docs D-oauth1).
+ */
 const tokenResponseRaw = z.object({
-  access_token: z.string().min(1).max(512),
-  refresh_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
+  accessToken: z.string().min(1).max(512),
+  refreshToken: z.string().min(1),
+  expiresIn: z.number().int().positive(),
 });
 
-/** `AccessTokenInfoResponse` (SDK `lib/codegen/oauth/models/AccessTokenInfoResponse.js`). */
+/** `AccessTokenInfoResponse` as the SDK deserialises it (`hub_id` → `hubId`). */
 const accessTokenInfoRaw = z.object({
-  hub_id: z.number().int().positive(),
+  hubId: z.number().int().positive(),
   scopes: z.array(z.string()),
 });
 
@@ -57,7 +60,7 @@ export function createHubSpotOAuth(opts: HubSpotOAuthOptions): HubSpotOAuth {
 
   const toTokenSet = (raw: unknown): TokenSet => {
     const t = tokenResponseRaw.parse(raw);
-    return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: new Date(now().getTime() + t.expires_in * 1000) };
+    return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: new Date(now().getTime() + t.expiresIn * 1000) };
   };
 
   return {
@@ -77,7 +80,7 @@ export function createHubSpotOAuth(opts: HubSpotOAuthOptions): HubSpotOAuth {
         await hubspot(() => oauth().tokensApi.create('authorization_code', code, opts.redirectUri, opts.clientId, opts.clientSecret)),
       );
       const info = accessTokenInfoRaw.parse(await hubspot(() => oauth().accessTokensApi.get(tokens.accessToken)));
-      return { tokens, portalId: info.hub_id, scopes: info.scopes };
+      return { tokens, portalId: info.hubId, scopes: info.scopes };
     },
 
     async refresh(refreshToken) {
