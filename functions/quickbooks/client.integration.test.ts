@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import QuickBooks from 'node-quickbooks';
+import { ManualClock } from '../../emulators/shared/clock';
+import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
+import { silentLogger } from '../log';
+import { createQboClient, qboQuote, type QboAuth, type QboCall, type QboClientOptions } from './client';
+import { emulatorApiBase } from './endpoints';
+import { QboApiError } from './errors';
+import { QboRateLimiter } from './rate-limiter';
+
+const clock = new ManualClock('2026-03-02T17:00:00.000Z');
+let qbo: StartedQuickBooksEmulator;
+let delays: number[];
+let calls: QboCall[];
+
+beforeAll(async () => {
+  qbo = await startQuickBooksEmulator({ port: 0, clock, sleep: async () => undefined });
+});
+afterAll(() => qbo.close());
+beforeEach(() => {
+  qbo.emulator.reset();
+  delays = [];
+  calls = [];
+});
+
+const fixedAuth = (token = qbo.emulator.info().accessToken): QboAuth => ({
+  accessToken: async () => token,
+  refresh: async () => {
+    throw new Error('no refresh expected');
+  },
+});
+
+function client(overrides: Partial<QboClientOptions> = {}) {
+  return createQboClient({
+    realmId: qbo.info.realmId,
+    endpoint: emulatorApiBase(qbo.info.url),
+    clientId: qbo.info.clientId,
+    clientSecret: qbo.info.clientSecret,
+    auth: fixedAuth(),
+    log: silentLogger,
+    limiter: new QboRateLimiter(),
+    retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 10_000 },
+    // Backoff is recorded, never waited for.
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    random: () => 0.5,
+    now: () => clock.now(),
+    onCall: (c) => calls.push(c),
+    ...overrides,
+  });
+}
+
+const invoiceBody = (customerId: string, amount = 300) => ({
+  CustomerRef: { value: customerId },
+  Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 2, UnitPrice: amount / 2 } }],
+});
+
+const customersNamed = (name: string) => [...(qbo.emulator.state.entities.get('Customer')?.values() ?? [])].filter((c) => c.DisplayName === name);
+
+async function failure(p: Promise<unknown>): Promise<QboApiError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(QboApiError);
+  return e as QboApiError;
+}
+
+describe('CRUD, query and CDC through node-quickbooks', () => {
+  it('creates, reads, sparse-updates and queries customers, items, invoices, payments and accounts', async () => {
+    const c = client();
+    const created = await c.create(
+      'Customer',
+      { DisplayName: "O'Brien & Sons #1", PrimaryEmailAddr: { Address: 'ob@x.example' }, BillAddr: { Line1: '1 Main St', City: 'Austin' } },
+      { requestId: 'create-obrien' },
+    );
+    expect(created).toMatchObject({ DisplayName: "O'Brien & Sons #1", SyncToken: '0', Active: true });
+    expect(typeof created.Id).toBe('string');
+    expect(created.MetaData?.CreateTime).toEqual(expect.any(String));
+
+    const read = await c.get('Customer', created.Id);
+    expect(read.PrimaryEmailAddr?.Address).toBe('ob@x.example');
+
+    const updated = await c.update('Customer', { Id: read.Id, SyncToken: read.SyncToken, PrimaryEmailAddr: { Address: 'new@x.example' } });
+    expect(updated.SyncToken).toBe('1');
+    // Sparse by default: the address survives.
+    expect(updated.BillAddr?.City).toBe('Austin');
+
+    const found = await c.query('Customer', `DisplayName = ${qboQuote("O'Brien & Sons #1")}`);
+    expect(found.map((x) => x.Id)).toEqual([created.Id]);
+    expect(await c.query('Customer', `DisplayName = ${qboQuote('nobody')}`)).toEqual([]);
+
+    const [income] = await c.query('Account', `AccountType = ${qboQuote('Income')}`, { orderBy: 'Id' });
+    expect(income?.Name).toBe('Services');
+    const item = await c.create(
+      'Item',
+      { Name: 'Widget', Sku: 'W-1', Type: 'Service', UnitPrice: 12.5, IncomeAccountRef: { value: income?.Id ?? '' } },
+      { requestId: 'create-widget' },
+    );
+    expect(item).toMatchObject({ Name: 'Widget', Sku: 'W-1', UnitPrice: 12.5 });
+
+    const invoice = await c.create('Invoice', invoiceBody(created.Id), { requestId: 'create-invoice-1' });
+    expect(invoice).toMatchObject({ TotalAmt: 300, Balance: 300, CustomerRef: { value: created.Id } });
+    const payment = await c.create(
+      'Payment',
+      { CustomerRef: { value: created.Id }, TotalAmt: 100, Line: [{ Amount: 100, LinkedTxn: [{ TxnId: invoice.Id, TxnType: 'Invoice' }] }] },
+      { requestId: 'create-payment-1' },
+    );
+    expect(payment.TotalAmt).toBe(100);
+    expect((await c.get('Invoice', invoice.Id)).Balance).toBe(200);
+    expect(await c.query('Payment', `CustomerRef = ${qboQuote(created.Id)}`)).toHaveLength(1);
+
+    expect((await c.companyInfo()).CompanyName).toBe('Emulated Company US');
+    expect((await c.preferences()).CurrencyPrefs?.HomeCurrency?.value).toBe('USD');
+  });
+
+  it('pages through every result, 1,000 at a time from position 1, and includes inactive records only when asked', async () => {
+    const rows = Array.from({ length: 2_050 }, (_, i) => ({ DisplayName: `Bulk ${String(i).padStart(4, '0')}` }));
+    qbo.emulator.seed({ entities: { Customer: rows } });
+    const c = client();
+    const all = await c.query('Customer', undefined, { orderBy: 'Id' });
+    expect(all).toHaveLength(2_050);
+    expect(new Set(all.map((x) => x.Id)).size).toBe(2_050);
+    expect(calls.filter((x) => x.operation === 'query')).toHaveLength(3);
+
+    const first = all[0];
+    if (!first) throw new Error('no customer');
+    await c.update('Customer', { Id: first.Id, SyncToken: first.SyncToken, Active: false });
+    const where = `DisplayName = ${qboQuote(first.DisplayName)}`;
+    expect(await c.query('Customer', where)).toEqual([]);
+    expect((await c.query('Customer', where, { includeInactive: true }))[0]?.Active).toBe(false);
+  });
+
+  it('CDC returns changed entities and deletion tombstones, and refuses windows beyond 30 days without calling', async () => {
+    const c = client();
+    const old = await c.create('Customer', { DisplayName: 'Before' }, { requestId: 'cdc-before' });
+    clock.advance(60_000);
+    const since = clock.now();
+    clock.advance(1_000);
+    const fresh = await c.create('Customer', { DisplayName: 'After' }, { requestId: 'cdc-after' });
+    const invoice = await c.create('Invoice', invoiceBody(old.Id), { requestId: 'cdc-invoice' });
+    // The adapter has no delete (deletes are not propagated by default); delete through node-quickbooks itself.
+    const raw = new QuickBooks(qbo.info.clientId, qbo.info.clientSecret, qbo.emulator.info().accessToken, false, qbo.info.realmId, true, false, '75', '2.0', null);
+    raw.endpoint = emulatorApiBase(qbo.info.url);
+    await new Promise((resolve, reject) => raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken } as never, (e: unknown) => (e ? reject(e) : resolve(undefined))));
+
+    const changes = await c.cdc(['Customer', 'Invoice'], since);
+    expect(changes.Customer.map((x) => x.Id)).toEqual([fresh.Id]);
+    expect(changes.Invoice).toEqual([expect.objectContaining({ Id: invoice.Id, status: 'Deleted' })]);
+
+    const before = c.calls;
+    const e = await failure(c.cdc(['Customer'], new Date(clock.now().getTime() - 31 * 24 * 3600 * 1000)));
+    expect(e.kind).toBe('validation');
+    expect(c.calls).toBe(before);
+  });
+});
+
+describe('idempotent creates', () => {
+  it('repeating a requestId returns the first result instead of a duplicate', async () => {
+    const c = client();
+    const a = await c.create('Customer', { DisplayName: 'Once' }, { requestId: 'same-request' });
+    const b = await c.create('Customer', { DisplayName: 'Once' }, { requestId: 'same-request' });
+    expect(b.Id).toBe(a.Id);
+    expect(customersNamed('Once')).toHaveLength(1);
+  });
+
+  it('a create whose response is lost (timeout after QBO executed it) is retried without duplicating', async () => {
+    // The emulator runs the create, then holds its response; the client gives up and retries with the same requestid.
+    qbo.emulator.injectFault({ kind: 'timeout', method: 'POST', pathIncludes: '/customer' });
+    const c = client({ timeoutMs: 100 });
+    const created = await c.create('Customer', { DisplayName: 'Lost response' }, { requestId: 'lost-response-1' });
+    expect(calls.map((x) => x.outcome)).toEqual(['timeout', 'ok']);
+    expect(customersNamed('Lost response')).toEqual([expect.objectContaining({ Id: created.Id })]);
+  });
+});
+
+describe('retries', () => {
+  it('honours Retry-After on 429', async () => {
+    qbo.emulator.injectFault({ kind: '429', count: 2, retryAfterSeconds: 7 });
+    const c = client();
+    expect((await c.companyInfo()).CompanyName).toBe('Emulated Company US');
+    expect(delays).toEqual([7_000, 7_000]);
+    expect(calls.map((x) => x.outcome)).toEqual(['rate_limited', 'rate_limited', 'ok']);
+  });
+
+  it('backs off exponentially with full jitter on an XML 429 without Retry-After, 500 and 503', async () => {
+    qbo.emulator.injectFault({ kind: '429-xml' });
+    qbo.emulator.injectFault({ kind: '500' });
+    qbo.emulator.injectFault({ kind: '503' });
+    const c = client();
+    await c.preferences();
+    // random() = 0.5 of min(maxDelay, 100 * 2^(attempt-1)).
+    expect(delays).toEqual([50, 100, 200]);
+    expect(calls.map((x) => x.outcome)).toEqual(['rate_limited', 'unavailable', 'unavailable', 'ok']);
+  });
+
+  it('gives up after maxAttempts, and at once when Retry-After exceeds the retry budget', async () => {
+    qbo.emulator.injectFault({ kind: '503', count: 10 });
+    const e = await failure(client().get('Customer', '1'));
+    expect(e).toMatchObject({ kind: 'unavailable', status: 503, retryable: true });
+    expect(calls).toHaveLength(4);
+    expect(delays).toHaveLength(3);
+
+    qbo.emulator.clearFaults();
+    calls = [];
+    delays = [];
+    qbo.emulator.injectFault({ kind: '429', retryAfterSeconds: 3_600 });
+    const slow = await failure(client().preferences());
+    expect(slow).toMatchObject({ kind: 'rate_limited', code: '3001', retryAfterMs: 3_600_000 });
+    expect(calls).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('never retries validation faults: duplicate name (6240), stale SyncToken (5010), required field (2020), not found (610)', async () => {
+    const c = client();
+    const first = await c.create('Customer', { DisplayName: 'Taken' }, { requestId: 'taken-1' });
+    const dup = await failure(c.create('Customer', { DisplayName: 'Taken' }, { requestId: 'taken-2' }));
+    expect(dup).toMatchObject({ kind: 'duplicate_name', code: '6240', status: 400, retryable: false });
+    expect(dup.userMessage).toMatch(/already uses this name/);
+
+    await c.update('Customer', { Id: first.Id, SyncToken: first.SyncToken, Notes: 'one' });
+    const stale = await failure(c.update('Customer', { Id: first.Id, SyncToken: first.SyncToken, Notes: 'two' }));
+    expect(stale).toMatchObject({ kind: 'stale_object', code: '5010' });
+
+    qbo.emulator.injectFault({ kind: 'stale-sync-token' });
+    const current = await c.get('Customer', first.Id);
+    expect(await failure(c.update('Customer', { Id: current.Id, SyncToken: current.SyncToken, Notes: 'three' }))).toMatchObject({ kind: 'stale_object' });
+
+    const required = await failure(c.create('Invoice', { CustomerRef: { value: first.Id }, Line: [] }, { requestId: 'no-lines' }));
+    expect(required).toMatchObject({ kind: 'validation', code: '2020' });
+    expect(required.userMessage).toMatch(/^QuickBooks rejected the record: .*Line/);
+
+    expect(await failure(c.get('Customer', '99999'))).toMatchObject({ kind: 'not_found', code: '610' });
+    expect(delays).toEqual([]);
+    expect(calls.filter((x) => x.outcome !== 'ok').map((x) => x.outcome)).toEqual(['duplicate_name', 'stale_object', 'stale_object', 'validation', 'not_found']);
+  });
+});
+
+describe('401 and token refresh', () => {
+  it('refreshes once with the rejected token, then retries', async () => {
+    const rejected: string[] = [];
+    const auth: QboAuth = {
+      accessToken: async () => 'expired-token',
+      refresh: async (token) => {
+        rejected.push(token);
+        return qbo.emulator.issueTokens().access_token;
+      },
+    };
+    const c = client({ auth });
+    expect((await c.companyInfo()).Id).toBe('1');
+    expect(rejected).toEqual(['expired-token']);
+    expect(calls.map((x) => x.outcome)).toEqual(['reauth_required', 'ok']);
+  });
+
+  it('a second 401 after refreshing is reauth_required, with no further refresh', async () => {
+    let refreshes = 0;
+    const auth: QboAuth = {
+      accessToken: async () => 'revoked-1',
+      refresh: async () => {
+        refreshes += 1;
+        return 'revoked-2';
+      },
+    };
+    const e = await failure(client({ auth }).get('Customer', '1'));
+    expect(e).toMatchObject({ kind: 'reauth_required', status: 401, code: '3200', retryable: false });
+    expect(e.userMessage).toMatch(/Reconnect QuickBooks/);
+    expect(refreshes).toBe(1);
+    expect(calls).toHaveLength(2);
+  });
+});
