@@ -13,6 +13,10 @@ const V1_BODY =
 const TS = 1_700_000_000_000;
 const at = (ms: number) => new Date(ms);
 
+/** The official utility; `getSignature` ignores `signature`, which its options type nevertheless requires. */
+const sdkSign = (method: string, version: 'v1' | 'v2' | 'v3', options: { clientSecret: string; requestBody: string; url: string; timestamp?: number }) =>
+  Signature.getSignature(method, version, { signature: '', ...options });
+
 const v3Headers = (signature: string, timestamp: number = TS) => ({ 'X-HubSpot-Signature-v3': signature, 'X-HubSpot-Request-Timestamp': String(timestamp) });
 
 describe('verifyHubSpotRequest against the documented vectors and the official Signature utility', () => {
@@ -31,13 +35,13 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
   });
 
   it('accepts v3 as the SDK signs it, and the SDK agrees', () => {
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
+    const signature = sdkSign('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
     expect(signature).toBe('rQEKkaNUiu+1qGF//O/pw4BCzstSqO1PyUnGICmf+7o=');
     expect(verifyHubSpotRequest({ method: 'post', url: URI, rawBody: BODY, headers: v3Headers(signature) }, SECRET, at(TS + 299_000))).toEqual({ ok: true, version: 'v3' });
   });
 
   it('rejects a tampered v3 body, URL, method or secret', () => {
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
+    const signature = sdkSign('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
     const ok = { method: 'POST', url: URI, rawBody: BODY, headers: v3Headers(signature) };
     const bad = { ok: false, reason: 'v3 signature does not match' };
     expect(verifyHubSpotRequest({ ...ok, rawBody: BODY.replace('value', 'valuE') }, SECRET, at(TS))).toEqual(bad);
@@ -46,12 +50,12 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
     expect(verifyHubSpotRequest(ok, 'other-secret', at(TS))).toEqual(bad);
     expect(verifyHubSpotRequest({ ...ok, headers: v3Headers('short') }, SECRET, at(TS))).toEqual(bad);
     // A valid v2 beside a bad v3 does not rescue the request: v3 decides when present.
-    const v2 = Signature.getSignature('POST', 'v2', { clientSecret: SECRET, requestBody: BODY, url: URI });
+    const v2 = sdkSign('POST', 'v2', { clientSecret: SECRET, requestBody: BODY, url: URI });
     expect(verifyHubSpotRequest({ ...ok, headers: { ...v3Headers('x'.repeat(44)), 'X-HubSpot-Signature': v2, 'X-HubSpot-Signature-Version': 'v2' } }, SECRET, at(TS))).toEqual(bad);
   });
 
   it('rejects stale, future and missing v3 timestamps, where the SDK throws', () => {
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
+    const signature = sdkSign('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
     const req = { method: 'POST', url: URI, rawBody: BODY, headers: v3Headers(signature) };
     expect(verifyHubSpotRequest(req, SECRET, at(TS + 300_001))).toMatchObject({ ok: false, reason: expect.stringContaining('5-minute') });
     expect(verifyHubSpotRequest(req, SECRET, at(TS - 300_001))).toMatchObject({ ok: false });
@@ -68,7 +72,7 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
     const received = 'https://api.example.com/cards%2Fdeal?email=a%40b.com&q=%3F%20x';
     expect(decodeV3Uri(received)).toBe('https://api.example.com/cards/deal?email=a@b.com&q=?%20x');
     for (const signedUrl of [decodeV3Uri(received), received]) {
-      const signature = Signature.getSignature('GET', 'v3', { clientSecret: SECRET, requestBody: '', url: signedUrl, timestamp: TS });
+      const signature = sdkSign('GET', 'v3', { clientSecret: SECRET, requestBody: '', url: signedUrl, timestamp: TS });
       expect(verifyHubSpotRequest({ method: 'GET', url: received, rawBody: '', headers: v3Headers(signature) }, SECRET, at(TS))).toEqual({ ok: true, version: 'v3' });
     }
   });
@@ -129,7 +133,7 @@ describe('requests the emulator sends as HubSpot', () => {
 
   it('refuses a signed request that carries no portalId', () => {
     const url = 'https://api.example.com/api/settings?appId=1';
-    const signature = Signature.getSignature('GET', 'v3', { clientSecret: SECRET, requestBody: '', url, timestamp: TS });
+    const signature = sdkSign('GET', 'v3', { clientSecret: SECRET, requestBody: '', url, timestamp: TS });
     expect(() => readSignedAppRequest({ method: 'GET', url, rawBody: '', headers: v3Headers(signature) }, SECRET, at(TS))).toThrow(/portalId/);
   });
 });
