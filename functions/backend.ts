@@ -1,26 +1,38 @@
+import { Hono } from 'hono';
 import path from 'node:path';
 import type { Config } from './config';
-import { createApp } from './http/app';
-import { listen, type RunningServer } from './http/listen';
+import { liveProviderSettings, type ProviderSettings } from './connections/provider-settings';
+import { listen } from './http/listen';
 import { Jobs } from './jobs/queue';
 import type { Logger } from './log';
-import { createMetrics } from './metrics';
+import { createRuntime, type Runtime } from './runtime';
 import { resolveEncryptionKey } from './security/encryption-key';
 import { TokenCipher } from './security/token-cipher';
 import { openPglite, openPostgres, type Db } from './store/db';
 import { migrate } from './store/migrate';
-import { createStore, type Store } from './store/store';
 
 export interface Backend {
   url: string;
+  publicUrl: string;
   db: Db;
-  store: Store;
   jobs: Jobs;
+  runtime: Runtime;
   stop(): Promise<void>;
 }
 
-/** Composition root: config → database → migrations → queue → store → HTTP. Stops in reverse order. */
-export async function startBackend(config: Config, log: Logger): Promise<Backend> {
+export interface BackendOptions {
+  /** Sandbox mode points the provider clients at the emulators; live mode reads them from config. */
+  providers?: (publicUrl: string) => ProviderSettings;
+  now?: () => Date;
+}
+
+/**
+ * Composition root: config → database → migrations → queue → HTTP. The socket is bound before the runtime is
+ * built because the runtime needs its own public URL (OAuth redirects, signed webhook URLs), which with
+ * PORT=0 is known only then; until the runtime is ready every request gets 503.
+ */
+export async function startBackend(config: Config, log: Logger, options: BackendOptions = {}): Promise<Backend> {
+  const now = options.now ?? (() => new Date());
   const cipher = TokenCipher.fromBase64(await resolveEncryptionKey(config, log));
   const db =
     config.databaseUrl === undefined
@@ -30,34 +42,27 @@ export async function startBackend(config: Config, log: Logger): Promise<Backend
 
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
-
   const jobs = new Jobs({ db, log });
   await jobs.start();
-  const store = createStore(db, cipher);
 
-  const metrics = createMetrics();
-  const app = createApp({
-    log,
-    metrics,
-    readiness: async () => ({
-      database: await db.query('SELECT 1').then(() => true, () => false),
-      queue: await jobs.healthy().catch(() => false),
-    }),
-  });
-  let server: RunningServer;
-  try {
-    server = await listen(app, config.port, config.host);
-  } catch (err) {
+  let handle: (req: Request) => Response | Promise<Response> = () =>
+    Response.json({ status: 'starting', message: 'The backend is still starting; try again in a moment.' }, { status: 503 });
+  const server = await listen(new Hono().all('*', (c) => handle(c.req.raw)), config.port, config.host).catch(async (err: unknown) => {
     await jobs.stop();
     await db.close();
     throw err;
-  }
+  });
+  const publicUrl = config.publicUrl ?? server.url;
+  const providers = options.providers ? options.providers(publicUrl) : liveProviderSettings(config);
+  const runtime = await createRuntime({ db, jobs, cipher, providers, log, now });
+  handle = (req) => runtime.app.fetch(req);
 
   return {
     url: server.url,
+    publicUrl,
     db,
-    store,
     jobs,
+    runtime,
     async stop() {
       await server.close();
       await jobs.stop();

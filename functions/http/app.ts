@@ -1,18 +1,32 @@
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
+import type { ProviderClients } from '../connections/provider-clients';
+import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { Store } from '../store/store';
+import type { SyncService } from '../sync/service';
 import { healthRoutes, type Readiness } from './routes/health';
+import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
+import { oauthRoutes } from './routes/oauth';
+import { qboWebhookRoutes } from './routes/qbo-webhooks';
+import { settingsApiRoutes } from './routes/settings-api';
 
 export interface AppDeps {
   log: Logger;
   metrics: Metrics;
   readiness: Readiness;
+  store: Store;
+  jobs: Jobs;
+  sync: SyncService;
+  clients: ProviderClients;
+  now: () => Date;
 }
 
 /** The one HTTP surface of the backend; tests call `app.request()` in-process. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const { clients } = deps;
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -25,6 +39,13 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.route('/', healthRoutes(deps));
+  app.route('/', oauthRoutes(deps));
+  app.route(
+    '/',
+    hubspotWebhookRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret, appId: clients.settings.hubspot.appId }),
+  );
+  app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
+  app.route('/', settingsApiRoutes(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

@@ -51,6 +51,7 @@ export class Jobs {
   readonly boss: PgBoss;
   readonly #log: Logger;
   readonly #polling: number;
+  readonly #schema: string;
   #started = false;
 
   constructor(options: JobsOptions) {
@@ -61,6 +62,7 @@ export class Jobs {
         ? new PgBoss({ ...common, db: fromPglite(db.pglite) })
         : new PgBoss({ ...common, connectionString: db.connectionString, max: 4 });
     this.#log = log;
+    this.#schema = schema;
     this.#polling = options.pollingIntervalSeconds ?? 1;
     this.boss.on('error', (err) => this.#log.error({ err }, 'job queue error'));
   }
@@ -122,9 +124,23 @@ export class Jobs {
     return jobs.map((j) => ({ id: j.id, data: j.data, failedAt: new Date(j.createdOn) }));
   }
 
-  /** Moves dead letters back to the queue they failed in, as fresh jobs (an admin's "retry failed"). */
-  retryDeadLetters(name: string, ids?: string[]): Promise<number> {
-    return this.boss.redrive(deadLetterOf(name), ids === undefined ? {} : { ids });
+  /**
+   * Moves dead letters back to the queue they failed in, as fresh jobs (an admin's "retry failed"). `data`
+   * narrows it to jobs whose payload contains that object, e.g. one connection's.
+   */
+  retryDeadLetters(name: string, filter: { ids?: string[]; data?: object } = {}): Promise<number> {
+    return this.boss.redrive(deadLetterOf(name), filter);
+  }
+
+  /**
+   * Jobs not yet settled (created, retry or active) across every queue. Reads pg-boss's job table directly:
+   * its stats API is a cache refreshed on an interval, too coarse for tests and progress output.
+   */
+  async pending(): Promise<number> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(`SELECT count(*)::int AS n FROM ${this.#schema}.job WHERE state IN ('created', 'retry', 'active') AND name NOT LIKE '%.dead'`);
+    return (rows[0] as { n: number }).n;
   }
 
   async healthy(): Promise<boolean> {

@@ -97,8 +97,8 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     const event = { source: 'hubspot' as const, eventId: 'evt-1', accountId: '1001', payload: { objectId: 5 } };
     const first = await store.inbox.record([event]);
     const again = await store.inbox.record([event, { ...event, eventId: 'evt-2' }]);
-    expect(first).toHaveLength(1);
-    expect(again).toHaveLength(1);
+    expect(first.map((e) => e.eventId)).toEqual(['evt-1']);
+    expect(again.map((e) => e.eventId)).toEqual(['evt-2']);
     const pending = await store.inbox.unprocessed();
     expect(pending.map((e) => e.eventId)).toEqual(['evt-1', 'evt-2']);
     await store.inbox.markProcessed(pending.map((e) => e.id));

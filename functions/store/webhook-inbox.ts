@@ -27,18 +27,18 @@ interface Row {
 
 export function webhookInboxStore(db: Queryable) {
   return {
-    /** Returns the ids of the events that were new; duplicates of earlier deliveries are dropped here. */
-    async record(events: readonly InboxEvent[]): Promise<number[]> {
-      const ids: number[] = [];
+    /** Returns the events that were new; duplicates of earlier deliveries are dropped here. */
+    async record(events: readonly InboxEvent[]): Promise<{ id: number; eventId: string }[]> {
+      const fresh: { id: number; eventId: string }[] = [];
       for (const e of events) {
         const rows = await db.query<{ id: string | number }>(
           `INSERT INTO webhook_inbox (source, event_id, account_id, payload) VALUES ($1, $2, $3, $4)
            ON CONFLICT (source, event_id) DO NOTHING RETURNING id`,
           [e.source, e.eventId, e.accountId, JSON.stringify(e.payload)],
         );
-        for (const r of rows) ids.push(Number(r.id));
+        for (const r of rows) fresh.push({ id: Number(r.id), eventId: e.eventId });
       }
-      return ids;
+      return fresh;
     },
 
     async unprocessed(limit = 500): Promise<StoredInboxEvent[]> {

@@ -1,0 +1,118 @@
+import { createHubSpotClient, type HubSpotClient } from '../hubspot/client';
+import { HubSpotApiError } from '../hubspot/errors';
+import { createHubSpotOAuth } from '../hubspot/oauth';
+import type { Logger } from '../log';
+import { createQboClient, type QboCall, type QboClient } from '../quickbooks/client';
+import { QboApiError } from '../quickbooks/errors';
+import { createQboOAuth } from '../quickbooks/oauth';
+import { QboRateLimiter, type LimiterClock } from '../quickbooks/rate-limiter';
+import type { Connection, ConnectionStore } from '../store/connections';
+import type { ProviderSettings } from './provider-settings';
+import { TokenKeeper } from './token-keeper';
+
+/**
+ * Time and randomness the provider clients use. Tests and the benchmark run on simulated time: waits (backoff,
+ * rate-limit pacing) advance a clock instead of sleeping.
+ */
+export interface ClientTuning {
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  limiterClock?: LimiterClock;
+  onQboCall?: (call: QboCall) => void;
+}
+
+/**
+ * Builds the per-connection provider clients (rate-limited, retrying, refreshing their own tokens) and the
+ * OAuth clients of both providers. One instance per process.
+ */
+export class ProviderClients {
+  readonly settings: ProviderSettings;
+  readonly hubspotOAuth: ReturnType<typeof createHubSpotOAuth>;
+  readonly qboOAuth: ReturnType<typeof createQboOAuth>;
+  readonly hubspotTokens: TokenKeeper;
+  readonly qboTokens: TokenKeeper;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+  readonly #tuning: ClientTuning;
+  readonly #limiters = new Map<string, QboRateLimiter>();
+
+  constructor(settings: ProviderSettings, connections: ConnectionStore, log: Logger, now: () => Date, tuning: ClientTuning = {}) {
+    this.settings = settings;
+    this.#log = log;
+    this.#now = now;
+    this.#tuning = tuning;
+    this.hubspotOAuth = createHubSpotOAuth({
+      clientId: settings.hubspot.clientId,
+      clientSecret: settings.hubspot.clientSecret,
+      redirectUri: `${settings.publicUrl}/oauth/hubspot/callback`,
+      basePath: settings.hubspot.apiBaseUrl,
+      authorizeUrl: settings.hubspot.authorizeUrl,
+      scopes: settings.hubspot.scopes,
+      now,
+    });
+    this.qboOAuth = createQboOAuth({
+      clientId: settings.quickbooks.clientId,
+      clientSecret: settings.quickbooks.clientSecret,
+      redirectUri: `${settings.publicUrl}/oauth/quickbooks/callback`,
+      environment: settings.quickbooks.environment,
+      ...(settings.quickbooks.oauthEndpoints === undefined ? {} : { endpoints: settings.quickbooks.oauthEndpoints }),
+      now,
+    });
+    this.hubspotTokens = new TokenKeeper(
+      'hubspot',
+      connections,
+      { refresh: (rt) => this.hubspotOAuth.refresh(rt), isDeadGrant: (e) => e instanceof HubSpotApiError && e.kind === 'reauth_required' },
+      now,
+      log,
+    );
+    this.qboTokens = new TokenKeeper(
+      'quickbooks',
+      connections,
+      { refresh: (rt) => this.qboOAuth.refresh(rt), isDeadGrant: (e) => e instanceof QboApiError && e.kind === 'reauth_required' },
+      now,
+      log,
+    );
+  }
+
+  hubspot(connection: Connection): HubSpotClient {
+    return createHubSpotClient({
+      basePath: this.settings.hubspot.apiBaseUrl,
+      auth: this.hubspotTokens.authFor(connection.id),
+      log: this.#log.child({ connectionId: connection.id, provider: 'hubspot' }),
+      ...this.#timing(),
+    });
+  }
+
+  qbo(connection: Connection): QboClient {
+    if (connection.qboRealmId === undefined) throw new Error(`connection ${connection.id} has no QuickBooks company connected`);
+    return createQboClient({
+      realmId: connection.qboRealmId,
+      endpoint: this.settings.quickbooks.apiEndpoint,
+      clientId: this.settings.quickbooks.clientId,
+      clientSecret: this.settings.quickbooks.clientSecret,
+      auth: this.qboTokens.authFor(connection.id),
+      log: this.#log.child({ connectionId: connection.id, provider: 'quickbooks' }),
+      limiter: this.#limiterFor(connection.qboRealmId),
+      now: this.#now,
+      ...this.#timing(),
+      ...(this.#tuning.onQboCall === undefined ? {} : { onCall: this.#tuning.onQboCall }),
+    });
+  }
+
+  /** One limiter per realm in this process: QBO's budget is per company, whichever connection spends it. */
+  #limiterFor(realmId: string): QboRateLimiter {
+    let limiter = this.#limiters.get(realmId);
+    if (!limiter) {
+      limiter = new QboRateLimiter(this.#tuning.limiterClock === undefined ? {} : { clock: this.#tuning.limiterClock });
+      this.#limiters.set(realmId, limiter);
+    }
+    return limiter;
+  }
+
+  #timing(): { sleep?: (ms: number) => Promise<void>; random?: () => number } {
+    return {
+      ...(this.#tuning.sleep === undefined ? {} : { sleep: this.#tuning.sleep }),
+      ...(this.#tuning.random === undefined ? {} : { random: this.#tuning.random }),
+    };
+  }
+}

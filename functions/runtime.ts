@@ -1,0 +1,54 @@
+import type { Hono } from 'hono';
+import { ProviderClients, type ClientTuning } from './connections/provider-clients';
+import type { ProviderSettings } from './connections/provider-settings';
+import { createApp } from './http/app';
+import type { Jobs } from './jobs/queue';
+import type { Logger } from './log';
+import { createMetrics } from './metrics';
+import type { TokenCipher } from './security/token-cipher';
+import type { Db } from './store/db';
+import { createStore, type Store } from './store/store';
+import { SyncService } from './sync/service';
+
+export interface RuntimeDeps {
+  db: Db;
+  jobs: Jobs;
+  cipher: TokenCipher;
+  providers: ProviderSettings;
+  log: Logger;
+  now: () => Date;
+  tuning?: ClientTuning;
+}
+
+export interface Runtime {
+  app: Hono;
+  store: Store;
+  clients: ProviderClients;
+  sync: SyncService;
+}
+
+/** Everything above the database and the queue: store, provider clients, sync flows and the HTTP app. */
+export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
+  const { db, jobs, log, now } = deps;
+  const store = createStore(db, deps.cipher);
+  const clients = new ProviderClients(deps.providers, store.connections, log, now, deps.tuning);
+  const sync = new SyncService({ store, jobs, clients, log, now });
+  await sync.start();
+  const app = createApp({
+    log,
+    metrics: createMetrics(),
+    readiness: async () => ({
+      database: await db.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      queue: await jobs.healthy().catch(() => false),
+    }),
+    store,
+    jobs,
+    sync,
+    clients,
+    now,
+  });
+  return { app, store, clients, sync };
+}

@@ -1,0 +1,47 @@
+import { itemFields } from '../../quickbooks/fields';
+import type { QboItem } from '../../quickbooks/schemas';
+import type { FieldMapping } from '../shared/mappings';
+import type { TwoWayFlow } from '../two-way/flow';
+
+const twoWay = (hubspotProperty: string, qboField: string): FieldMapping => ({ hubspotProperty, qboField, direction: 'two_way', winner: 'hubspot' });
+
+/**
+ * Products ⇄ Products and Services. Matched by SKU, then by name (QBO item names are unique, qbo-api.md §1.3).
+ * New QBO items are Service items posting to the income account chosen in settings, which QBO requires.
+ */
+export const productsItems: TwoWayFlow<QboItem> = {
+  object: 'products',
+  label: { hubspot: 'product', qbo: 'product or service' },
+  hubspotType: 'products',
+  qboEntity: 'Item',
+  qboIdProperty: 'qbo_item_id',
+  qboFields: itemFields,
+  fieldKinds: { price: 'money', hs_cost_of_goods_sold: 'money' },
+  defaultMappings: [
+    twoWay('name', 'name'),
+    twoWay('hs_sku', 'sku'),
+    twoWay('description', 'description'),
+    twoWay('price', 'unitPrice'),
+    twoWay('hs_cost_of_goods_sold', 'purchaseCost'),
+  ],
+  matchOn: [
+    { hubspotProperty: 'hs_sku', qboField: 'sku', qboQueryField: 'Sku', kind: 'text' },
+    { hubspotProperty: 'name', qboField: 'name', qboQueryField: 'Name', kind: 'text' },
+  ],
+  newQboEntity(values, settings) {
+    if (settings.incomeAccountId === undefined) {
+      throw new Error('Choose the QuickBooks income account for new products in the Products sync settings.');
+    }
+    return {
+      Name: values['name'] ?? values['hs_sku'] ?? 'HubSpot product',
+      Type: 'Service',
+      IncomeAccountRef: { value: settings.incomeAccountId },
+    };
+  },
+  renameOnDuplicate(entity, attempt, values) {
+    const base = String(entity['Name']).replace(/ \(.*\)$/, '');
+    const sku = values['hs_sku'];
+    const suffix = attempt === 1 && sku ? `SKU ${sku}` : String(attempt);
+    return { ...entity, Name: `${base} (${suffix})` };
+  },
+};

@@ -1,0 +1,184 @@
+import type { ProviderClients } from '../connections/provider-clients';
+import type { Jobs } from '../jobs/queue';
+import type { Logger } from '../log';
+import type { Connection } from '../store/connections';
+import type { Store } from '../store/store';
+import { contactsCustomers } from './contacts-customers/flow';
+import { productsItems } from './products-items/flow';
+import { ReconnectRequired } from './shared/failures';
+import { validateMappings } from './shared/mappings';
+import { TwoWaySync, type FirstSyncPreview, type Progress, type SyncCounts } from './two-way/engine';
+import type { TwoWayFlow } from './two-way/flow';
+import { defaultFlowSettings, FlowSettingsSchema, type FlowSettings } from './two-way/settings';
+
+export const TWO_WAY_FLOWS = { contacts: contactsCustomers, products: productsItems } as const satisfies Record<string, TwoWayFlow<never>>;
+export type TwoWayObject = keyof typeof TWO_WAY_FLOWS;
+export const isTwoWayObject = (o: string): o is TwoWayObject => o in TWO_WAY_FLOWS;
+
+export const QUEUES = {
+  changes: 'sync.changes',
+  reconcile: 'sync.reconcile',
+  firstSync: 'sync.first',
+  tick: 'sync.tick',
+} as const;
+
+/** Reconciliation runs this often, so a change whose webhook was lost still lands within 10 minutes. */
+export const RECONCILE_CRON = '*/5 * * * *';
+
+interface ChangesJob {
+  connectionId: string;
+  object: TwoWayObject;
+  hubspotIds: string[];
+  qboIds: string[];
+}
+interface ObjectJob {
+  connectionId: string;
+  object: TwoWayObject;
+}
+
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/**
+ * The sync flows' entry points: what HTTP routes and the scheduler call, and the job handlers behind them.
+ * Work always runs in a job (webhook intake only enqueues), one reconciliation per connection and object at
+ * a time (pg-boss `stately` singleton keys).
+ */
+export class SyncService {
+  readonly #store: Store;
+  readonly #jobs: Jobs;
+  readonly #clients: ProviderClients;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+
+  constructor(deps: { store: Store; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date }) {
+    this.#store = deps.store;
+    this.#jobs = deps.jobs;
+    this.#clients = deps.clients;
+    this.#log = deps.log;
+    this.#now = deps.now;
+  }
+
+  async start(): Promise<void> {
+    const retrying = { retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600 };
+    await this.#jobs.define({ name: QUEUES.changes, ...retrying });
+    await this.#jobs.define({ name: QUEUES.reconcile, ...retrying, policy: 'stately' });
+    await this.#jobs.define({ name: QUEUES.firstSync, ...retrying, policy: 'stately', expireInSeconds: 3600 });
+    await this.#jobs.define({ name: QUEUES.tick, retryLimit: 0, retryDelaySeconds: 60, retryBackoff: false });
+    await this.#jobs.work<ChangesJob>(QUEUES.changes, (d) => this.#run(d, (s) => s.syncChanged(d)), { concurrency: 4 });
+    await this.#jobs.work<ObjectJob>(QUEUES.reconcile, (d) => this.#run(d, (s) => s.reconcile()), { concurrency: 2 });
+    await this.#jobs.work<ObjectJob>(QUEUES.firstSync, (d) => this.runFirstSync(d.connectionId, d.object).then(() => undefined));
+    await this.#jobs.work(QUEUES.tick, () => this.reconcileAll());
+    await this.#jobs.schedule(QUEUES.tick, RECONCILE_CRON, {});
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async settings(connectionId: string, object: TwoWayObject): Promise<{ enabled: boolean; settings: FlowSettings }> {
+    const stored = await this.#store.syncSettings.get(connectionId, object);
+    if (!stored) return { enabled: false, settings: defaultFlowSettings(TWO_WAY_FLOWS[object].defaultMappings) };
+    return { enabled: stored.enabled, settings: FlowSettingsSchema.parse(stored.settings) };
+  }
+
+  async saveSettings(connectionId: string, object: TwoWayObject, input: unknown): Promise<FlowSettings> {
+    const parsed = FlowSettingsSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
+    const problems = validateMappings(parsed.data.mappings, Object.keys(TWO_WAY_FLOWS[object].qboFields));
+    if (problems.length > 0) throw new InvalidSettingsError(problems);
+    const current = await this.settings(connectionId, object);
+    const next = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
+    await this.#store.syncSettings.save(connectionId, object, current.enabled, next);
+    return next;
+  }
+
+  /** Turning a sync on for the first time starts its first sync; turning it back on resumes from the checkpoints. */
+  async setEnabled(connectionId: string, object: TwoWayObject, enabled: boolean): Promise<void> {
+    const { settings } = await this.settings(connectionId, object);
+    await this.#store.syncSettings.save(connectionId, object, enabled, settings);
+    if (!enabled) return;
+    if (settings.firstSyncCompletedAt === undefined) await this.#jobs.send(QUEUES.firstSync, { connectionId, object }, { singletonKey: `${connectionId}:${object}` });
+    else await this.#jobs.send(QUEUES.reconcile, { connectionId, object }, { singletonKey: `${connectionId}:${object}` });
+  }
+
+  /** Forgets the sync's settings, links and checkpoints. Records in HubSpot and QBO are never deleted. */
+  async deleteSync(connectionId: string, object: TwoWayObject): Promise<void> {
+    await this.#store.syncSettings.delete(connectionId, object);
+  }
+
+  // ── running ───────────────────────────────────────────────────────────────────────────────────────────
+
+  async enqueueChanges(connectionId: string, object: TwoWayObject, changed: { hubspotIds?: string[]; qboIds?: string[] }): Promise<void> {
+    await this.#jobs.send(QUEUES.changes, { connectionId, object, hubspotIds: changed.hubspotIds ?? [], qboIds: changed.qboIds ?? [] });
+  }
+
+  async preview(connectionId: string, object: TwoWayObject): Promise<FirstSyncPreview> {
+    const { settings } = await this.settings(connectionId, object);
+    return (await this.#engine(connectionId, object, settings)).preview();
+  }
+
+  async runFirstSync(connectionId: string, object: TwoWayObject, progress?: Progress): Promise<SyncCounts> {
+    const { enabled, settings } = await this.settings(connectionId, object);
+    const engine = await this.#engine(connectionId, object, settings);
+    const counts = await this.#guardRun(connectionId, object, () => engine.firstSync(progress));
+    if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
+    await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+    this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
+    return counts;
+  }
+
+  /** The scheduler's tick: one reconciliation job per active connection and enabled, started sync. */
+  async reconcileAll(): Promise<void> {
+    for (const connection of await this.#store.connections.active()) {
+      for (const object of Object.keys(TWO_WAY_FLOWS) as TwoWayObject[]) {
+        const { enabled, settings } = await this.settings(connection.id, object);
+        if (!enabled || settings.firstSyncCompletedAt === undefined) continue;
+        await this.#jobs.send(QUEUES.reconcile, { connectionId: connection.id, object }, { singletonKey: `${connection.id}:${object}` });
+      }
+    }
+  }
+
+  /** Runs a job's work only while the sync is on, started, and the connection healthy. */
+  async #run(job: ObjectJob, work: (engine: TwoWaySync) => Promise<SyncCounts>): Promise<void> {
+    const { enabled, settings } = await this.settings(job.connectionId, job.object);
+    if (!enabled || settings.firstSyncCompletedAt === undefined) return;
+    const counts = await this.#guardRun(job.connectionId, job.object, async () => work(await this.#engine(job.connectionId, job.object, settings)));
+    if (counts) this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
+  }
+
+  /**
+   * A dead connection is not worth retrying: it is marked for the admin and the job ends; reconciliation
+   * catches up once it is reconnected. Anything else (RetryLater included) fails the job for a retry.
+   */
+  async #guardRun(connectionId: string, object: TwoWayObject, work: () => Promise<SyncCounts>): Promise<SyncCounts | undefined> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof ReconnectRequired)) throw err;
+      await this.#store.connections.setStatus(connectionId, 'reauth_required', err.message);
+      this.#log.warn({ connectionId, object, reason: err.message }, 'sync stopped: the connection needs to be reconnected');
+      return undefined;
+    }
+  }
+
+  async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings): Promise<TwoWaySync> {
+    const connection = await this.#activeConnection(connectionId);
+    return new TwoWaySync(
+      { store: this.#store, hubspot: this.#clients.hubspot(connection), qbo: this.#clients.qbo(connection), log: this.#log, now: this.#now },
+      connectionId,
+      TWO_WAY_FLOWS[object] as TwoWayFlow,
+      settings,
+    );
+  }
+
+  async #activeConnection(connectionId: string): Promise<Connection> {
+    const connection = await this.#store.connections.get(connectionId);
+    if (!connection || connection.status !== 'active') {
+      throw new ReconnectRequired(`connection ${connectionId} is ${connection?.status ?? 'missing'}: connect HubSpot and QuickBooks on the settings page`);
+    }
+    return connection;
+  }
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { TestClock } from 'pg-boss';
+import { ManualClock } from '../../emulators/shared/clock';
+import { startHubSpotEmulator } from '../../emulators/hubspot/start';
+import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
+import { Jobs } from '../../functions/jobs/queue';
+import { silentLogger } from '../../functions/log';
+import { createRuntime, type Runtime } from '../../functions/runtime';
+import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
+import { TokenCipher } from '../../functions/security/token-cipher';
+import { openPglite, type Db } from '../../functions/store/db';
+import { migrate } from '../../functions/store/migrate';
+import type { Connection } from '../../functions/store/connections';
+
+/** The backend's public origin as the emulators see it; their deliveries are routed to it in-process. */
+export const PUBLIC_URL = 'https://qbo-app.test';
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * The product between its two emulators, on simulated time:
+ * - one ManualClock for both emulators and the backend's "now"; provider-client backoff and rate-limit pacing
+ *   advance it instead of sleeping;
+ * - pg-boss on a TestClock, so queued work runs when `drain()` ticks it;
+ * - emulator webhooks are delivered straight into the backend's Hono app (signed as for a real URL);
+ * - the backend reaches the emulators over real HTTP through the official clients.
+ */
+export async function startHarness() {
+  const clock = new ManualClock('2026-01-15T12:00:00.000Z');
+  const now = () => clock.now();
+  const db: Db = await openPglite();
+  await migrate(db);
+  const bossClock = new TestClock(clock.now());
+  const jobs = new Jobs({ db, clock: bossClock, log: silentLogger, pollingIntervalSeconds: 1 });
+  await jobs.start();
+
+  let runtime: Runtime | undefined;
+  const deliver: typeof fetch = async (input, init) => {
+    if (!runtime) return new Response('backend not ready', { status: 503 });
+    return runtime.app.request(input instanceof Request ? input : String(input), init);
+  };
+  const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
+  const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
+  const providers = emulatorProviderSettings(PUBLIC_URL, hubspot.info, qbo.info);
+  runtime = await createRuntime({
+    db,
+    jobs,
+    cipher: new TokenCipher(randomBytes(32)),
+    providers,
+    log: silentLogger,
+    now,
+    tuning: {
+      sleep: async (ms) => clock.advance(ms),
+      random: () => 0.5,
+      limiterClock: { now: () => clock.now().getTime(), sleep: async (ms) => clock.advance(ms) },
+    },
+  });
+  const rt = runtime;
+  hubspot.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/hubspot` });
+  qbo.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/quickbooks`, format: 'cloudevents' });
+
+  /** Lets every webhook arrive and every queued job run until nothing is left to do (simulated time). */
+  const drain = async (maxTicks = 200) => {
+    for (let i = 0; i < maxTicks; i++) {
+      await hubspot.emulator.flushWebhooks();
+      await qbo.emulator.flushWebhooks();
+      if ((await jobs.pending()) === 0) return;
+      await bossClock.tick(1_000);
+    }
+    throw new Error(`work still pending after ${maxTicks} simulated seconds`);
+  };
+
+  /** Moves both clocks together: emulators, backend and queue agree on the time. */
+  const advance = async (ms: number) => {
+    clock.advance(ms);
+    await bossClock.setTime(clock.now());
+  };
+
+  /** An installed, connected portal, as if the admin had gone through both consent screens. */
+  const connect = async (): Promise<Connection> => {
+    const hs = hubspot.emulator.issueToken();
+    const connection = await rt.store.connections.saveHubspotInstall(hubspot.info.portalId, {
+      accessToken: hs.accessToken,
+      refreshToken: hs.refreshToken,
+      expiresAt: new Date(clock.now().getTime() + hs.expiresIn * 1000),
+    });
+    const q = qbo.emulator.issueTokens();
+    await rt.store.connections.saveQboConnection(connection.id, qbo.info.realmId, {
+      accessToken: q.access_token,
+      refreshToken: q.refresh_token,
+      expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
+      refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
+    });
+    return (await rt.store.connections.get(connection.id))!;
+  };
+
+  const stop = async () => {
+    await jobs.stop();
+    await hubspot.close();
+    await qbo.close();
+    await db.close();
+  };
+
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, drain, advance, connect, stop };
+}
