@@ -222,6 +222,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
           log.info(context, 'QBO rejected the access token; refreshing');
           refreshed = true;
           token = await opts.auth.refresh(sentWith).catch((e: unknown) => Promise.reject(classifyQboError(e)));
+          // The retry with a fresh token does not spend one of the backoff attempts.
           attempt -= 1;
           continue;
         }

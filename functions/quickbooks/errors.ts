@@ -209,7 +209,8 @@ export function classifyQboError(err: unknown): QboApiError {
       status: response.status,
       code: fault?.code,
       detail: fault?.detail ?? `HTTP ${response.status}`,
-      retryAfterMs: kind === 'rate_limited' ? parseRetryAfter(header(response.headers, 'retry-after')) : undefined,
+      // Honoured on throttles and on 503s that say when to come back (§2.7).
+      retryAfterMs: kind === 'rate_limited' || kind === 'unavailable' ? parseRetryAfter(header(response.headers, 'retry-after')) : undefined,
       intuitTid: typeof intuitTid === 'string' ? intuitTid : undefined,
       cause: err,
     });
