@@ -18,6 +18,8 @@ export interface ClientTuning {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   limiterClock?: LimiterClock;
+  /** Per-attempt QBO timeout (wall clock); tests shorten it to exercise a lost response quickly. */
+  qboTimeoutMs?: number;
   onQboCall?: (call: QboCall) => void;
 }
 
@@ -96,6 +98,7 @@ export class ProviderClients {
       now: this.#now,
       ...this.#timing(),
       ...(this.#tuning.onQboCall === undefined ? {} : { onCall: this.#tuning.onQboCall }),
+      ...(this.#tuning.qboTimeoutMs === undefined ? {} : { timeoutMs: this.#tuning.qboTimeoutMs }),
     });
   }
 

@@ -53,6 +53,8 @@ export class Jobs {
   readonly #polling: number;
   readonly #schema: string;
   #started = false;
+  #running = 0;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(options: JobsOptions) {
     const { db, schema = 'pgboss', clock, spies = false, log } = options;
@@ -98,21 +100,29 @@ export class Jobs {
       name,
       { batchSize: 1, localConcurrency: options.concurrency ?? 1, pollingIntervalSeconds: this.#polling },
       async (jobs: Job<T>[]) => {
-        for (const job of jobs) {
-          try {
-            await handler(job.data, { id: job.id, retryCount: job.retryCount });
-          } catch (err) {
-            this.#log.warn({ err, queue: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job attempt failed');
-            throw err;
+        this.#running++;
+        try {
+          for (const job of jobs) {
+            try {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount });
+            } catch (err) {
+              this.#log.warn({ err, queue: name, jobId: job.id, attempt: job.retryCount + 1 }, 'job attempt failed');
+              throw err;
+            }
           }
+        } finally {
+          if (--this.#running === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
         }
       },
     );
   }
 
-  /** Cron in UTC; `key` lets one queue carry a schedule per connection. */
+  /**
+   * Cron in UTC; `key` lets one queue carry a schedule per connection. Occurrences missed while no process
+   * was running are made up once, not skipped: a reconciliation owed is still owed after a restart.
+   */
   schedule(name: string, cron: string, data: object, key?: string): Promise<void> {
-    return this.boss.schedule(name, cron, data, key === undefined ? {} : { key });
+    return this.boss.schedule(name, cron, data, { missed: 'once', ...(key === undefined ? {} : { key }) });
   }
 
   unschedule(name: string, key?: string): Promise<void> {
@@ -141,6 +151,12 @@ export class Jobs {
       .getDb()
       .executeSql(`SELECT count(*)::int AS n FROM ${this.#schema}.job WHERE state IN ('created', 'retry', 'active') AND name NOT LIKE '%.dead'`);
     return (rows[0] as { n: number }).n;
+  }
+
+  /** Resolves when no handler of this process is running (tests and progress output wait on it, not on time). */
+  whenHandlersIdle(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async healthy(): Promise<boolean> {

@@ -39,7 +39,7 @@ describe('Contacts ⇄ Customers', () => {
     h.hubspot.emulator.seed({
       contacts: [
         { email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace', phone: '+44 20 0000 0001' },
-        { email: 'grace@hopper.dev', firstname: 'Grace', lastname: 'Hopper', city: 'Arlington' },
+        { email: 'grace@hopper.dev', firstname: 'Grace', lastname: 'Hopper', address: '1 Navy Yard', city: 'Arlington' },
       ],
     });
     h.qbo.emulator.seed({
@@ -80,5 +80,44 @@ describe('Contacts ⇄ Customers', () => {
     expect(alan.results).toHaveLength(1);
     expect(alan.results[0]?.properties).toMatchObject({ firstname: 'Alan', lastname: 'Turing' });
     expect(await h.runtime.store.links.count(connection.id, 'contacts')).toBe(3);
+  });
+
+  test('a person\'s edit in HubSpot lands in QBO; the echo of our own write costs no HubSpot write', async () => {
+    const [ada] = (await hubspotApi.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ada@lovelace.dev' }] }],
+      properties: ['email'],
+      limit: 1,
+    })).results;
+    h.hubspot.emulator.editAsUser('contacts', ada!.id, { phone: '+44 20 7946 0018' });
+    await h.drain();
+    const customer = await customerByEmail('ada@lovelace.dev');
+    expect(customer?.PrimaryPhone?.FreeFormNumber).toBe('+44 20 7946 0018');
+
+    // Our QBO write comes back as a QBO webhook; it must not turn into a HubSpot write.
+    const updatedAt = (await hubspotApi.crm.contacts.basicApi.getById(ada!.id)).updatedAt;
+    const delivered = h.qbo.emulator.webhookAttempts.length;
+    await h.advance(1_000);
+    await h.drain();
+    expect(h.qbo.emulator.webhookAttempts.length).toBeGreaterThan(delivered - 1);
+    expect(h.qbo.emulator.webhookAttempts.some((a) => JSON.stringify(a).includes(customer!.Id))).toBe(true);
+    expect((await hubspotApi.crm.contacts.basicApi.getById(ada!.id)).updatedAt).toEqual(updatedAt);
+  });
+
+  test('an accountant\'s edit in QBO lands in HubSpot', async () => {
+    const alan = (await customerByEmail('alan@turing.dev'))!;
+    await accountant.update('Customer', { Id: alan.Id, SyncToken: alan.SyncToken, sparse: true, BillAddr: { City: 'Wilmslow' } });
+    await h.drain();
+    const link = await h.runtime.store.links.byQboId(connection.id, 'contacts', alan.Id);
+    expect(await contact(link!.hubspotId)).toMatchObject({ city: 'Wilmslow', firstname: 'Alan' });
+  });
+
+  test('both sides edit the same field: the mapping\'s winner (HubSpot by default) decides', async () => {
+    const grace = (await customerByEmail('grace@hopper.dev'))!;
+    const link = (await h.runtime.store.links.byQboId(connection.id, 'contacts', grace.Id))!;
+    h.hubspot.emulator.editAsUser('contacts', link.hubspotId, { city: 'New York' });
+    await accountant.update('Customer', { Id: grace.Id, SyncToken: grace.SyncToken, sparse: true, BillAddr: { ...grace.BillAddr, City: 'Washington' } });
+    await h.drain();
+    expect((await customerByEmail('grace@hopper.dev'))?.BillAddr).toMatchObject({ City: 'New York', Line1: '1 Navy Yard' });
+    expect(await contact(link.hubspotId)).toMatchObject({ city: 'New York' });
   });
 });

@@ -4,7 +4,7 @@ import { ManualClock } from '../../emulators/shared/clock';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
-import { silentLogger } from '../../functions/log';
+import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
@@ -25,13 +25,16 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * - emulator webhooks are delivered straight into the backend's Hono app (signed as for a real URL);
  * - the backend reaches the emulators over real HTTP through the official clients.
  */
+/** TEST_LOG_LEVEL=debug shows the backend's logs while a test runs. */
+const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
+
 export async function startHarness() {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
   const now = () => clock.now();
   const db: Db = await openPglite();
   await migrate(db);
   const bossClock = new TestClock(clock.now());
-  const jobs = new Jobs({ db, clock: bossClock, log: silentLogger, pollingIntervalSeconds: 1 });
+  const jobs = new Jobs({ db, clock: bossClock, log: testLog, pollingIntervalSeconds: 1 });
   await jobs.start();
 
   let runtime: Runtime | undefined;
@@ -47,12 +50,13 @@ export async function startHarness() {
     jobs,
     cipher: new TokenCipher(randomBytes(32)),
     providers,
-    log: silentLogger,
+    log: testLog,
     now,
     tuning: {
       sleep: async (ms) => clock.advance(ms),
       random: () => 0.5,
       limiterClock: { now: () => clock.now().getTime(), sleep: async (ms) => clock.advance(ms) },
+      qboTimeoutMs: 200,
     },
   });
   const rt = runtime;
@@ -64,16 +68,21 @@ export async function startHarness() {
     for (let i = 0; i < maxTicks; i++) {
       await hubspot.emulator.flushWebhooks();
       await qbo.emulator.flushWebhooks();
+      await jobs.whenHandlersIdle();
       if ((await jobs.pending()) === 0) return;
       await bossClock.tick(1_000);
     }
     throw new Error(`work still pending after ${maxTicks} simulated seconds`);
   };
 
-  /** Moves both clocks together: emulators, backend and queue agree on the time. */
+  /**
+   * Moves both clocks forward together. The queue jumps (each timer the jump passed fires once, as after a
+   * sleeping process) and then runs a second, so due schedules and retries fire.
+   */
   const advance = async (ms: number) => {
     clock.advance(ms);
     await bossClock.setTime(clock.now());
+    await bossClock.tick(1_000);
   };
 
   /** An installed, connected portal, as if the admin had gone through both consent screens. */

@@ -389,7 +389,7 @@ export class TwoWaySync {
       const plan = this.#plan(pair);
       if (Object.keys(plan.toQbo).length === 0) return { plan, qboAfter: pair.qbo };
       const body: QboUpdateBody = { Id: pair.qbo.Id, SyncToken: pair.qbo.SyncToken ?? '0', sparse: true };
-      for (const [property, value] of Object.entries(plan.toQbo)) this.#qboFieldFor(property).set(body, value);
+      for (const [property, value] of Object.entries(plan.toQbo)) this.#setPreservingSiblings(body, pair.qbo, property, value);
       try {
         const qboAfter = (await this.#deps.qbo.update(this.#flow.qboEntity, body)) as QboEntity;
         this.#counts.updatedQbo++;
@@ -401,6 +401,21 @@ export class TwoWaySync {
         pair.qbo = fresh;
       }
     }
+  }
+
+  /**
+   * A sparse update replaces a nested object (BillAddr, PrimaryPhone…) as a whole (qbo-api.md §2.2), so the
+   * entity's current object is copied in first: changing the city must not erase the street.
+   */
+  #setPreservingSiblings(body: Record<string, unknown>, current: QboEntity, hubspotProperty: string, value: string): void {
+    const field = this.#qboFieldFor(hubspotProperty);
+    const touched: Record<string, unknown> = {};
+    field.set(touched, value);
+    for (const key of Object.keys(touched)) {
+      const existing = (current as Record<string, unknown>)[key];
+      if (!(key in body) && typeof existing === 'object' && existing !== null) body[key] = structuredClone(existing);
+    }
+    field.set(body, value);
   }
 
   #qboFieldFor(hubspotProperty: string) {
