@@ -1,8 +1,9 @@
 import { startBackend } from './backend';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
+import { startSandbox } from './sandbox/start-sandbox';
 
-/** `npm start`: boots the backend, prints where it listens, and stops cleanly on Ctrl-C or SIGTERM. */
+/** `npm start`: boots the backend (with the emulators in sandbox mode), says where it is, and stops cleanly on Ctrl-C or SIGTERM. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -15,16 +16,27 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const backend = await startBackend(config, log);
-  log.info({ url: backend.url, mode: config.mode }, 'QuickBooks Online for HubSpot is running');
-  process.stdout.write(`Listening on ${backend.url} (${config.mode} mode). Press Ctrl-C to stop.\n`);
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+
+  let stop: () => Promise<void>;
+  if (config.mode === 'sandbox') {
+    print('Sandbox mode: no HubSpot or QuickBooks credentials are configured, so both run as local emulators.');
+    const sandbox = await startSandbox(config, log, print);
+    stop = sandbox.stop;
+    print(`Listening on ${sandbox.backend.url} (sandbox mode). Press Ctrl-C to stop.`);
+    print(`SANDBOX ${JSON.stringify(sandbox.line)}`);
+  } else {
+    const backend = await startBackend(config, log);
+    stop = backend.stop;
+    print(`Listening on ${backend.url} (live mode). Press Ctrl-C to stop.`);
+  }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: stopping the queue, closing the database');
-    backend.stop().then(
+    stop().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
@@ -37,6 +49,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

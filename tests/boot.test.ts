@@ -2,7 +2,33 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPglite } from '../functions/store/db';
+import { Client } from '@hubspot/api-client';
+import { createQboClient } from '../functions/quickbooks/client';
+import { emulatorApiBase } from '../functions/quickbooks/endpoints';
+import { silentLogger } from '../functions/log';
 import { spawnEntry } from './helpers/spawn-product';
+
+interface SandboxLine {
+  backendUrl: string;
+  hubspot: { url: string; accessToken: string };
+  quickbooks: { url: string; realmId: string; clientId: string; clientSecret: string; accessToken: string };
+}
+
+/** Sandbox seed: 6 HubSpot contacts, 4 QBO customers, 2 of them the same people; after the first sync both sides hold all 8. */
+async function expectFirstSyncDone(line: SandboxLine): Promise<void> {
+  const hubspot = new Client({ accessToken: line.hubspot.accessToken, basePath: line.hubspot.url });
+  expect((await hubspot.crm.contacts.basicApi.getPage(100)).results).toHaveLength(8);
+  const q = line.quickbooks;
+  const qbo = createQboClient({
+    realmId: q.realmId,
+    endpoint: emulatorApiBase(q.url),
+    clientId: q.clientId,
+    clientSecret: q.clientSecret,
+    auth: { accessToken: async () => q.accessToken, refresh: async () => q.accessToken },
+    log: silentLogger,
+  });
+  expect(await qbo.query('Customer')).toHaveLength(8);
+}
 
 /** `npm start` as a newcomer runs it: no configuration, a data folder, Ctrl-C, and a restart that keeps data. */
 describe('npm start with no configuration', () => {
@@ -15,12 +41,17 @@ describe('npm start with no configuration', () => {
 
   const boot = async () => {
     const proc = spawnEntry('functions/main.ts', { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const sandboxLine = proc.waitForLine(/^SANDBOX (\{.*\})$/);
     const [, url] = await proc.waitForLine(/^Listening on (http:\/\/\S+) \(sandbox mode\)/);
-    return { proc, url: url! };
+    const [, json] = await sandboxLine;
+    return { proc, url: url!, sandbox: JSON.parse(json!) as SandboxLine };
   };
 
   test('boots, answers health checks, exits cleanly on Ctrl-C, and keeps its data across a restart', async () => {
     const first = await boot();
+    expect(first.sandbox.backendUrl).toBe(first.url);
+    await expectFirstSyncDone(first.sandbox);
+    expect(first.proc.output()).toMatch(/First sync of contacts done: 2 matched, 4 created in QuickBooks, 2 created in HubSpot/);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${first.url}/readyz`);
     expect(ready.status).toBe(200);
@@ -33,17 +64,23 @@ describe('npm start with no configuration', () => {
     const key = await readFile(path.join(dataDir, 'token-encryption.key'), 'utf8');
     const db = await openPglite(path.join(dataDir, 'pglite'));
     await db.query('INSERT INTO connections (hubspot_portal_id) VALUES (424242)');
+    expect(await db.query(`SELECT count(*)::int AS n FROM links WHERE object = 'contacts'`)).toEqual([{ n: 8 }]);
     await db.close();
 
     const second = await boot();
+    await expectFirstSyncDone(second.sandbox);
     expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
     expect(await second.proc.stop('SIGTERM')).toBe(0);
     expect(second.proc.output()).not.toContain('migrations applied');
     expect(await readFile(path.join(dataDir, 'token-encryption.key'), 'utf8')).toBe(key);
 
     const again = await openPglite(path.join(dataDir, 'pglite'));
-    expect(await again.query('SELECT hubspot_portal_id::text AS id FROM connections')).toEqual([{ id: '424242' }]);
-    await again.close();
+    try {
+      expect(await again.query('SELECT hubspot_portal_id::text AS id FROM connections ORDER BY 1')).toEqual([{ id: '424242' }, { id: '62515' }]);
+      expect(await again.query(`SELECT count(*)::int AS n FROM links WHERE object = 'contacts'`)).toEqual([{ n: 8 }]);
+    } finally {
+      await again.close();
+    }
   }, 60_000);
 
   test('refuses to boot with a bad configuration and names every bad key', async () => {

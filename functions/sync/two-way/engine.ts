@@ -289,13 +289,13 @@ export class TwoWaySync {
     if (this.#settings.createInQbo) {
       await mapPool(onlyHubspot, QBO_CONCURRENCY, async (h) => {
         await this.#guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => this.#createInQbo(h));
-        step(`create ${this.#flow.label.qbo}s in QuickBooks`, 1);
+        step('create in QuickBooks', 1);
       });
     }
     if (this.#settings.createInHubspot) {
       for (const part of chunk(onlyQbo, 100)) {
         await this.#guard({ action: 'create', direction: 'to_hubspot' }, () => this.#createInHubspot(part));
-        step(`create ${this.#flow.label.hubspot}s in HubSpot`, part.length);
+        step('create in HubSpot', part.length);
       }
     }
     await store.checkpoints.set(this.#connectionId, this.#flow.object, 'hubspot', startedAt);

@@ -1,0 +1,96 @@
+import { startHubSpotEmulator } from '../../emulators/hubspot/start';
+import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
+import { startBackend, type Backend } from '../backend';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Connection } from '../store/connections';
+import { ensureAppProperties } from '../sync/app-properties';
+import { TWO_WAY_FLOWS, type TwoWayObject } from '../sync/service';
+import { emulatorProviderSettings } from './provider-settings';
+import { seedSandbox } from './seed';
+
+export interface Sandbox {
+  backend: Backend;
+  line: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+type Print = (line: string) => void;
+
+/**
+ * Sandbox mode (`npm start` with no credentials): both emulators in-process, seeded with an overlapping demo
+ * portal and company, connected as if an admin had installed the app, first sync run with visible progress,
+ * then the product keeps syncing through webhooks and reconciliation like in production.
+ *
+ * The emulators keep their data in memory, so every start is a fresh demo world; the sandbox connection's
+ * links and checkpoints from an earlier run are forgotten before the first sync runs again.
+ */
+export async function startSandbox(config: Config, log: Logger, print: Print): Promise<Sandbox> {
+  const hubspot = await startHubSpotEmulator({ port: 0 });
+  const qbo = await startQuickBooksEmulator({ port: 0 });
+  const backend = await startBackend(config, log, { providers: (publicUrl) => emulatorProviderSettings(publicUrl, hubspot.info, qbo.info) });
+  const stop = async () => {
+    await backend.stop();
+    await hubspot.close();
+    await qbo.close();
+  };
+  try {
+    hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
+    qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
+    seedSandbox(hubspot.emulator, qbo.emulator);
+
+    const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
+    const { runtime } = backend;
+    await ensureAppProperties(runtime.clients.hubspot(connection));
+    const [income] = await runtime.clients.qbo(connection).query('Account', `AccountType = 'Income'`);
+
+    for (const object of Object.keys(TWO_WAY_FLOWS) as TwoWayObject[]) {
+      await runtime.store.syncSettings.delete(connection.id, object);
+      const { settings } = await runtime.sync.settings(connection.id, object);
+      await runtime.sync.saveSettings(connection.id, object, { ...settings, ...(object === 'products' && income ? { incomeAccountId: income.Id } : {}) });
+      await runtime.store.syncSettings.setEnabled(connection.id, object, true);
+      let shown = -1;
+      const counts = await runtime.sync.runFirstSync(connection.id, object, ({ phase, done, total }) => {
+        const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+        if (percent >= shown + 25 || done === total) {
+          shown = percent;
+          print(`First sync of ${object}: ${done}/${total} records (${phase})`);
+        }
+      });
+      const matched = counts.linked - counts.createdInQbo - counts.createdInHubspot;
+      print(
+        `First sync of ${object} done: ${matched} matched, ${counts.createdInQbo} created in QuickBooks, ${counts.createdInHubspot} created in HubSpot, ${counts.updatedQbo + counts.updatedHubspot} updates, ${counts.failed} failed.`,
+      );
+    }
+    const line = { backendUrl: backend.url, hubspot: hubspot.info, quickbooks: qbo.info };
+    return { backend, line, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function connectSandbox(
+  backend: Backend,
+  hs: { accessToken: string; refreshToken: string; expiresIn: number },
+  q: { access_token: string; refresh_token: string; expires_in: number; x_refresh_token_expires_in: number },
+  portalId: number,
+  realmId: string,
+): Promise<Connection> {
+  const { store, clients } = backend.runtime;
+  const now = Date.now();
+  const connection = await store.connections.saveHubspotInstall(portalId, {
+    accessToken: hs.accessToken,
+    refreshToken: hs.refreshToken,
+    expiresAt: new Date(now + hs.expiresIn * 1000),
+  });
+  await store.connections.saveQboConnection(connection.id, realmId, {
+    accessToken: q.access_token,
+    refreshToken: q.refresh_token,
+    expiresAt: new Date(now + q.expires_in * 1000),
+    refreshExpiresAt: new Date(now + q.x_refresh_token_expires_in * 1000),
+  });
+  clients.hubspotTokens.forget(connection.id);
+  clients.qboTokens.forget(connection.id);
+  return (await store.connections.get(connection.id))!;
+}
