@@ -37,6 +37,13 @@ export async function startHarness() {
   const jobs = new Jobs({ db, clock: bossClock, log: testLog, pollingIntervalSeconds: 1 });
   await jobs.start();
 
+  /**
+   * A wait on simulated time: the clock jumps to when the wait would end. The QBO rate limiter grants turns
+   * one caller at a time, so its waits add up exactly as they would in real time.
+   */
+  const sleep = async (ms: number) => clock.advance(ms);
+  const qboCalls = { count: 0 };
+
   let runtime: Runtime | undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
@@ -53,10 +60,13 @@ export async function startHarness() {
     log: testLog,
     now,
     tuning: {
-      sleep: async (ms) => clock.advance(ms),
+      sleep,
       random: () => 0.5,
-      limiterClock: { now: () => clock.now().getTime(), sleep: async (ms) => clock.advance(ms) },
+      limiterClock: { now: () => clock.now().getTime(), sleep },
       qboTimeoutMs: 200,
+      onQboCall: () => {
+        qboCalls.count++;
+      },
     },
   });
   const rt = runtime;
@@ -110,5 +120,5 @@ export async function startHarness() {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, drain, advance, connect, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, stop };
 }

@@ -72,6 +72,8 @@ interface Pair {
   qbo: QboEntity;
   link: Link | undefined;
   matchedOn?: string;
+  /** For a pair we just created: the values we wrote, so the plan sees only what QBO itself changed. */
+  created?: FieldValues;
 }
 
 /**
@@ -287,10 +289,14 @@ export class TwoWaySync {
       step('link matches', part.length);
     }
     if (this.#settings.createInQbo) {
-      await mapPool(onlyHubspot, QBO_CONCURRENCY, async (h) => {
-        await this.#guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => this.#createInQbo(h));
-        step('create in QuickBooks', 1);
-      });
+      // Created in QBO ten at a time (its limit), then linked back to HubSpot 100 per batch call.
+      for (const part of chunk(onlyHubspot, 100)) {
+        const created = await mapPool(part, QBO_CONCURRENCY, (h) =>
+          this.#guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => this.#createInQbo(h)),
+        );
+        await this.#applyPairs(created.filter((p): p is Pair => p !== undefined));
+        step('create in QuickBooks', part.length);
+      }
     }
     if (this.#settings.createInHubspot) {
       for (const part of chunk(onlyQbo, 100)) {
@@ -351,7 +357,7 @@ export class TwoWaySync {
   // ── the per-pair step ─────────────────────────────────────────────────────────────────────────────────
 
   #plan(p: Pair): PairPlan {
-    return planPair(this.#settings.mappings, this.#fromHubspot(p.hubspot), this.#fromQbo(p.qbo), p.link?.syncedValues);
+    return planPair(this.#settings.mappings, this.#fromHubspot(p.hubspot), this.#fromQbo(p.qbo), p.link?.syncedValues ?? p.created);
   }
 
   /** Plans every pair, writes QBO one entity at a time (sparse updates), HubSpot in batches of 100. */
@@ -454,7 +460,9 @@ export class TwoWaySync {
       await this.#applyPairs([{ hubspot: h, qbo: twin, link: undefined }]);
       return;
     }
-    if (this.#settings.createInQbo) await this.#createInQbo(h);
+    if (!this.#settings.createInQbo) return;
+    const created = await this.#createInQbo(h);
+    await this.#applyPairs([created]);
   }
 
   async #findQboTwin(h: HsObject): Promise<QboEntity | undefined> {
@@ -500,7 +508,7 @@ export class TwoWaySync {
    * Creates the QBO twin of a HubSpot record. The request id is derived from the record, so a retry after a
    * lost response returns QBO's original answer instead of a second entity (qbo-api.md §2.2 `requestid`).
    */
-  async #createInQbo(h: HsObject): Promise<void> {
+  async #createInQbo(h: HsObject): Promise<Pair> {
     const values = this.#fromHubspot(h);
     const outbound = Object.fromEntries(
       this.#settings.mappings.filter((m) => m.direction !== 'to_hubspot' && values[m.hubspotProperty] !== undefined).map((m) => [m.hubspotProperty, values[m.hubspotProperty]!]),
@@ -509,13 +517,11 @@ export class TwoWaySync {
     for (const [property, value] of Object.entries(outbound)) this.#qboFieldFor(property).set(body, value);
     for (let attempt = 0; ; attempt++) {
       try {
+        // A new body gets a new request id: QBO answers a repeated id with its first answer, fault included.
         const requestId = createHash('sha256').update(`${this.#connectionId}:${this.#flow.object}:${h.id}:${attempt}`).digest('hex').slice(0, 36);
         const created = (await this.#deps.qbo.create(this.#flow.qboEntity, body, { requestId })) as QboEntity;
         this.#counts.createdInQbo++;
-        const plan = planPair(this.#settings.mappings, values, this.#fromQbo(created), undefined);
-        await this.#applyPairs([{ hubspot: h, qbo: created, link: undefined }]);
-        this.#counts.conflicts -= plan.conflicts.length;
-        return;
+        return { hubspot: h, qbo: created, link: undefined, created: { ...values, ...outbound } };
       } catch (err) {
         if (!(err instanceof QboApiError && err.kind === 'duplicate_name') || attempt >= DUPLICATE_NAME_ATTEMPTS) throw err;
         body = this.#flow.renameOnDuplicate(body, attempt + 1, values);
@@ -572,19 +578,20 @@ export class TwoWaySync {
    * Runs one record's step. A validation fault is that record's problem: logged for the admin, the run goes
    * on. Rate limits and outages end the run for a retry with backoff; dead tokens end it for a reconnect.
    */
-  async #guard(where: Omit<SyncLogEntry, 'connectionId' | 'object' | 'outcome'>, step: () => Promise<void>): Promise<void> {
+  async #guard<T>(where: Omit<SyncLogEntry, 'connectionId' | 'object' | 'outcome'>, step: () => Promise<T>): Promise<T | undefined> {
     try {
-      await step();
+      return await step();
     } catch (err) {
       const failure = describeFailure(err);
       if (failure.reauth) throw new ReconnectRequired(failure.message);
       if (failure.retryable) {
         this.#retryLater ??= err;
-        return;
+        return undefined;
       }
       this.#counts.failed++;
       this.#deps.log.warn({ err, connectionId: this.#connectionId, object: this.#flow.object, ...where }, 'record failed to sync');
       await this.#log({ ...where, outcome: 'failed', errorCode: failure.code, message: failure.message });
+      return undefined;
     }
   }
 

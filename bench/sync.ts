@@ -1,0 +1,126 @@
+import { silentLogger } from '../functions/log';
+import { createQboClient } from '../functions/quickbooks/client';
+import { emulatorApiBase } from '../functions/quickbooks/endpoints';
+import { QBO_LIMITS } from '../functions/quickbooks/rate-limiter';
+import { startHarness, type Harness } from '../tests/helpers/harness';
+
+/**
+ * `npm run bench:sync`: the sync's speed and cost, on the emulators, in one run.
+ *
+ * Time: the product runs on a simulated clock (tests/helpers/harness.ts), so waits that are part of the design
+ * (queue polling, reconciliation every 5 minutes, QBO's 500 requests/minute) are measured as the product would
+ * experience them, without the benchmark taking 20 minutes; the wall-clock cost of the work itself is printed
+ * beside them.
+ */
+const FIRST_SYNC_CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
+const WEBHOOK_CHANGES = 40;
+const DROPPED_CHANGES = 20;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function firstSync(h: Harness): Promise<void> {
+  log(`First sync: ${FIRST_SYNC_CUSTOMERS} HubSpot contacts, none in QuickBooks yet`);
+  const contacts = Array.from({ length: FIRST_SYNC_CUSTOMERS }, (_, i) => ({
+    email: `person${i}@bench.example`,
+    firstname: `Person`,
+    lastname: `${i}`,
+    city: i % 2 === 0 ? 'Oslo' : 'Bergen',
+  }));
+  h.hubspot.emulator.seed({ contacts });
+  const connection = (await h.runtime.store.connections.active())[0]!;
+  const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');
+  await h.runtime.sync.saveSettings(connection.id, 'contacts', settings);
+  await h.runtime.store.syncSettings.setEnabled(connection.id, 'contacts', true);
+
+  const simStart = h.clock.now().getTime();
+  const wallStart = performance.now();
+  const callsBefore = h.qboCalls.count;
+  let lastShown = 0;
+  const counts = await h.runtime.sync.runFirstSync(connection.id, 'contacts', ({ done, total, phase }) => {
+    if (done - lastShown >= total / 10 || done === total) {
+      lastShown = done;
+      log(`  ${done}/${total} (${phase})`);
+    }
+  });
+  const simMs = h.clock.now().getTime() - simStart;
+  const wallMs = performance.now() - wallStart;
+  const perMinute = (counts.createdInQbo / simMs) * 60_000;
+  log(`  created ${counts.createdInQbo} customers with ${h.qboCalls.count - callsBefore} QBO calls`);
+  log(`  simulated time ${seconds(simMs)} → ${perMinute.toFixed(0)} customers/min; QBO's bound is ${QBO_LIMITS.perMinute} requests/min`);
+  log(`  throughput / rate-limit bound: ${(perMinute / QBO_LIMITS.perMinute).toFixed(3)}`);
+  log(`  wall-clock time ${seconds(wallMs)} (${((counts.createdInQbo / wallMs) * 1000).toFixed(0)} customers/s of local work)`);
+}
+
+async function changeLatency(h: Harness, dropWebhooks: boolean, changes: number): Promise<void> {
+  let tokens = h.qbo.emulator.issueTokens();
+  const accountant = createQboClient({
+    realmId: h.qbo.info.realmId,
+    endpoint: emulatorApiBase(h.qbo.info.url),
+    clientId: h.qbo.info.clientId,
+    clientSecret: h.qbo.info.clientSecret,
+    auth: { accessToken: async () => tokens.access_token, refresh: async () => (tokens = h.qbo.emulator.issueTokens()).access_token },
+    log: silentLogger,
+  });
+  h.hubspot.emulator.dropWebhooks(dropWebhooks);
+  h.qbo.emulator.dropWebhooks(dropWebhooks);
+  const connection = (await h.runtime.store.connections.active())[0]!;
+  const links = (await h.runtime.store.links.list(connection.id, 'contacts')).slice(0, changes);
+  const latencies: number[] = [];
+  const wall: number[] = [];
+  const callsBefore = h.qboCalls.count;
+  // Changes arrive at arbitrary moments of the reconciliation cycle, not right after a run.
+  const step = dropWebhooks ? 5_000 : 100;
+  for (const [i, link] of links.entries()) {
+    if (dropWebhooks) await h.advance(((i * 7919) % 300) * 1_000);
+    const value = `Town ${i}${dropWebhooks ? 'd' : 'w'}`;
+    const simStart = h.clock.now().getTime();
+    const wallStart = performance.now();
+    const fromHubspot = i % 2 === 0;
+    if (fromHubspot) h.hubspot.emulator.editAsUser('contacts', link.hubspotId, { city: value });
+    else {
+      const c = await accountant.get('Customer', link.qboId);
+      await accountant.update('Customer', { Id: c.Id, SyncToken: c.SyncToken, sparse: true, BillAddr: { ...c.BillAddr, City: value } });
+    }
+    for (let guard = 0; ; guard++) {
+      await h.hubspot.emulator.flushWebhooks();
+      await h.qbo.emulator.flushWebhooks();
+      await h.jobs.whenHandlersIdle();
+      // Read straight from the emulators' state: observing must not spend the product's API budgets.
+      const landed = fromHubspot
+        ? (h.qbo.emulator.state.entities.get('Customer')?.get(link.qboId) as { BillAddr?: { City?: string } } | undefined)?.BillAddr?.City === value
+        : h.hubspot.emulator.state.records.contacts.get(link.hubspotId)?.properties['city'] === value;
+      if (landed) break;
+      if (guard > 20_000) throw new Error(`change ${i} never landed`);
+      await h.advance(step);
+    }
+    latencies.push(h.clock.now().getTime() - simStart);
+    wall.push(performance.now() - wallStart);
+  }
+  const label = dropWebhooks ? 'with every webhook dropped (reconciliation only)' : 'with webhooks';
+  log(`Change → other side, ${label}: ${changes} changes, half from each side`);
+  log(`  latency p50 ${seconds(percentile(latencies, 50))}, p95 ${seconds(percentile(latencies, 95))}, max ${seconds(Math.max(...latencies))} (simulated time)`);
+  log(`  wall-clock work per change p50 ${seconds(percentile(wall, 50))}, p95 ${seconds(percentile(wall, 95))}`);
+  log(`  QBO calls per synced change: ${((h.qboCalls.count - callsBefore) / changes).toFixed(2)}`);
+  h.hubspot.emulator.dropWebhooks(false);
+  h.qbo.emulator.dropWebhooks(false);
+}
+
+const h = await startHarness();
+try {
+  await h.connect();
+  await h.runtime.clients.hubspot((await h.runtime.store.connections.active())[0]!).ensureProperties('contacts', [
+    { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
+  ]);
+  await firstSync(h);
+  await h.drain(2_000);
+  await changeLatency(h, false, WEBHOOK_CHANGES);
+  await changeLatency(h, true, DROPPED_CHANGES);
+  log(`Peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+} finally {
+  await h.stop();
+}
