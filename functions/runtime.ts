@@ -7,7 +7,9 @@ import type { Logger } from './log';
 import { createMetrics } from './metrics';
 import type { TokenCipher } from './security/token-cipher';
 import type { Db } from './store/db';
+import { invoiceStore, type InvoiceStore } from './store/invoices';
 import { createStore, type Store } from './store/store';
+import { InvoiceService } from './sync/invoices/service';
 import { SyncService } from './sync/service';
 
 export interface RuntimeDeps {
@@ -25,6 +27,9 @@ export interface Runtime {
   store: Store;
   clients: ProviderClients;
   sync: SyncService;
+  invoices: InvoiceService;
+  /** The invoice flow's tables; the "Create invoice" action records the deal an invoice came from here. */
+  invoiceStore: InvoiceStore;
 }
 
 /** Everything above the database and the queue: store, provider clients, sync flows and the HTTP app. */
@@ -34,6 +39,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const clients = new ProviderClients(deps.providers, store.connections, log, now, deps.tuning);
   const sync = new SyncService({ store, jobs, clients, log, now });
   await sync.start();
+  const invoiceState = invoiceStore(db);
+  const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now });
+  await invoices.start();
   const app = createApp({
     log,
     metrics: createMetrics(),
@@ -47,8 +55,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     store,
     jobs,
     sync,
+    invoices,
     clients,
     now,
   });
-  return { app, store, clients, sync };
+  return { app, store, clients, sync, invoices, invoiceStore: invoiceState };
 }

@@ -5,6 +5,7 @@ import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/store';
+import type { InvoiceService } from '../sync/invoices/service';
 import type { SyncService } from '../sync/service';
 import { healthRoutes, type Readiness } from './routes/health';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
@@ -19,6 +20,7 @@ export interface AppDeps {
   store: Store;
   jobs: Jobs;
   sync: SyncService;
+  invoices: InvoiceService;
   clients: ProviderClients;
   now: () => Date;
 }

@@ -2,16 +2,19 @@ import { Hono } from 'hono';
 import type { Logger } from '../../log';
 import { parseQboNotification, verifyIntuitSignature, type QboChange } from '../../quickbooks/webhooks';
 import type { Store } from '../../store/store';
+import type { InvoiceService } from '../../sync/invoices/service';
 import type { SyncService, TwoWayObject } from '../../sync/service';
 
 export interface QboWebhookDeps {
   store: Store;
   sync: SyncService;
+  invoices: InvoiceService;
   log: Logger;
   verifierToken: string;
 }
 
-const OBJECT_OF_ENTITY: Record<string, TwoWayObject> = { Customer: 'contacts', Item: 'products' };
+type Target = TwoWayObject | 'invoices';
+const OBJECT_OF_ENTITY: Record<string, Target> = { Customer: 'contacts', Item: 'products', Invoice: 'invoices', Payment: 'invoices' };
 
 /**
  * QBO webhook intake (qbo-api.md §3): `intuit-signature` checked on the raw body before parsing, each
@@ -37,18 +40,19 @@ export function qboWebhookRoutes(deps: QboWebhookDeps): Hono {
       relevant.map((ch) => ({ source: 'quickbooks' as const, eventId: ch.eventKey, accountId: ch.realmId, payload: ch })),
     );
     const fresh = new Set(recorded.map((e) => e.eventId));
-    const byTarget = new Map<string, { realmId: string; object: TwoWayObject; ids: Set<string> }>();
+    const byTarget = new Map<string, { realmId: string; object: Target; ids: Set<string>; paymentIds: Set<string> }>();
     for (const ch of relevant) {
       if (!fresh.has(ch.eventKey)) continue;
       const object = OBJECT_OF_ENTITY[ch.entity]!;
       const key = `${ch.realmId}:${object}`;
-      const target = byTarget.get(key) ?? { realmId: ch.realmId, object, ids: new Set<string>() };
-      target.ids.add(ch.id);
+      const target = byTarget.get(key) ?? { realmId: ch.realmId, object, ids: new Set<string>(), paymentIds: new Set<string>() };
+      (ch.entity === 'Payment' ? target.paymentIds : target.ids).add(ch.id);
       byTarget.set(key, target);
     }
-    for (const { realmId, object, ids } of byTarget.values()) {
+    for (const { realmId, object, ids, paymentIds } of byTarget.values()) {
       for (const connection of await deps.store.connections.byRealm(realmId)) {
-        await deps.sync.enqueueChanges(connection.id, object, { qboIds: [...ids] });
+        if (object === 'invoices') await deps.invoices.enqueueChanges(connection.id, { invoiceIds: [...ids], paymentIds: [...paymentIds] });
+        else await deps.sync.enqueueChanges(connection.id, object, { qboIds: [...ids] });
       }
     }
     // A crash between recording and enqueueing loses no change: reconciliation polling finds it (≤ 10 min).

@@ -1,0 +1,181 @@
+import type { Queryable } from './db';
+
+export interface InvoiceState {
+  qboInvoiceId: string;
+  dealId: string | undefined;
+  qboUpdatedAt: Date;
+  dueDate: string | undefined;
+  balanceCents: number;
+  daysOverdue: number;
+  dealValues: Record<string, string>;
+}
+
+export type PaymentState = 'applied' | 'voided' | 'deleted';
+
+export interface PaymentApplication {
+  qboPaymentId: string;
+  qboInvoiceId: string;
+  amountCents: number;
+  currency: string | undefined;
+  method: string | undefined;
+  reference: string | undefined;
+  paidOn: string | undefined;
+  state: PaymentState;
+  receivedSent: boolean;
+  reversalSent: boolean;
+}
+
+interface StateRow {
+  qbo_invoice_id: string;
+  deal_id: string | null;
+  qbo_updated_at: Date;
+  due_date: string | Date | null;
+  balance_cents: string | number;
+  days_overdue: number;
+  deal_values: Record<string, string>;
+}
+
+interface PaymentRow {
+  qbo_payment_id: string;
+  qbo_invoice_id: string;
+  amount_cents: string | number;
+  currency: string | null;
+  method: string | null;
+  reference: string | null;
+  paid_on: string | Date | null;
+  state: PaymentState;
+  received_sent: boolean;
+  reversal_sent: boolean;
+}
+
+/** `date` columns come back as Date from node-postgres and as a string from PGlite: both become `YYYY-MM-DD`. */
+const isoDate = (d: string | Date | null): string | undefined => (d === null ? undefined : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+
+const stateFromRow = (r: StateRow): InvoiceState => ({
+  qboInvoiceId: r.qbo_invoice_id,
+  dealId: r.deal_id ?? undefined,
+  qboUpdatedAt: new Date(r.qbo_updated_at),
+  dueDate: isoDate(r.due_date),
+  balanceCents: Number(r.balance_cents),
+  daysOverdue: r.days_overdue,
+  dealValues: r.deal_values,
+});
+
+const paymentFromRow = (r: PaymentRow): PaymentApplication => ({
+  qboPaymentId: r.qbo_payment_id,
+  qboInvoiceId: r.qbo_invoice_id,
+  amountCents: Number(r.amount_cents),
+  currency: r.currency ?? undefined,
+  method: r.method ?? undefined,
+  reference: r.reference ?? undefined,
+  paidOn: isoDate(r.paid_on),
+  state: r.state,
+  receivedSent: r.received_sent,
+  reversalSent: r.reversal_sent,
+});
+
+/** The invoice flow's own tables (migration 0003): deal attribution, per-invoice deal roll-ups, payment applications. */
+export function invoiceStore(db: Queryable) {
+  return {
+    /** Called by the "Create invoice" action once QBO has created the invoice from `dealId`; a repeat changes nothing. */
+    async recordOrigin(connectionId: string, qboInvoiceId: string, dealId: string): Promise<void> {
+      await db.query(
+        `INSERT INTO invoice_origins (connection_id, qbo_invoice_id, deal_id) VALUES ($1, $2, $3)
+         ON CONFLICT (connection_id, qbo_invoice_id) DO NOTHING`,
+        [connectionId, qboInvoiceId, dealId],
+      );
+    },
+
+    async originOf(connectionId: string, qboInvoiceId: string): Promise<string | undefined> {
+      const [row] = await db.query<{ deal_id: string }>('SELECT deal_id FROM invoice_origins WHERE connection_id = $1 AND qbo_invoice_id = $2', [connectionId, qboInvoiceId]);
+      return row?.deal_id;
+    },
+
+    async state(connectionId: string, qboInvoiceId: string): Promise<InvoiceState | undefined> {
+      const [row] = await db.query<StateRow>('SELECT * FROM invoice_states WHERE connection_id = $1 AND qbo_invoice_id = $2', [connectionId, qboInvoiceId]);
+      return row === undefined ? undefined : stateFromRow(row);
+    },
+
+    async saveState(connectionId: string, s: InvoiceState): Promise<void> {
+      await db.query(
+        `INSERT INTO invoice_states (connection_id, qbo_invoice_id, deal_id, qbo_updated_at, due_date, balance_cents, days_overdue, deal_values)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (connection_id, qbo_invoice_id) DO UPDATE SET
+           deal_id = EXCLUDED.deal_id, qbo_updated_at = EXCLUDED.qbo_updated_at, due_date = EXCLUDED.due_date,
+           balance_cents = EXCLUDED.balance_cents, days_overdue = EXCLUDED.days_overdue, deal_values = EXCLUDED.deal_values`,
+        [connectionId, s.qboInvoiceId, s.dealId ?? null, s.qboUpdatedAt, s.dueDate ?? null, s.balanceCents, s.daysOverdue, JSON.stringify(s.dealValues)],
+      );
+    },
+
+    async removeState(connectionId: string, qboInvoiceId: string): Promise<void> {
+      await db.query('DELETE FROM invoice_states WHERE connection_id = $1 AND qbo_invoice_id = $2', [connectionId, qboInvoiceId]);
+    },
+
+    /** The deal's most recently updated invoice (ties broken by the higher QBO id, i.e. the newer invoice). */
+    async latestForDeal(connectionId: string, dealId: string): Promise<InvoiceState | undefined> {
+      const [row] = await db.query<StateRow>(
+        `SELECT * FROM invoice_states WHERE connection_id = $1 AND deal_id = $2
+         ORDER BY qbo_updated_at DESC, length(qbo_invoice_id) DESC, qbo_invoice_id DESC LIMIT 1`,
+        [connectionId, dealId],
+      );
+      return row === undefined ? undefined : stateFromRow(row);
+    },
+
+    /** Invoices still owing whose days overdue have moved on since they were synced (the calendar, not QBO, changed). */
+    async overdueDrift(connectionId: string, today: string): Promise<string[]> {
+      const rows = await db.query<{ qbo_invoice_id: string }>(
+        `SELECT qbo_invoice_id FROM invoice_states
+         WHERE connection_id = $1 AND balance_cents > 0 AND due_date < $2::date AND days_overdue <> ($2::date - due_date)`,
+        [connectionId, today],
+      );
+      return rows.map((r) => r.qbo_invoice_id);
+    },
+
+    async payments(connectionId: string, qboPaymentId: string): Promise<PaymentApplication[]> {
+      const rows = await db.query<PaymentRow>('SELECT * FROM payment_applications WHERE connection_id = $1 AND qbo_payment_id = $2 ORDER BY qbo_invoice_id', [
+        connectionId,
+        qboPaymentId,
+      ]);
+      return rows.map(paymentFromRow);
+    },
+
+    /** Records what a payment applies now; the event flags survive, so an event already sent is never sent again. */
+    async savePayment(connectionId: string, a: Omit<PaymentApplication, 'receivedSent' | 'reversalSent'>): Promise<void> {
+      await db.query(
+        `INSERT INTO payment_applications (connection_id, qbo_payment_id, qbo_invoice_id, amount_cents, currency, method, reference, paid_on, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (connection_id, qbo_payment_id, qbo_invoice_id) DO UPDATE SET
+           amount_cents = EXCLUDED.amount_cents, currency = EXCLUDED.currency, method = EXCLUDED.method,
+           reference = EXCLUDED.reference, paid_on = EXCLUDED.paid_on, state = EXCLUDED.state`,
+        [connectionId, a.qboPaymentId, a.qboInvoiceId, a.amountCents, a.currency ?? null, a.method ?? null, a.reference ?? null, a.paidOn ?? null, a.state],
+      );
+    },
+
+    /** A payment reversed (voided or deleted) keeps its last applied amount, for the reversal event. */
+    async setPaymentState(connectionId: string, qboPaymentId: string, qboInvoiceId: string, state: PaymentState): Promise<void> {
+      await db.query('UPDATE payment_applications SET state = $4 WHERE connection_id = $1 AND qbo_payment_id = $2 AND qbo_invoice_id = $3', [
+        connectionId,
+        qboPaymentId,
+        qboInvoiceId,
+        state,
+      ]);
+    },
+
+    async markEventSent(connectionId: string, qboPaymentId: string, qboInvoiceId: string, event: 'received' | 'reversal'): Promise<void> {
+      const column = event === 'received' ? 'received_sent' : 'reversal_sent';
+      await db.query(`UPDATE payment_applications SET ${column} = true WHERE connection_id = $1 AND qbo_payment_id = $2 AND qbo_invoice_id = $3`, [
+        connectionId,
+        qboPaymentId,
+        qboInvoiceId,
+      ]);
+    },
+
+    /** Deleting the invoice sync forgets its roll-ups and payment records; the action's deal origins are facts and stay. */
+    async forget(connectionId: string): Promise<void> {
+      await db.query('DELETE FROM invoice_states WHERE connection_id = $1', [connectionId]);
+      await db.query('DELETE FROM payment_applications WHERE connection_id = $1', [connectionId]);
+    },
+  };
+}
+
+export type InvoiceStore = ReturnType<typeof invoiceStore>;

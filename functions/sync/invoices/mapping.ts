@@ -1,0 +1,151 @@
+import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
+import { daysOverdue, deriveInvoiceStatus, fromCents, hubspotInvoiceStatus, toCents, type InvoiceStatus } from './status';
+
+/** What the sync knows about one QBO invoice once read: the facts every HubSpot property is made from. */
+export interface InvoiceFacts {
+  qboId: string;
+  number: string | undefined;
+  status: InvoiceStatus;
+  currency: string | undefined;
+  amountBilledCents: number;
+  balanceDueCents: number;
+  invoiceDate: string | undefined;
+  dueDate: string | undefined;
+  daysOverdue: number;
+  recipient: string | undefined;
+  link: string;
+  customerId: string;
+  updatedAt: Date;
+}
+
+/**
+ * Where a QBO invoice opens in QuickBooks' own UI. Not in the API reference: this is the address QBO's web app
+ * uses for a transaction (`/app/invoice?txnId=`), on the sandbox host for sandbox companies.
+ */
+const QBO_APP_URL = { production: 'https://app.qbo.intuit.com', sandbox: 'https://app.sandbox.qbo.intuit.com' } as const;
+export type QboEnvironment = keyof typeof QBO_APP_URL;
+
+export function invoiceFacts(invoice: QboInvoice, today: string, environment: QboEnvironment): InvoiceFacts {
+  return {
+    qboId: invoice.Id,
+    number: invoice.DocNumber,
+    status: deriveInvoiceStatus(invoice, today),
+    currency: invoice.CurrencyRef?.value,
+    amountBilledCents: toCents(invoice.TotalAmt),
+    balanceDueCents: toCents(invoice.Balance),
+    invoiceDate: invoice.TxnDate,
+    dueDate: invoice.DueDate,
+    daysOverdue: daysOverdue(invoice, today),
+    recipient: invoice.CustomerRef.name ?? invoice.BillEmail?.Address,
+    link: `${QBO_APP_URL[environment]}/app/invoice?txnId=${encodeURIComponent(invoice.Id)}`,
+    customerId: invoice.CustomerRef.value,
+    updatedAt: new Date(invoice.MetaData?.LastUpdatedTime ?? 0),
+  };
+}
+
+/** HubSpot `date` values are `YYYY-MM-DD`; `datetime` ones ISO-8601, here midnight UTC of the QBO date (hubspot-api.md §5). */
+const asDatetime = (isoDate: string | undefined): string => (isoDate === undefined ? '' : `${isoDate}T00:00:00.000Z`);
+
+/**
+ * HubSpot invoice-object properties (hubspot-api.md §4). Amounts and the link go to app properties, not
+ * `hs_amount_billed` / `hs_balance_due` / `hs_invoice_link`: whether HubSpot lets an integration write those is
+ * unconfirmed (§4, §13 item 5), and one refused property would fail the whole write. `hs_invoice_billable: false`
+ * marks the invoice as billed outside HubSpot, which also spares it HubSpot's open-invoice validation (§4).
+ * An empty string clears a property (a number removed in QBO is removed in HubSpot too).
+ */
+export function toHubspotInvoice(f: InvoiceFacts): Record<string, string> {
+  return {
+    hs_number: f.number ?? '',
+    hs_invoice_date: asDatetime(f.invoiceDate),
+    hs_due_date: asDatetime(f.dueDate),
+    hs_invoice_status: hubspotInvoiceStatus(f.status),
+    hs_invoice_billable: 'false',
+    ...(f.currency !== undefined ? { hs_currency: f.currency } : {}),
+    qbo_invoice_id: f.qboId,
+    qbo_invoice_status: f.status,
+    qbo_amount_billed: fromCents(f.amountBilledCents),
+    qbo_balance_due: fromCents(f.balanceDueCents),
+    qbo_days_overdue: String(f.daysOverdue),
+    qbo_recipient: f.recipient ?? '',
+    qbo_invoice_link: f.link,
+  };
+}
+
+/** The invoice properties of a QBO invoice deleted while its HubSpot twin is kept (settings `onDelete: keep`). */
+export const DELETED_INVOICE: Record<string, string> = {
+  hs_invoice_status: 'voided',
+  qbo_invoice_status: 'deleted',
+  qbo_balance_due: '0.00',
+  qbo_days_overdue: '0',
+};
+
+/** The deal roll-up properties one invoice would give its deal (the most recently updated invoice's win). */
+export function toDealRollup(f: InvoiceFacts): Record<string, string> {
+  return {
+    qbo_invoice_number: f.number ?? '',
+    qbo_invoice_status: f.status,
+    qbo_invoice_amount_billed: fromCents(f.amountBilledCents),
+    qbo_invoice_balance_due: fromCents(f.balanceDueCents),
+    qbo_invoice_currency: f.currency ?? '',
+    qbo_invoice_recipient: f.recipient ?? '',
+    qbo_invoice_due_date: f.dueDate ?? '',
+    qbo_invoice_days_overdue: String(f.daysOverdue),
+    qbo_invoice_link: f.link,
+  };
+}
+
+/** A deal none of whose invoices remain: every roll-up property cleared. */
+export const EMPTY_DEAL_ROLLUP: Record<string, string> = Object.fromEntries(
+  Object.keys(
+    toDealRollup({
+      qboId: '',
+      number: undefined,
+      status: 'open',
+      currency: undefined,
+      amountBilledCents: 0,
+      balanceDueCents: 0,
+      invoiceDate: undefined,
+      dueDate: undefined,
+      daysOverdue: 0,
+      recipient: undefined,
+      link: '',
+      customerId: '',
+      updatedAt: new Date(0),
+    }),
+  ).map((k) => [k, '']),
+);
+
+/**
+ * The HubSpot deal a QBO invoice names in its sales-form custom field (qbo-api.md §1.5: `CustomField[]` with the
+ * label in `Name`), matched by label, case- and space-insensitively. Only a plain record id counts.
+ */
+export function dealIdFromCustomField(invoice: QboInvoice, fieldName: string): string | undefined {
+  const wanted = fieldName.trim().toLowerCase();
+  const field = invoice.CustomField?.find((f) => (f.Name ?? '').trim().toLowerCase() === wanted);
+  const value = field?.StringValue?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
+}
+
+/** A voided payment keeps its lines with amounts zeroed and "Voided" prefixed to PrivateNote (qbo-api.md §1.5, §1.7). */
+export const isVoidedPayment = (p: QboPayment): boolean => (p.PrivateNote ?? '').startsWith('Voided') && toCents(p.TotalAmt) === 0;
+
+/** Invoice id → cents a payment applies to it (its lines linked with TxnType Invoice, §1.7). */
+export function paymentApplications(p: QboPayment): Map<string, number> {
+  const applied = new Map<string, number>();
+  for (const line of p.Line ?? []) {
+    for (const txn of line.LinkedTxn ?? []) {
+      if (txn.TxnType === 'Invoice') applied.set(txn.TxnId, (applied.get(txn.TxnId) ?? 0) + toCents(line.Amount ?? 0));
+    }
+  }
+  return applied;
+}
+
+/** "$1,250.00", "€80.00": the amount as a reader of the deal timeline expects it. */
+export function formatMoney(cents: number, currency: string | undefined): string {
+  if (currency === undefined) return fromCents(cents);
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${fromCents(cents)} ${currency}`;
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** The invoice sync's settings (one row in `sync_settings`, object `invoices`). */
+export const InvoiceSettingsSchema = z.strictObject({
+  /** Label of the QBO sales-form custom field that names the HubSpot deal (qbo-api.md §1.5; the emulator's is "HubSpot Deal"). */
+  dealFieldName: z.string().trim().min(1).max(31).default('HubSpot Deal'),
+  /** A QBO invoice deleted: archive its HubSpot invoice, or keep it marked deleted. */
+  onDelete: z.enum(['archive', 'keep']).default('archive'),
+  /** The first sync brings invoices dated on or after this day (`YYYY-MM-DD`); all of them when absent. */
+  firstSyncFrom: z.iso.date().optional(),
+  firstSyncCompletedAt: z.string().optional(),
+});
+
+export type InvoiceSettings = z.infer<typeof InvoiceSettingsSchema>;
+
+export const defaultInvoiceSettings = (): InvoiceSettings => InvoiceSettingsSchema.parse({});
