@@ -2,6 +2,7 @@ import type { HubSpotClient } from '../../hubspot/client';
 import { HubSpotApiError } from '../../hubspot/errors';
 import type { Logger } from '../../log';
 import { CDC_LOOKBACK_MS, qboQuote, type QboClient } from '../../quickbooks/client';
+import type { QboEnvironment } from '../../quickbooks/endpoints';
 import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
 import type { InvoiceStore, PaymentApplication } from '../../store/invoices';
 import type { Link } from '../../store/links';
@@ -20,7 +21,6 @@ import {
   toDealRollup,
   toHubspotInvoice,
   type InvoiceFacts,
-  type QboEnvironment,
 } from './mapping';
 import type { InvoiceSettings } from './settings';
 import { localDate, type InvoiceStatus } from './status';

@@ -1,3 +1,4 @@
+import type { QboEnvironment } from '../../quickbooks/endpoints';
 import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
 import { daysOverdue, deriveInvoiceStatus, fromCents, hubspotInvoiceStatus, toCents, type InvoiceStatus } from './status';
 
@@ -22,8 +23,7 @@ export interface InvoiceFacts {
  * Where a QBO invoice opens in QuickBooks' own UI. Not in the API reference: this is the address QBO's web app
  * uses for a transaction (`/app/invoice?txnId=`), on the sandbox host for sandbox companies.
  */
-const QBO_APP_URL = { production: 'https://app.qbo.intuit.com', sandbox: 'https://app.sandbox.qbo.intuit.com' } as const;
-export type QboEnvironment = keyof typeof QBO_APP_URL;
+const QBO_APP_URL: Record<QboEnvironment, string> = { production: 'https://app.qbo.intuit.com', sandbox: 'https://app.sandbox.qbo.intuit.com' };
 
 export function invoiceFacts(invoice: QboInvoice, today: string, environment: QboEnvironment): InvoiceFacts {
   return {
