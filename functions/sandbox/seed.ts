@@ -1,6 +1,7 @@
 import type { HubSpotEmulator } from '../../emulators/hubspot/emulator';
 import type { SeedInput } from '../../emulators/hubspot/seed';
 import type { QuickBooksEmulator } from '../../emulators/quickbooks/emulator';
+import { seedSandboxInvoices } from './seed-invoices';
 
 /**
  * The demo world sandbox mode starts with: a HubSpot portal and a QBO company that overlap the way real ones
@@ -34,7 +35,7 @@ export const SANDBOX_PORTAL: SeedInput = {
 };
 
 export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): void {
-  hubspot.seed(SANDBOX_PORTAL);
+  const portal = hubspot.seed(SANDBOX_PORTAL);
   qbo.seed({
     entities: {
       Customer: [
@@ -50,4 +51,5 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
       ],
     },
   });
+  seedSandboxInvoices(qbo, portal.deals.map((d) => d.id));
 }
