@@ -1,6 +1,3 @@
-import { silentLogger } from '../functions/log';
-import { createQboClient } from '../functions/quickbooks/client';
-import { emulatorApiBase } from '../functions/quickbooks/endpoints';
 import { QBO_LIMITS } from '../functions/quickbooks/rate-limiter';
 import { startHarness, type Harness } from '../tests/helpers/harness';
 
@@ -57,15 +54,7 @@ async function firstSync(h: Harness): Promise<void> {
 }
 
 async function changeLatency(h: Harness, dropWebhooks: boolean, changes: number): Promise<void> {
-  let tokens = h.qbo.emulator.issueTokens();
-  const accountant = createQboClient({
-    realmId: h.qbo.info.realmId,
-    endpoint: emulatorApiBase(h.qbo.info.url),
-    clientId: h.qbo.info.clientId,
-    clientSecret: h.qbo.info.clientSecret,
-    auth: { accessToken: async () => tokens.access_token, refresh: async () => (tokens = h.qbo.emulator.issueTokens()).access_token },
-    log: silentLogger,
-  });
+  const accountant = h.qboUser();
   h.hubspot.emulator.dropWebhooks(dropWebhooks);
   h.qbo.emulator.dropWebhooks(dropWebhooks);
   const connection = (await h.runtime.store.connections.active())[0]!;

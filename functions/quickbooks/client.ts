@@ -99,6 +99,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 /** The largest page QBO serves (§2.3). */
 export const QUERY_PAGE_SIZE = 1000;
+/** A CDC response holds at most this many objects in all (§2.5); a full one may have left changes out. */
+export const CDC_MAX_OBJECTS = 1000;
 
 const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account']);
 
@@ -311,7 +313,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
       }
       const total = Object.values<unknown[]>(result).reduce((n, rows) => n + rows.length, 0);
       // "Server responses can handle a maximum of 1,000 objects" (§2.5, D-cdc): a full response may be truncated.
-      if (total >= QUERY_PAGE_SIZE) log.warn({ entities, since, total }, 'CDC response at the 1,000-object cap; query a shorter window');
+      if (total >= CDC_MAX_OBJECTS) log.warn({ entities, since, total }, 'CDC response at the 1,000-object cap; query a shorter window');
       return result as QboCdcResult<E>;
     },
 

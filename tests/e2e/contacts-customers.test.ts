@@ -1,7 +1,5 @@
 import { Client } from '@hubspot/api-client';
-import { createQboClient, qboQuote, type QboClient } from '../../functions/quickbooks/client';
-import { silentLogger } from '../../functions/log';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -26,15 +24,7 @@ describe('Contacts ⇄ Customers', () => {
     h = await startHarness();
     const token = h.hubspot.emulator.issueToken();
     hubspotApi = new Client({ accessToken: token.accessToken, basePath: h.hubspot.info.url });
-    const t = h.qbo.emulator.issueTokens();
-    accountant = createQboClient({
-      realmId: h.qbo.info.realmId,
-      endpoint: emulatorApiBase(h.qbo.info.url),
-      clientId: h.qbo.info.clientId,
-      clientSecret: h.qbo.info.clientSecret,
-      auth: { accessToken: async () => t.access_token, refresh: async () => t.access_token },
-      log: silentLogger,
-    });
+    accountant = h.qboUser();
 
     h.hubspot.emulator.seed({
       contacts: [

@@ -1,6 +1,4 @@
-import { silentLogger } from '../../functions/log';
-import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import type { QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -14,15 +12,7 @@ describe('Products ⇄ Products and Services', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    let t = h.qbo.emulator.issueTokens();
-    accountant = createQboClient({
-      realmId: h.qbo.info.realmId,
-      endpoint: emulatorApiBase(h.qbo.info.url),
-      clientId: h.qbo.info.clientId,
-      clientSecret: h.qbo.info.clientSecret,
-      auth: { accessToken: async () => t.access_token, refresh: async () => (t = h.qbo.emulator.issueTokens()).access_token },
-      log: silentLogger,
-    });
+    accountant = h.qboUser();
     h.hubspot.emulator.seed({
       products: [
         { name: 'Consulting hour', hs_sku: 'CONS-1', price: '150' },

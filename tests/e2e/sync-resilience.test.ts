@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
-import { silentLogger } from '../../functions/log';
-import { createQboClient, qboQuote, type QboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
@@ -21,15 +19,7 @@ describe('sync resilience', () => {
   beforeAll(async () => {
     h = await startHarness();
     hubspotApi = new Client({ accessToken: h.hubspot.emulator.issueToken().accessToken, basePath: h.hubspot.info.url });
-    let t = h.qbo.emulator.issueTokens();
-    accountant = createQboClient({
-      realmId: h.qbo.info.realmId,
-      endpoint: emulatorApiBase(h.qbo.info.url),
-      clientId: h.qbo.info.clientId,
-      clientSecret: h.qbo.info.clientSecret,
-      auth: { accessToken: async () => t.access_token, refresh: async () => (t = h.qbo.emulator.issueTokens()).access_token },
-      log: silentLogger,
-    });
+    accountant = h.qboUser();
     const seeded = h.hubspot.emulator.seed({ contacts: [{ email: 'linus@kernel.dev', firstname: 'Linus', lastname: 'Torvalds', city: 'Portland' }] });
     contactId = seeded.contacts[0]!;
     connection = await h.connect();

@@ -4,6 +4,9 @@ import { ManualClock } from '../../emulators/shared/clock';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
+import { createQboClient } from '../../functions/quickbooks/client';
+import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
@@ -113,6 +116,21 @@ export async function startHarness() {
     return (await rt.store.connections.get(connection.id))!;
   };
 
+  /** Someone else working in QuickBooks (an accountant, another app): node-quickbooks with its own grant. */
+  const qboUser = () => {
+    let grant = qbo.emulator.issueTokens();
+    return createQboClient({
+      realmId: qbo.info.realmId,
+      endpoint: emulatorApiBase(qbo.info.url),
+      clientId: qbo.info.clientId,
+      clientSecret: qbo.info.clientSecret,
+      auth: { accessToken: async () => grant.access_token, refresh: async () => (grant = qbo.emulator.issueTokens()).access_token },
+      log: silentLogger,
+      // Not the product: its own pace, so it neither waits on nor spends the product's client-side budget.
+      limiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000_000 } }),
+    });
+  };
+
   const stop = async () => {
     await jobs.stop();
     await hubspot.close();
@@ -120,5 +138,5 @@ export async function startHarness() {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, stop };
 }

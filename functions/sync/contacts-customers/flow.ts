@@ -1,9 +1,7 @@
 import { customerFields } from '../../quickbooks/fields';
 import type { QboCustomer } from '../../quickbooks/schemas';
-import type { FieldMapping } from '../shared/mappings';
+import { twoWay } from '../shared/mappings';
 import type { TwoWayFlow } from '../two-way/flow';
-
-const twoWay = (hubspotProperty: string, qboField: string): FieldMapping => ({ hubspotProperty, qboField, direction: 'two_way', winner: 'hubspot' });
 
 /**
  * Contacts ⇄ Customers. Matched by e-mail on first sync (HubSpot contacts are unique by e-mail; QBO customers

@@ -1,9 +1,7 @@
 import { itemFields } from '../../quickbooks/fields';
 import type { QboItem } from '../../quickbooks/schemas';
-import type { FieldMapping } from '../shared/mappings';
+import { twoWay } from '../shared/mappings';
 import type { TwoWayFlow } from '../two-way/flow';
-
-const twoWay = (hubspotProperty: string, qboField: string): FieldMapping => ({ hubspotProperty, qboField, direction: 'two_way', winner: 'hubspot' });
 
 /**
  * Products ⇄ Products and Services. Matched by SKU, then by name (QBO item names are unique, qbo-api.md §1.3).

@@ -28,3 +28,6 @@ export function validateMappings(mappings: FieldMapping[], qboFields: readonly s
   }
   return problems;
 }
+
+/** A default mapping: two-way, HubSpot wins a conflict (an admin changes either per field in settings). */
+export const twoWay = (hubspotProperty: string, qboField: string): FieldMapping => ({ hubspotProperty, qboField, direction: 'two_way', winner: 'hubspot' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HubSpotClient, HsObject } from '../../hubspot/client';
 import { HubSpotApiError } from '../../hubspot/errors';
 import type { Logger } from '../../log';
-import { qboQuote, type QboClient, type QboUpdateBody } from '../../quickbooks/client';
+import { CDC_LOOKBACK_MS, CDC_MAX_OBJECTS, qboQuote, type QboClient, type QboUpdateBody } from '../../quickbooks/client';
 import { QboApiError } from '../../quickbooks/errors';
 import type { Link } from '../../store/links';
 import type { Store } from '../../store/store';
@@ -51,8 +51,8 @@ export type Progress = (p: { phase: string; done: number; total: number }) => vo
 /** At most this many QBO calls in flight per run; the realm limiter enforces QBO's own 10 (qbo-api.md §2.7). */
 const QBO_CONCURRENCY = 10;
 const SAMPLE_SIZE = 5;
-/** Re-read overlap for HubSpot's search index, which lags writes by a few seconds (D-search). */
-const HUBSPOT_OVERLAP_MS = 60_000;
+/** HubSpot's search index lags writes by seconds (D-search): a minute's margin before trusting it. */
+const HUBSPOT_INDEX_LAG_MS = 60_000;
 const DUPLICATE_NAME_ATTEMPTS = 5;
 
 const emptyCounts = (): SyncCounts => ({
@@ -196,26 +196,24 @@ export class TwoWaySync {
 
   /**
    * Reconciliation: everything modified on either side since the checkpoints, whether or not a webhook said
-   * so. Checkpoints advance to the newest modification seen, so the next request asks for less.
+   * so. Each checkpoint says "everything changed before this has been seen", so the next request asks for less:
+   * - HubSpot: the pass start minus the search index's lag (records written just before may not be searchable
+   *   yet, D-search); the next pass re-reads that last minute, and echoes of it cost no write.
+   * - QBO: the newest LastUpdatedTime seen, QBO's own clock, so skew between our clocks cannot skip a change.
    */
   async reconcile(): Promise<SyncCounts> {
-    const { store, hubspot, qbo, now } = this.#deps;
+    const { store, hubspot, now } = this.#deps;
     const object = this.#flow.object;
-    const startedAt = now();
+    const startedAt = now().getTime();
     const hsCursor = await store.checkpoints.get(this.#connectionId, object, 'hubspot');
     const qboCursor = await store.checkpoints.get(this.#connectionId, object, 'qbo');
-    const hsSince = new Date((hsCursor ? Date.parse(hsCursor) : startedAt.getTime()) - HUBSPOT_OVERLAP_MS);
-    const qboSince = qboCursor ? new Date(qboCursor) : startedAt;
+    const hsSince = new Date(hsCursor ? Date.parse(hsCursor) : startedAt - HUBSPOT_INDEX_LAG_MS);
+    const qboSince = new Date(qboCursor ? Date.parse(qboCursor) : startedAt);
 
     const hubspotIds: string[] = [];
-    let hsNewest = hsCursor ? Date.parse(hsCursor) : startedAt.getTime();
     for await (const page of hubspot.modifiedSince(this.#flow.hubspotType, hsSince, this.#hubspotProperties())) {
-      for (const o of page) {
-        hubspotIds.push(o.id);
-        hsNewest = Math.max(hsNewest, o.updatedAt.getTime());
-      }
+      for (const o of page) hubspotIds.push(o.id);
     }
-
     const qboIds: string[] = [];
     let qboNewest = qboSince.getTime();
     for (const e of await this.#qboChangedSince(qboSince)) {
@@ -225,20 +223,28 @@ export class TwoWaySync {
     }
 
     const counts = await this.syncChanged({ hubspotIds, qboIds });
-    await store.checkpoints.set(this.#connectionId, object, 'hubspot', new Date(hsNewest).toISOString());
+    const hsNext = Math.max(hsSince.getTime(), startedAt - HUBSPOT_INDEX_LAG_MS);
+    await store.checkpoints.set(this.#connectionId, object, 'hubspot', new Date(hsNext).toISOString());
     await store.checkpoints.set(this.#connectionId, object, 'qbo', new Date(qboNewest).toISOString());
     return counts;
   }
 
-  /** QBO CDC within its 30-day window, else a LastUpdatedTime query (qbo-api.md §2.5). */
+  /**
+   * QBO CDC: one call, inside its 30-day window, and only while the answer is complete. CDC returns at most
+   * 1,000 objects (qbo-api.md §2.5) in no documented order, so a full answer may have left changes out, and a
+   * checkpoint moved past them would lose them: then, as beyond 30 days, a LastUpdatedTime query pages
+   * through everything.
+   */
   async #qboChangedSince(since: Date): Promise<QboEntity[]> {
     const { qbo, now } = this.#deps;
-    const thirtyDays = 30 * 24 * 3600 * 1000;
-    if (now().getTime() - since.getTime() < thirtyDays - 60_000) {
-      const changes = await qbo.cdc([this.#flow.qboEntity], since);
-      return (changes[this.#flow.qboEntity] ?? []) as QboEntity[];
+    if (now().getTime() - since.getTime() < CDC_LOOKBACK_MS - 60_000) {
+      const changes = ((await qbo.cdc([this.#flow.qboEntity], since))[this.#flow.qboEntity] ?? []) as QboEntity[];
+      if (changes.length < CDC_MAX_OBJECTS) return changes;
     }
-    return (await qbo.query(this.#flow.qboEntity, `MetaData.LastUpdatedTime >= ${qboQuote(since.toISOString())}`, { includeInactive: true })) as QboEntity[];
+    return (await qbo.query(this.#flow.qboEntity, `MetaData.LastUpdatedTime >= ${qboQuote(since.toISOString())}`, {
+      includeInactive: true,
+      orderBy: 'MetaData.LastUpdatedTime',
+    })) as QboEntity[];
   }
 
   // ── first sync ────────────────────────────────────────────────────────────────────────────────────────
@@ -304,7 +310,7 @@ export class TwoWaySync {
         step('create in HubSpot', part.length);
       }
     }
-    await store.checkpoints.set(this.#connectionId, this.#flow.object, 'hubspot', startedAt);
+    await store.checkpoints.set(this.#connectionId, this.#flow.object, 'hubspot', new Date(Date.parse(startedAt) - HUBSPOT_INDEX_LAG_MS).toISOString());
     await store.checkpoints.set(this.#connectionId, this.#flow.object, 'qbo', startedAt);
     return this.#finish();
   }
