@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { Connection } from '../store/connections';
 import { ensureAppProperties } from '../sync/app-properties';
 import { TWO_WAY_FLOWS, type TwoWayObject } from '../sync/service';
+import { registerProjectAppEvents } from './app-events';
 import { emulatorProviderSettings } from './provider-settings';
 import { seedSandbox } from './seed';
 
@@ -37,6 +38,7 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
   try {
     hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
     qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
+    await registerProjectAppEvents(hubspot.emulator);
     seedSandbox(hubspot.emulator, qbo.emulator);
 
     const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
@@ -62,6 +64,12 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
         `First sync of ${object} done: ${matched} matched, ${counts.createdInQbo} created in QuickBooks, ${counts.createdInHubspot} created in HubSpot, ${counts.updatedQbo + counts.updatedHubspot} updates, ${counts.failed} failed.`,
       );
     }
+    await runtime.invoices.deleteSync(connection.id);
+    await runtime.store.syncSettings.save(connection.id, 'invoices', true, (await runtime.invoices.settings(connection.id)).settings);
+    const invoices = await runtime.invoices.runFirstSync(connection.id);
+    print(
+      `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,
+    );
     const line = { backendUrl: backend.url, hubspot: hubspot.info, quickbooks: qbo.info };
     return { backend, line, stop };
   } catch (err) {

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { signPayload } from '../../emulators/quickbooks/webhooks';
 import { silentLogger } from '../../functions/log';
@@ -10,7 +8,6 @@ import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DEAL_PROPERTIES = [
   'qbo_invoice_number',
   'qbo_invoice_status',
@@ -90,10 +87,6 @@ describe('Invoices and payments QBO → HubSpot', () => {
       auth: { accessToken: async () => accessToken, refresh: async () => accessToken },
       log: silentLogger,
     });
-    // What `hs project upload` does with the project's app-event components.
-    for (const file of ['payment-received-hsmeta.json', 'payment-reversed-hsmeta.json']) {
-      h.hubspot.emulator.registerAppEventType(JSON.parse(await readFile(path.join(ROOT, 'src/app/app-events', file), 'utf8')));
-    }
 
     const seeded = h.hubspot.emulator.seed({
       contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace' }],

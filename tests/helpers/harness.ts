@@ -9,6 +9,7 @@ import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
+import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
@@ -73,6 +74,7 @@ export async function startHarness() {
     },
   });
   const rt = runtime;
+  await registerProjectAppEvents(hubspot.emulator);
   hubspot.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/hubspot` });
   qbo.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/quickbooks`, format: 'cloudevents' });
 

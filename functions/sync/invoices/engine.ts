@@ -1,7 +1,7 @@
 import type { HubSpotClient } from '../../hubspot/client';
 import { HubSpotApiError } from '../../hubspot/errors';
 import type { Logger } from '../../log';
-import { CDC_LOOKBACK_MS, qboQuote, type QboClient } from '../../quickbooks/client';
+import { CDC_LOOKBACK_MS, CDC_MAX_OBJECTS, qboQuote, type QboClient } from '../../quickbooks/client';
 import type { QboEnvironment } from '../../quickbooks/endpoints';
 import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
 import type { InvoiceStore, PaymentApplication } from '../../store/invoices';
@@ -368,7 +368,7 @@ export class InvoiceSync {
     return { invoices: await this.#deps.qbo.query('Invoice', where), payments: await this.#deps.qbo.query('Payment', where) };
   }
 
-  /** CDC within its 30-day window (tombstones mean deleted), else a LastUpdatedTime query (qbo-api.md §2.5). */
+  /** CDC within its 30-day window while its answer is complete (tombstones mean deleted), else a LastUpdatedTime query (qbo-api.md §2.5). */
   async #changedSince(since: Date): Promise<{ invoiceReads: Reads<QboInvoice>; paymentReads: Reads<QboPayment>; newest: number }> {
     const { qbo, now } = this.#deps;
     const invoiceReads: Reads<QboInvoice> = new Map();
@@ -377,8 +377,9 @@ export class InvoiceSync {
     const seen = (updated: string | undefined) => {
       if (updated) newest = Math.max(newest, Date.parse(updated));
     };
-    if (now().getTime() - since.getTime() < CDC_LOOKBACK_MS - 60_000) {
-      const changes = await qbo.cdc(['Invoice', 'Payment'], since);
+    // A full CDC answer (1,000 objects across both entities, §2.5) may have left changes out: then query.
+    const changes = now().getTime() - since.getTime() < CDC_LOOKBACK_MS - 60_000 ? await qbo.cdc(['Invoice', 'Payment'], since) : undefined;
+    if (changes && changes.Invoice.length + changes.Payment.length < CDC_MAX_OBJECTS) {
       for (const row of changes.Invoice) {
         invoiceReads.set(row.Id, 'status' in row && row.status === 'Deleted' ? undefined : (row as QboInvoice));
         seen(row.MetaData?.LastUpdatedTime);
@@ -389,11 +390,11 @@ export class InvoiceSync {
       }
     } else {
       const when = `MetaData.LastUpdatedTime >= ${qboQuote(since.toISOString())}`;
-      for (const i of await qbo.query('Invoice', when)) {
+      for (const i of await qbo.query('Invoice', when, { orderBy: 'MetaData.LastUpdatedTime' })) {
         invoiceReads.set(i.Id, i);
         seen(i.MetaData?.LastUpdatedTime);
       }
-      for (const p of await qbo.query('Payment', when)) {
+      for (const p of await qbo.query('Payment', when, { orderBy: 'MetaData.LastUpdatedTime' })) {
         paymentReads.set(p.Id, p);
         seen(p.MetaData?.LastUpdatedTime);
       }
