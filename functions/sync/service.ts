@@ -1,11 +1,11 @@
 import type { ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
-import type { Connection } from '../store/connections';
 import type { Store } from '../store/store';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
 import { ReconnectRequired } from './shared/failures';
+import { activeConnection, defineFlowQueues, runUnlessDisconnected } from './shared/flow-runtime';
 import { validateMappings } from './shared/mappings';
 import { TwoWaySync, type FirstSyncPreview, type Progress, type SyncCounts } from './two-way/engine';
 import type { TwoWayFlow } from './two-way/flow';
@@ -64,11 +64,7 @@ export class SyncService {
   }
 
   async start(): Promise<void> {
-    const retrying = { retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600 };
-    await this.#jobs.define({ name: QUEUES.changes, ...retrying });
-    await this.#jobs.define({ name: QUEUES.reconcile, ...retrying, policy: 'stately' });
-    await this.#jobs.define({ name: QUEUES.firstSync, ...retrying, policy: 'stately', expireInSeconds: 3600 });
-    await this.#jobs.define({ name: QUEUES.tick, retryLimit: 0, retryDelaySeconds: 60, retryBackoff: false });
+    await defineFlowQueues(this.#jobs, QUEUES);
     await this.#jobs.work<ChangesJob>(QUEUES.changes, (d) => this.#run(d, (s) => s.syncChanged(d)), { concurrency: 4 });
     await this.#jobs.work<ObjectJob>(QUEUES.reconcile, (d) => this.#run(d, (s) => s.reconcile()), { concurrency: 2 });
     await this.#jobs.work<ObjectJob>(QUEUES.firstSync, (d) => this.runFirstSync(d.connectionId, d.object).then(() => undefined));
@@ -123,7 +119,7 @@ export class SyncService {
   async runFirstSync(connectionId: string, object: TwoWayObject, progress?: Progress): Promise<SyncCounts> {
     const { enabled, settings } = await this.settings(connectionId, object);
     const engine = await this.#engine(connectionId, object, settings);
-    const counts = await this.#guardRun(connectionId, object, () => engine.firstSync(progress));
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, object, () => engine.firstSync(progress));
     if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
     await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
     this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
@@ -145,27 +141,12 @@ export class SyncService {
   async #run(job: ObjectJob, work: (engine: TwoWaySync) => Promise<SyncCounts>): Promise<void> {
     const { enabled, settings } = await this.settings(job.connectionId, job.object);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
-    const counts = await this.#guardRun(job.connectionId, job.object, async () => work(await this.#engine(job.connectionId, job.object, settings)));
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, job.connectionId, job.object, async () => work(await this.#engine(job.connectionId, job.object, settings)));
     if (counts) this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
   }
 
-  /**
-   * A dead connection is not worth retrying: it is marked for the admin and the job ends; reconciliation
-   * catches up once it is reconnected. Anything else (RetryLater included) fails the job for a retry.
-   */
-  async #guardRun(connectionId: string, object: TwoWayObject, work: () => Promise<SyncCounts>): Promise<SyncCounts | undefined> {
-    try {
-      return await work();
-    } catch (err) {
-      if (!(err instanceof ReconnectRequired)) throw err;
-      await this.#store.connections.setStatus(connectionId, 'reauth_required', err.message);
-      this.#log.warn({ connectionId, object, reason: err.message }, 'sync stopped: the connection needs to be reconnected');
-      return undefined;
-    }
-  }
-
   async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings): Promise<TwoWaySync> {
-    const connection = await this.#activeConnection(connectionId);
+    const connection = await activeConnection(this.#store, connectionId);
     return new TwoWaySync(
       { store: this.#store, hubspot: this.#clients.hubspot(connection), qbo: this.#clients.qbo(connection), log: this.#log, now: this.#now },
       connectionId,
@@ -174,11 +155,5 @@ export class SyncService {
     );
   }
 
-  async #activeConnection(connectionId: string): Promise<Connection> {
-    const connection = await this.#store.connections.get(connectionId);
-    if (!connection || connection.status !== 'active') {
-      throw new ReconnectRequired(`connection ${connectionId} is ${connection?.status ?? 'missing'}: connect HubSpot and QuickBooks on the settings page`);
-    }
-    return connection;
-  }
+
 }

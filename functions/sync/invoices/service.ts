@@ -1,11 +1,11 @@
 import type { ProviderClients } from '../../connections/provider-clients';
 import type { Jobs } from '../../jobs/queue';
 import type { Logger } from '../../log';
-import type { Connection } from '../../store/connections';
 import type { InvoiceStore } from '../../store/invoices';
 import type { Store } from '../../store/store';
 import { ensureInvoiceProperties } from '../app-properties';
 import { ReconnectRequired } from '../shared/failures';
+import { activeConnection, defineFlowQueues, runUnlessDisconnected } from '../shared/flow-runtime';
 import { InvalidSettingsError, RECONCILE_CRON } from '../service';
 import { InvoiceSync, type InvoiceCounts, type InvoicePreview } from './engine';
 import { defaultInvoiceSettings, InvoiceSettingsSchema, type InvoiceSettings } from './settings';
@@ -49,11 +49,7 @@ export class InvoiceService {
   }
 
   async start(): Promise<void> {
-    const retrying = { retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600 };
-    await this.#jobs.define({ name: INVOICE_QUEUES.changes, ...retrying });
-    await this.#jobs.define({ name: INVOICE_QUEUES.reconcile, ...retrying, policy: 'stately' });
-    await this.#jobs.define({ name: INVOICE_QUEUES.firstSync, ...retrying, policy: 'stately', expireInSeconds: 3600 });
-    await this.#jobs.define({ name: INVOICE_QUEUES.tick, retryLimit: 0, retryDelaySeconds: 60, retryBackoff: false });
+    await defineFlowQueues(this.#jobs, INVOICE_QUEUES);
     await this.#jobs.work<ChangesJob>(INVOICE_QUEUES.changes, (d) => this.#run(d.connectionId, (s) => s.syncChanged(d)), { concurrency: 4 });
     await this.#jobs.work<ConnectionJob>(INVOICE_QUEUES.reconcile, (d) => this.#run(d.connectionId, (s) => s.reconcile()), { concurrency: 2 });
     await this.#jobs.work<ConnectionJob>(INVOICE_QUEUES.firstSync, (d) => this.runFirstSync(d.connectionId).then(() => undefined));
@@ -106,8 +102,8 @@ export class InvoiceService {
 
   async runFirstSync(connectionId: string): Promise<InvoiceCounts> {
     const { enabled, settings } = await this.settings(connectionId);
-    const connection = await this.#activeConnection(connectionId);
-    const counts = await this.#guardRun(connectionId, async () => {
+    const connection = await activeConnection(this.#store, connectionId);
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => {
       await ensureInvoiceProperties(this.#clients.hubspot(connection));
       return (await this.#engine(connectionId, settings)).firstSync();
     });
@@ -129,24 +125,12 @@ export class InvoiceService {
   async #run(connectionId: string, work: (engine: InvoiceSync) => Promise<InvoiceCounts>): Promise<void> {
     const { enabled, settings } = await this.settings(connectionId);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
-    const counts = await this.#guardRun(connectionId, async () => work(await this.#engine(connectionId, settings)));
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => work(await this.#engine(connectionId, settings)));
     if (counts) this.#log.info({ connectionId, object: 'invoices', ...counts }, 'sync run finished');
   }
 
-  /** A dead connection is marked for the admin and the job ends; anything else fails the job for a retry. */
-  async #guardRun(connectionId: string, work: () => Promise<InvoiceCounts>): Promise<InvoiceCounts | undefined> {
-    try {
-      return await work();
-    } catch (err) {
-      if (!(err instanceof ReconnectRequired)) throw err;
-      await this.#store.connections.setStatus(connectionId, 'reauth_required', err.message);
-      this.#log.warn({ connectionId, object: 'invoices', reason: err.message }, 'sync stopped: the connection needs to be reconnected');
-      return undefined;
-    }
-  }
-
   async #engine(connectionId: string, settings: InvoiceSettings): Promise<InvoiceSync> {
-    const connection = await this.#activeConnection(connectionId);
+    const connection = await activeConnection(this.#store, connectionId);
     return new InvoiceSync(
       {
         store: this.#store,
@@ -162,11 +146,5 @@ export class InvoiceService {
     );
   }
 
-  async #activeConnection(connectionId: string): Promise<Connection> {
-    const connection = await this.#store.connections.get(connectionId);
-    if (!connection || connection.status !== 'active') {
-      throw new ReconnectRequired(`connection ${connectionId} is ${connection?.status ?? 'missing'}: connect HubSpot and QuickBooks on the settings page`);
-    }
-    return connection;
-  }
+
 }
