@@ -5,7 +5,7 @@ import type { Store } from '../store/store';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
 import { ReconnectRequired } from './shared/failures';
-import { activeConnection, defineFlowQueues, runUnlessDisconnected } from './shared/flow-runtime';
+import { activeConnection, defineFlowQueues, KeyedLock, runUnlessDisconnected } from './shared/flow-runtime';
 import { validateMappings } from './shared/mappings';
 import { TwoWaySync, type FirstSyncPreview, type Progress, type SyncCounts } from './two-way/engine';
 import type { TwoWayFlow } from './two-way/flow';
@@ -54,6 +54,7 @@ export class SyncService {
   readonly #clients: ProviderClients;
   readonly #log: Logger;
   readonly #now: () => Date;
+  readonly #lock = new KeyedLock();
 
   constructor(deps: { store: Store; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date }) {
     this.#store = deps.store;
@@ -117,13 +118,16 @@ export class SyncService {
   }
 
   async runFirstSync(connectionId: string, object: TwoWayObject, progress?: Progress): Promise<SyncCounts> {
-    const { enabled, settings } = await this.settings(connectionId, object);
-    const engine = await this.#engine(connectionId, object, settings);
-    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, object, () => engine.firstSync(progress));
-    if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
-    await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
-    this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
-    return counts;
+    return this.#lock.run(`${connectionId}:${object}`, async () => {
+      const { enabled, settings } = await this.settings(connectionId, object);
+      const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, object, async () =>
+        (await this.#engine(connectionId, object, settings)).firstSync(progress),
+      );
+      if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
+      await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+      this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
+      return counts;
+    });
   }
 
   /** The scheduler's tick: one reconciliation job per active connection and enabled, started sync. */
@@ -137,12 +141,16 @@ export class SyncService {
     }
   }
 
-  /** Runs a job's work only while the sync is on, started, and the connection healthy. */
+  /** Runs a job's work only while the sync is on, started, and the connection healthy; one run per flow at a time. */
   async #run(job: ObjectJob, work: (engine: TwoWaySync) => Promise<SyncCounts>): Promise<void> {
-    const { enabled, settings } = await this.settings(job.connectionId, job.object);
-    if (!enabled || settings.firstSyncCompletedAt === undefined) return;
-    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, job.connectionId, job.object, async () => work(await this.#engine(job.connectionId, job.object, settings)));
-    if (counts) this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
+    await this.#lock.run(`${job.connectionId}:${job.object}`, async () => {
+      const { enabled, settings } = await this.settings(job.connectionId, job.object);
+      if (!enabled || settings.firstSyncCompletedAt === undefined) return;
+      const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, job.connectionId, job.object, async () =>
+        work(await this.#engine(job.connectionId, job.object, settings)),
+      );
+      if (counts) this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
+    });
   }
 
   async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings): Promise<TwoWaySync> {

@@ -47,3 +47,24 @@ export async function runUnlessDisconnected<T>(deps: { store: Store; log: Logger
     return undefined;
   }
 }
+
+/**
+ * One run at a time per key (connection and flow) in this process: a webhook job and a reconciliation that
+ * both meet the same new record must not both create its twin. QBO creates are also protected by request
+ * ids; HubSpot has no idempotency key, so this lock is what keeps a product from being created twice.
+ */
+export class KeyedLock {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const current = previous.then(fn, fn);
+    const tail = current.catch(() => undefined);
+    this.#tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+}

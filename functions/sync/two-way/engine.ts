@@ -135,8 +135,9 @@ export class TwoWaySync {
   // ── webhook-driven and reconciliation syncs ───────────────────────────────────────────────────────────
 
   /**
-   * Syncs the records a notification or a reconciliation pass named. A side whose mapped values still hash
-   * to what we last wrote there is an echo of our own write (or an unmapped change) and costs no further call.
+   * Syncs the records a notification or a reconciliation pass named, reading both sides fresh (notifications
+   * are hints, not data). A pair whose mapped values on both sides still hash to what we last wrote is an echo
+   * of our own write, or a change to fields we do not map: nothing is planned or written for it.
    */
   async syncChanged(changed: { hubspotIds?: readonly string[]; qboIds?: readonly string[] }): Promise<SyncCounts> {
     const { store } = this.#deps;
@@ -152,13 +153,10 @@ export class TwoWaySync {
       else unlinkedHubspot.push(id);
     }
     const unlinkedQbo: string[] = [];
-    const qboTriggered = new Set<string>();
     for (const id of qboIds) {
       const link = await store.links.byQboId(this.#connectionId, object, id);
-      if (link) {
-        linksByHubspot.set(link.hubspotId, link);
-        qboTriggered.add(link.hubspotId);
-      } else unlinkedQbo.push(id);
+      if (link) linksByHubspot.set(link.hubspotId, link);
+      else unlinkedQbo.push(id);
     }
 
     const links = [...linksByHubspot.values()];
