@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
@@ -39,6 +40,14 @@ export function createApp(deps: AppDeps): Hono {
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     deps.log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
   });
+
+  // hubspot.fetch payloads are capped at 1 MB (hubspot-platform.md §4); webhook batches are far smaller.
+  const limit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => c.json({ error: 'payload_too_large', message: 'Request bodies are limited to 1 MB.' }, 413),
+  });
+  app.use('/webhooks/*', limit);
+  app.use('/api/*', limit);
 
   app.route('/', healthRoutes(deps));
   app.route('/', oauthRoutes(deps));

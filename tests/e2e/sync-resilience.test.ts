@@ -139,6 +139,9 @@ describe('sync resilience', () => {
       expect(await h.jobs.pending()).toBe(1);
       await h.drain();
 
+      const huge = JSON.stringify([{ padding: 'x'.repeat(1024 * 1024) }]);
+      expect((await postHubspot(huge, { 'x-hubspot-signature-v3': signV3(huge, now), 'x-hubspot-request-timestamp': String(now) })).status).toBe(413);
+
       const malformed = '{"not":"a batch"}';
       expect((await postHubspot(malformed, { 'x-hubspot-signature-v3': signV3(malformed, now), 'x-hubspot-request-timestamp': String(now) })).status).toBe(400);
     });
