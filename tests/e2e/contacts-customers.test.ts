@@ -110,4 +110,20 @@ describe('Contacts ⇄ Customers', () => {
     expect((await customerByEmail('grace@hopper.dev'))?.BillAddr).toMatchObject({ City: 'New York', Line1: '1 Navy Yard' });
     expect(await contact(link.hubspotId)).toMatchObject({ city: 'New York' });
   });
+
+  test('custom mappings: a new field one way to QBO, and a field QBO owns that HubSpot edits cannot change', async () => {
+    const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');
+    const mappings = settings.mappings.map((m) => (m.hubspotProperty === 'phone' ? { ...m, direction: 'to_hubspot' as const } : m));
+    mappings.push({ hubspotProperty: 'jobtitle', qboField: 'notes', direction: 'to_qbo', winner: 'hubspot' });
+    await h.runtime.sync.saveSettings(connection.id, 'contacts', { ...settings, mappings });
+
+    const ada = (await customerByEmail('ada@lovelace.dev'))!;
+    const link = (await h.runtime.store.links.byQboId(connection.id, 'contacts', ada.Id))!;
+    h.hubspot.emulator.editAsUser('contacts', link.hubspotId, { jobtitle: 'Analyst', phone: '+44 1 2345' });
+    await h.drain();
+    const after = (await customerByEmail('ada@lovelace.dev'))!;
+    expect(after.Notes).toBe('Analyst');
+    expect(after.PrimaryPhone?.FreeFormNumber).toBe('+44 20 7946 0018');
+    expect(await contact(link.hubspotId)).toMatchObject({ phone: '+44 20 7946 0018' });
+  });
 });
