@@ -195,6 +195,24 @@ describe('associations', () => {
     expect(await hs.associations('deals', deal!.id, 'invoices')).toEqual([invoice!.id]);
     expect(await hs.associations('invoices', invoice!.id, 'deals')).toEqual([deal!.id]);
   });
+
+  it('dissociates a pair in both directions, leaving the record\'s other associations; repeating it is harmless', async () => {
+    const hs = client();
+    const [first, second] = await hs.create('deals', [
+      { properties: { dealname: 'First', dealstage: 'appointmentscheduled', pipeline: 'default' } },
+      { properties: { dealname: 'Second', dealstage: 'appointmentscheduled', pipeline: 'default' } },
+    ]);
+    const [invoice] = await hs.create('invoices', [{ properties: { hs_currency: 'USD' }, associations: [{ toId: first!.id, associationTypeId: 175 }] }]);
+    await hs.associate('invoices', invoice!.id, 'deals', second!.id);
+
+    await hs.dissociate('invoices', invoice!.id, 'deals', first!.id);
+    expect(await hs.associations('invoices', invoice!.id, 'deals')).toEqual([second!.id]);
+    expect(await hs.associations('deals', first!.id, 'invoices')).toEqual([]);
+    expect(await hs.associations('deals', second!.id, 'invoices')).toEqual([invoice!.id]);
+
+    await hs.dissociate('invoices', invoice!.id, 'deals', first!.id);
+    expect(hs.stats()).toMatchObject({ retries: 0 });
+  });
 });
 
 describe('retries and error classification', () => {

@@ -94,6 +94,8 @@ export interface HubSpotClient {
   associate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
   associateLabelled(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string, associationTypeId: number, category: AssociationCategory): Promise<void>;
   associations(fromType: HsObjectType, id: string, toType: HsObjectType): Promise<string[]>;
+  /** Removes every association type between the pair, both directions; a pair with none is already done. */
+  dissociate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
   completeWorkflowCallback(callbackId: string, outputFields: Record<string, string>): Promise<void>;
   sendAppEvent(occurrence: AppEventOccurrence): Promise<void>;
   stats(): HubSpotClientStats;
@@ -422,6 +424,11 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
         after = page.paging?.next?.after;
       } while (after !== undefined);
       return [...new Set(out)];
+    },
+
+    async dissociate(fromType, fromId, toType, toId) {
+      // DELETE /crm/v4/objects/{from}/{id}/associations/{to}/{toId} → 204: "remove all" (hubspot-api.md §6).
+      await call(`dissociate ${fromType}→${toType}`, (c) => c.crm.associations.v4.basicApi.archive(fromType, fromId, toType, toId));
     },
 
     async completeWorkflowCallback(callbackId, outputFields) {

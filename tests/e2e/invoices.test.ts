@@ -301,4 +301,35 @@ describe('Invoices and payments QBO → HubSpot', () => {
     expect(await hubspotInvoice(ids.d)).toMatchObject({ qbo_invoice_status: 'overdue', qbo_days_overdue: '2' });
     expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_days_overdue: '8' });
   });
+
+  test('an invoice moved to another deal in QBO leaves the old deal: associations and roll-ups follow it', async () => {
+    // A week has passed since the accountant signed in (previous test): a fresh grant.
+    accessToken = h.qbo.emulator.issueTokens().access_token;
+    const hubspotId = await hubspotInvoiceId(ids.d!);
+    const dealInvoices = async (dealId: string) => (await hubspotApi.crm.associations.v4.basicApi.getPage('deals', dealId, 'invoices')).results.map((r) => String(r.toObjectId));
+    expect(await dealInvoices(renewalDeal)).toEqual([hubspotId]);
+
+    await h.advance(1_000);
+    const d = await invoiceOf(ids.d!);
+    await accountant.update('Invoice', { Id: d.Id, SyncToken: d.SyncToken, sparse: true, CustomField: dealField(expansionDeal) });
+    await h.drain();
+
+    expect(await associated(ids.d!, 'deals')).toEqual([expansionDeal]);
+    expect(await associated(ids.d!, 'contacts')).toEqual([contactId]);
+    expect(await dealInvoices(renewalDeal)).toEqual([]);
+    expect((await dealInvoices(expansionDeal)).sort()).toEqual([await hubspotInvoiceId(ids.b!), hubspotId].sort());
+    // D-1 was the renewal deal's last invoice; on the expansion deal it is now the most recently updated one.
+    expect(await deal(renewalDeal)).toMatchObject({ qbo_invoice_number: null, qbo_invoice_status: null, qbo_invoice_amount_billed: null, qbo_invoice_balance_due: null });
+    expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_number: 'D-1', qbo_invoice_amount_billed: '75.00' });
+
+    // The deal field cleared in QBO: the invoice keeps its contact and belongs to no deal; B-2 is the expansion deal's again.
+    await h.advance(1_000);
+    const moved = await invoiceOf(ids.d!);
+    await accountant.update('Invoice', { Id: moved.Id, SyncToken: moved.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '' }] });
+    await h.drain();
+    expect(await associated(ids.d!, 'deals')).toEqual([]);
+    expect(await associated(ids.d!, 'contacts')).toEqual([contactId]);
+    expect(await dealInvoices(expansionDeal)).toEqual([await hubspotInvoiceId(ids.b!)]);
+    expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_number: 'B-2' });
+  });
 });

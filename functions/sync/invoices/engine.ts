@@ -266,9 +266,10 @@ export class InvoiceSync {
         this.#counts.created++;
       } else {
         await hubspot.update(OBJECT, [{ id: hubspotId, properties }]);
-        // Unlabeled default associations (hubspot-api.md §6): PUT is idempotent, so only a change costs a call.
-        if (contactId && contactId !== link?.syncedValues?.['contact']) await hubspot.associate(OBJECT, hubspotId, 'contacts', contactId);
-        if (dealId && dealId !== link?.syncedValues?.['deal']) await hubspot.associate(OBJECT, hubspotId, 'deals', dealId);
+        // Only the record the link names carries what syncedValues says; one found by search starts from nothing known.
+        const before = link && link.hubspotHash !== ARCHIVED ? link.syncedValues : undefined;
+        await this.#reassociate(hubspotId, 'contacts', before?.['contact'], contactId);
+        await this.#reassociate(hubspotId, 'deals', before?.['deal'], dealId);
         this.#counts.updated++;
       }
       await store.links.save(
@@ -290,6 +291,18 @@ export class InvoiceSync {
     const rollupChanged = !prior || prior.dealId !== dealId || prior.qboUpdatedAt.getTime() !== facts.updatedAt.getTime() || contentHash(prior.dealValues) !== contentHash(dealValues);
     if (rollupChanged && dealId) this.#affectedDeals.add(dealId);
     if (prior?.dealId && prior.dealId !== dealId) this.#affectedDeals.add(prior.dealId);
+  }
+
+  /**
+   * Follows a changed contact or deal: the new one is associated (unlabeled default, hubspot-api.md §6; PUT is
+   * idempotent, so only a change costs a call) and the old one dissociated, so the invoice shows on one deal only.
+   */
+  async #reassociate(hubspotId: string, toType: 'contacts' | 'deals', before: string | undefined, now: string | undefined): Promise<void> {
+    // syncedValues records "none" as ''.
+    const previous = before === '' ? undefined : before;
+    if (now === previous) return;
+    if (now) await this.#deps.hubspot.associate(OBJECT, hubspotId, toType, now);
+    if (previous) await this.#deps.hubspot.dissociate(OBJECT, hubspotId, toType, previous);
   }
 
   /** Deleted in QBO: dropped from its deal's roll-up; archived in HubSpot, or kept and marked deleted (settings.onDelete). */
