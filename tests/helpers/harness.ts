@@ -67,7 +67,7 @@ export async function startHarness() {
       sleep,
       random: () => 0.5,
       limiterClock: { now: () => clock.now().getTime(), sleep },
-      qboTimeoutMs: 200,
+      qboTimeoutMs: 1_000,
       onQboCall: () => {
         qboCalls.count++;
       },
