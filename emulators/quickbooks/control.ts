@@ -10,6 +10,7 @@ import type { QuickBooksEmulator, SeedSpec } from './emulator';
 const seedSpec = z
   .object({
     kind: z.enum(['us', 'non-us']).optional(),
+    multicurrency: z.boolean().optional(),
     entities: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
   })
   .strict();

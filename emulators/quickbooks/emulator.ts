@@ -22,6 +22,8 @@ export interface QuickBooksEmulatorOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   seed?: SeedKind;
+  /** A company with multicurrency on (§1.8, §7 item 8): customers, invoices and payments in any currency. */
+  multicurrency?: boolean;
   realmId?: string;
   clientId?: string;
   clientSecret?: string;
@@ -40,6 +42,8 @@ export interface QuickBooksEmulatorOptions {
 /** Entities to add on top of a seed; they go through the same rules as API creates, without webhooks. */
 export interface SeedSpec {
   kind?: SeedKind;
+  /** With `kind`, or alone for the current kind: a fresh company with multicurrency on or off (default off). */
+  multicurrency?: boolean;
   entities?: Partial<Record<EntityName, JsonObject[]>>;
 }
 
@@ -62,9 +66,9 @@ export interface QuickBooksEmulator {
   app: Hono;
   readonly config: Readonly<Required<Pick<QuickBooksEmulatorOptions, 'realmId' | 'clientId' | 'clientSecret' | 'redirectUri' | 'webhookVerifierToken'>>>;
   info(baseUrl?: string): EmulatorInfo;
-  /** Back to a freshly seeded company: drops entities, tokens, faults, webhook queue and request ids. */
+  /** Back to a freshly seeded company (same multicurrency setting): drops entities, tokens, faults, webhook queue and request ids. */
   reset(kind?: SeedKind): void;
-  /** Re-seeds when `kind` is given, then creates `entities`; returns the created entities by type. */
+  /** Re-seeds when `kind` or `multicurrency` is given, then creates `entities`; returns the created entities by type. */
   seed(spec: SeedSpec | SeedKind): Partial<Record<EntityName, JsonObject[]>>;
   now(): Date;
   /** Moves a ManualClock forward (throws with the system clock). */
@@ -98,7 +102,8 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     webhookVerifierToken: options.webhookVerifierToken ?? 'emulator-webhook-verifier-token',
   };
   let seedKind: SeedKind = options.seed ?? 'us';
-  let realm = seedRealm(config.realmId, seedKind, clock.now());
+  let multicurrency = options.multicurrency ?? false;
+  let realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
   const oauth = new OAuthServer(clock, config, () => realm.realmId);
   const webhooks = new WebhookEmitter(clock, options.fetch ?? ((...args) => globalThis.fetch(...args)), () => config.webhookVerifierToken);
   const core: Core = {
@@ -134,7 +139,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     reset(kind = seedKind) {
       seedKind = kind;
-      realm = seedRealm(config.realmId, seedKind, clock.now());
+      realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
       oauth.reset();
       core.limiter.reset();
       core.faults.clear();
@@ -145,9 +150,10 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     seed(spec) {
       const s: SeedSpec = typeof spec === 'string' ? { kind: spec } : spec;
-      if (s.kind) {
-        seedKind = s.kind;
-        realm = seedRealm(config.realmId, seedKind, clock.now());
+      if (s.kind || s.multicurrency !== undefined) {
+        seedKind = s.kind ?? seedKind;
+        multicurrency = s.multicurrency ?? false;
+        realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
       }
       const created: Partial<Record<EntityName, JsonObject[]>> = {};
       const ctx = { ...writeContext(core, new Set()), emit: () => undefined };
@@ -211,6 +217,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
       return {
         realmId: realm.realmId,
         seed: realm.seed,
+        multicurrency: realm.multicurrency,
         now: clock.now().toISOString(),
         entities,
         deleted,

@@ -1,5 +1,5 @@
 /**
- * `npm run emulator:quickbooks -- --port <p>`: prints one JSON line (the connection info) on stdout once
+ * `npm run emulator:quickbooks -- --port <p> [--seed us|non-us] [--multicurrency]`: prints one JSON line (the connection info) on stdout once
  * ready; logs go to stderr; SIGINT/SIGTERM close it cleanly.
  */
 import { portFromArgv } from '../shared/serve';
@@ -12,7 +12,7 @@ if (seed !== 'us' && seed !== 'non-us') {
   process.exit(2);
 }
 
-const started = await startQuickBooksEmulator({ port: portFromArgv(process.argv), seed });
+const started = await startQuickBooksEmulator({ port: portFromArgv(process.argv), seed, multicurrency: process.argv.includes('--multicurrency') });
 process.stdout.write(`${JSON.stringify(started.info)}\n`);
 process.stderr.write(`QuickBooks Online emulator listening on ${started.info.url} (realm ${started.info.realmId})\n`);
 

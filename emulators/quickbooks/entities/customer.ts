@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { faults } from '../errors';
 import { table, type JsonObject, type RealmState } from '../state/store';
+import { customerCurrency } from './currency';
 import { address, bool, email, phone, ref, str, web } from './fields';
 import { refOut, resolveRef, round2, sameName } from './refs';
 import type { EntityDef } from './types';
@@ -51,8 +52,7 @@ export const customer: EntityDef = {
       PreferredDeliveryMethod: input.PreferredDeliveryMethod ?? 'Print',
       Balance: prior?.Balance ?? 0,
       BalanceWithJobs: prior?.BalanceWithJobs ?? 0,
-      // A customer's currency is fixed at creation (§7 item 8).
-      CurrencyRef: prior?.CurrencyRef ?? { value: realm.homeCurrency.value, name: realm.homeCurrency.name },
+      CurrencyRef: customerCurrency(realm, input, prior),
     };
     if (input.SalesTermRef) entity.SalesTermRef = refOut(resolveRef(realm, 'Term', input.SalesTermRef, 'SalesTermRef'));
     if (input.PaymentMethodRef) entity.PaymentMethodRef = refOut(resolveRef(realm, 'PaymentMethod', input.PaymentMethodRef, 'PaymentMethodRef'));

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { faults } from '../errors';
 import { isObject, table, type Json, type JsonObject, type RealmState } from '../state/store';
 import { addDays, localDate } from '../time';
+import { inHomeCurrency, transactionCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { address, bool, date, email, memo, money, ref, str } from './fields';
 import { touch } from './operations';
@@ -84,7 +85,7 @@ export function syncInvoicePayments(ctx: WriteContext, invoiceId: string): void 
   const linked: Json[] = [...others, ...paymentIds.map((id) => ({ TxnId: id, TxnType: 'Payment' }))];
   const balance = isVoided(inv) ? 0 : round2(Number(inv.TotalAmt) - amount);
   if (balance === inv.Balance && JSON.stringify(linked) === JSON.stringify(inv.LinkedTxn ?? [])) return;
-  touch(invoice, ctx, { ...inv, Balance: balance, LinkedTxn: linked });
+  touch(invoice, ctx, { ...inv, Balance: balance, ...(ctx.realm.multicurrency ? { HomeBalance: inHomeCurrency(inv, balance) } : {}), LinkedTxn: linked });
 }
 
 function nextDocNumber(realm: RealmState): string {
@@ -217,6 +218,7 @@ export const invoice: EntityDef = {
     const realm = ctx.realm;
     if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
     const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
+    const currency = transactionCurrency(realm, input, customerRef.entity, 'Invoice');
     if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
     const { lines, subtotal, discount } = buildLines(ctx, input.Line as LineIn[], prior);
     const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
@@ -250,7 +252,7 @@ export const invoice: EntityDef = {
       Line: lines,
       TxnDate: txnDate,
       DueDate: dueDate,
-      CurrencyRef: { value: realm.homeCurrency.value, name: realm.homeCurrency.name },
+      ...currency,
       TxnTaxDetail: tax.taxLines.length ? { TotalTax: tax.totalTax, TaxLine: tax.taxLines } : { TotalTax: 0 },
       TotalAmt: total,
       Balance: round2(total - applied),
@@ -264,6 +266,10 @@ export const invoice: EntityDef = {
       AllowOnlineCreditCardPayment: input.AllowOnlineCreditCardPayment ?? false,
       AllowOnlineACHPayment: input.AllowOnlineACHPayment ?? false,
     };
+    if (realm.multicurrency) {
+      entity.HomeTotalAmt = inHomeCurrency(entity, total);
+      entity.HomeBalance = inHomeCurrency(entity, Number(entity.Balance));
+    }
     if (input.DepositToAccountRef) entity.DepositToAccountRef = refOut(resolveRef(realm, 'Account', input.DepositToAccountRef, 'DepositToAccountRef'));
     if (docNumber !== undefined) entity.DocNumber = docNumber;
     else delete entity.DocNumber;
@@ -295,6 +301,7 @@ export const invoice: EntityDef = {
     });
     const note = typeof existing.PrivateNote === 'string' && existing.PrivateNote !== '' ? `Voided - ${existing.PrivateNote}` : 'Voided';
     const entity: JsonObject = { ...existing, Line: lines, TotalAmt: 0, Balance: 0, PrivateNote: note, TxnTaxDetail: { TotalTax: 0 } };
+    if (ctx.realm.multicurrency) Object.assign(entity, { HomeTotalAmt: 0, HomeBalance: 0 });
     const customerId = refValue(existing.CustomerRef);
     return { entity, commit: () => customerId && recomputeCustomerBalance(ctx.realm, customerId) };
   },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { faults } from '../errors';
 import { isObject, table, type JsonObject, type RealmState } from '../state/store';
 import { localDate } from '../time';
+import { transactionCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { bool, date, money, ref, str } from './fields';
 import { appliedTo, isVoided, syncInvoicePayments } from './invoice';
@@ -55,6 +56,7 @@ export const payment: EntityDef = {
     const realm = ctx.realm;
     if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
     const customer = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
+    const currency = transactionCurrency(realm, input, customer.entity, 'Payment');
     if (input.TotalAmt === undefined) throw faults.requiredParam('TotalAmt');
     const total = round2(Number(input.TotalAmt));
     if (total < 0) throw faults.businessValidation('You must set a transaction amount that is zero or more.');
@@ -91,7 +93,7 @@ export const payment: EntityDef = {
       Line: lines,
       TxnDate: typeof input.TxnDate === 'string' ? input.TxnDate : typeof prior?.TxnDate === 'string' ? prior.TxnDate : localDate(ctx.now, realm.timeZone),
       DepositToAccountRef: { value: deposit.value },
-      CurrencyRef: { value: realm.homeCurrency.value, name: realm.homeCurrency.name },
+      ...currency,
       ProcessPayment: input.ProcessPayment ?? false,
     };
     if (input.PaymentMethodRef) entity.PaymentMethodRef = refOut(resolveRef(realm, 'PaymentMethod', input.PaymentMethodRef, 'PaymentMethodRef'));

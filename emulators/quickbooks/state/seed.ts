@@ -1,7 +1,8 @@
 /**
  * Seeded companies. Sandbox companies come with a populated chart of accounts (§1.4); the emulator's
  * is the minimum the sync needs: income, AR and Undeposited Funds accounts, a service item, terms,
- * payment methods. `non-us` is a UK company whose invoices need VAT codes (§1.5, §7 item 7).
+ * payment methods. `non-us` is a UK company whose invoices need VAT codes (§1.5, §7 item 7). `multicurrency`
+ * turns on `CurrencyPrefs.MultiCurrencyEnabled` for either (§1.8, §7 item 8; see entities/currency.ts).
  */
 import { changeKey, emptyRealm, table, type EntityName, type JsonObject, type RealmState, type SeedKind } from './store';
 import { metaTime } from '../time';
@@ -19,8 +20,8 @@ const account = (Name: string, AccountType: string, AccountSubType: string, Clas
   CurrentBalance: 0, CurrentBalanceWithSubAccounts: 0,
 });
 
-export function seedRealm(realmId: string, kind: SeedKind, at: Date): RealmState {
-  const realm = emptyRealm(realmId, kind);
+export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurrency = false): RealmState {
+  const realm = emptyRealm(realmId, kind, multicurrency);
   const us = kind === 'us';
   const currency = { value: realm.homeCurrency.value, name: realm.homeCurrency.name };
   const accounts: [string, JsonObject][] = [
@@ -103,7 +104,7 @@ export function seedRealm(realmId: string, kind: SeedKind, at: Date): RealmState
     EmailMessagesPrefs: { InvoiceMessage: { Subject: 'Invoice from {CompanyName}', Message: 'Thank you for your business.' } },
     VendorAndPurchasesPrefs: { TrackingByCustomer: true, BillableExpenseTracking: true },
     TaxPrefs: us ? { UsingSalesTax: false, PartnerTaxEnabled: true } : { UsingSalesTax: true, TaxGroupCodeRef: { value: '2' } },
-    CurrencyPrefs: { MultiCurrencyEnabled: false, HomeCurrency: { value: realm.homeCurrency.value } },
+    CurrencyPrefs: { MultiCurrencyEnabled: multicurrency, HomeCurrency: { value: realm.homeCurrency.value } },
     ReportPrefs: { ReportBasis: 'Accrual', CalcAgingReportFromTxnDate: false },
     OtherPrefs: { NameValue: [{ Name: 'SalesFormsPrefs.DefaultCustomerMessage', Value: 'Thank you for your business.' }] },
   }, at);

@@ -40,6 +40,8 @@ export interface RealmState {
   seed: SeedKind;
   timeZone: string;
   homeCurrency: { value: string; name: string };
+  /** `Preferences.CurrencyPrefs.MultiCurrencyEnabled` (§1.8, §7 item 8); once on, QBO never turns it off. */
+  multicurrency: boolean;
   entities: Map<EntityName, Map<string, JsonObject>>;
   /** When each stored entity last changed, as an instant (MetaData holds the local-offset string). */
   changedAt: Map<string, Date>;
@@ -50,12 +52,13 @@ export interface RealmState {
   requestIds: Map<string, StoredResponse>;
 }
 
-export function emptyRealm(realmId: string, seed: SeedKind): RealmState {
+export function emptyRealm(realmId: string, seed: SeedKind, multicurrency = false): RealmState {
   return {
     realmId,
     seed,
     timeZone: seed === 'us' ? 'America/Los_Angeles' : 'Europe/London',
     homeCurrency: seed === 'us' ? { value: 'USD', name: 'United States Dollar' } : { value: 'GBP', name: 'British Pound Sterling' },
+    multicurrency,
     entities: new Map(ENTITY_NAMES.map((n) => [n, new Map()])),
     changedAt: new Map(),
     tombstones: new Map(ENTITY_NAMES.map((n) => [n, new Map()])),
