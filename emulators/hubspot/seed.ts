@@ -1,8 +1,11 @@
+import { setPortalCurrencies, type PortalCurrencies } from './currencies';
 import type { HubSpotEmulator } from './emulator';
 import type { ChangeActor } from './state';
 
 /** Records to create before a test or a sandbox session; indexes refer to earlier entries of the same seed. */
 export interface SeedInput {
+  /** The portal's company currency and additional currencies (currencies.ts); without it the portal keeps its own. */
+  currencies?: { company?: string; additional?: string[] };
   contacts?: Record<string, string>[];
   companies?: Record<string, string>[];
   products?: Record<string, string>[];
@@ -29,6 +32,10 @@ export function seed(emu: HubSpotEmulator, input: SeedInput): SeedResult {
   return emu.silently(() =>
     emu.transaction(() => {
       const svc = emu.records;
+      if (input.currencies) {
+        const current: PortalCurrencies = emu.state.currencies;
+        setPortalCurrencies(emu.state, { company: input.currencies.company ?? current.company, additional: input.currencies.additional ?? current.additional });
+      }
       const contacts = (input.contacts ?? []).map((p) => svc.create('contacts', p, IMPORT).id);
       const companies = (input.companies ?? []).map((p) => svc.create('companies', p, IMPORT).id);
       const products = (input.products ?? []).map((p) => svc.create('products', p, IMPORT).id);

@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock';
+import { DEFAULT_CURRENCIES, setPortalCurrencies, type PortalCurrencies } from './currencies';
 import { defaultPropertyDefinitions, defaultPropertyGroups, type PropertyDefinition, type PropertyGroup } from './properties/definitions';
 import { OBJECT_TYPE_NAMES, type ObjectTypeName } from './objects/types';
 import { defaultDealPipelines, type Pipeline } from './pipelines';
@@ -70,6 +71,7 @@ export interface EmulatorState {
   properties: Record<ObjectTypeName, Map<string, PropertyDefinition>>;
   groups: Record<ObjectTypeName, Map<string, PropertyGroup>>;
   pipelines: Map<string, Pipeline>;
+  currencies: PortalCurrencies;
   associations: Map<string, AssociationEdge>;
   accessTokens: Map<string, AccessToken>;
   refreshTokens: Map<string, RefreshToken>;
@@ -81,11 +83,12 @@ const perType = <T>(make: (t: ObjectTypeName) => T) =>
   Object.fromEntries(OBJECT_TYPE_NAMES.map((t) => [t, make(t)])) as Record<ObjectTypeName, T>;
 
 export function createState(clock: Clock): EmulatorState {
-  return {
+  const state: EmulatorState = {
     records: perType(() => new Map()),
     properties: perType((t) => new Map(defaultPropertyDefinitions(t).map((p) => [p.name, p]))),
     groups: perType((t) => new Map(defaultPropertyGroups(t).map((g) => [g.name, g]))),
     pipelines: new Map(defaultDealPipelines(clock.now()).map((p) => [p.id, p])),
+    currencies: DEFAULT_CURRENCIES,
     associations: new Map(),
     accessTokens: new Map(),
     refreshTokens: new Map(),
@@ -93,6 +96,8 @@ export function createState(clock: Clock): EmulatorState {
     // HubSpot record ids are large numbers sent as strings (reference §0); a high start keeps them realistic.
     nextId: 10_000_000_001,
   };
+  setPortalCurrencies(state, DEFAULT_CURRENCIES);
+  return state;
 }
 
 export function nextRecordId(state: EmulatorState): string {

@@ -97,6 +97,27 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(noCurrency.code).toBe(400);
   });
 
+  test("currency properties take only the portal's currencies: its company currency, plus additional ones once added", async () => {
+    const euros = { properties: { hs_currency: 'EUR' }, associations: [] };
+    const refused = await failure(h.client.crm.commerce.invoices.basicApi.create(euros));
+    expect(refused.code).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('EUR was not one of the allowed options: [USD]');
+
+    // POST /__emulator/seed, as an admin adding a currency in Settings.
+    const seeded = await fetch(`${h.started.info.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ currencies: { additional: ['EUR'] } }) });
+    expect(seeded.status).toBe(201);
+    const inv = await h.client.crm.commerce.invoices.basicApi.create(euros);
+    expect((await h.client.crm.commerce.invoices.basicApi.getById(inv.id, ['hs_currency'])).properties.hs_currency).toBe('EUR');
+    for (const [type, name] of [['invoices', 'hs_currency'], ['deals', 'deal_currency_code'], ['line_items', 'hs_line_item_currency_code']] as const) {
+      expect((await h.client.crm.properties.coreApi.getByName(type, name)).options.map((o) => o.value)).toEqual(['USD', 'EUR']);
+    }
+    expect((await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'Yen', deal_currency_code: 'JPY' }, associations: [] }))).code).toBe(400);
+
+    // A reset is a new portal again.
+    h.started.emulator.reset();
+    expect((await failure(h.client.crm.commerce.invoices.basicApi.create(euros))).code).toBe(400);
+  });
+
   test('batch read/create/update/upsert/archive, 207 for missing ids, ≤ 100 inputs', async () => {
     const created = await h.client.crm.contacts.batchApi.create({ inputs: [1, 2, 3].map((i) => ({ properties: { email: `b${i}@example.com` }, associations: [] })) });
     expect(created.status).toBe('COMPLETE');

@@ -74,6 +74,7 @@ const LINE_ITEM_LIKE: Seed[] = [
   ['hs_tax_rate_group_id', 'string'],
 ];
 
+/** Currency properties (`deal_currency_code`, `hs_line_item_currency_code`, `hs_currency`) get the portal's currencies as options (currencies.ts). */
 const SEEDS: Record<ObjectTypeName, Seed[]> = {
   contacts: [
     ...COMMON,
@@ -116,7 +117,7 @@ const SEEDS: Record<ObjectTypeName, Seed[]> = {
     ['dealstage', 'enumeration'],
     ['dealtype', 'enumeration', { options: ['newbusiness', 'existingbusiness'] }],
     ['description', 'string'],
-    ['deal_currency_code', 'enumeration', { options: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] }],
+    ['deal_currency_code', 'enumeration'],
     ['hubspot_owner_id', 'enumeration'],
   ],
   products: [...COMMON, ...LINE_ITEM_LIKE, ['hs_folder_id', 'number']],
@@ -131,14 +132,14 @@ const SEEDS: Record<ObjectTypeName, Seed[]> = {
     ['hs_discount_percentage', 'number', { label: 'Discount percentage' }],
     ['hs_total_discount', 'number', { readOnly: true }],
     ['hs_pre_discount_amount', 'number', { readOnly: true }],
-    ['hs_line_item_currency_code', 'enumeration', { options: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] }],
+    ['hs_line_item_currency_code', 'enumeration'],
     ['hs_recurring_billing_start_date', 'date'],
     ['hs_recurring_billing_end_date', 'date'],
   ],
   invoices: [
     ...COMMON,
     ['hs_createdate', 'datetime', { readOnly: true }],
-    ['hs_currency', 'enumeration', { options: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] }],
+    ['hs_currency', 'enumeration'],
     ['hs_invoice_date', 'datetime'],
     ['hs_due_date', 'datetime'],
     ['hs_invoice_status', 'enumeration', { options: ['draft', 'open', 'paid', 'voided'] }],
