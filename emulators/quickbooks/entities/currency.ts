@@ -45,7 +45,7 @@ export function customerCurrency(realm: RealmState, input: JsonObject, prior: Js
   const asked = input.CurrencyRef === undefined ? (prior?.CurrencyRef ?? homeRef(realm)) : currencyRef(input.CurrencyRef, 'CurrencyRef');
   const wanted = refValue(asked);
   if (prior && wanted !== currencyOf(realm, prior) && hasTransactions(realm, String(prior.Id))) {
-    // QBO's UI locks the currency field once the customer has transactions; the API text is unconfirmed (README).
+    // §7 item 8 says fixed at creation; changing it before any transaction is allowed here. Fault text unconfirmed (README).
     throw faults.businessValidation(`You can't change the currency of customer ${String(prior.DisplayName)} because it has transactions.`);
   }
   return asked as JsonObject;
