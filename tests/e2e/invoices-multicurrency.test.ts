@@ -114,6 +114,7 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
     expect(await h.runtime.store.links.byQboId(connection.id, 'invoices', pounds.Id)).toBeUndefined();
     const [failed] = await h.runtime.store.syncLog.recent(connection.id, { object: 'invoices', outcome: 'failed' });
     expect(failed).toMatchObject({ qboId: pounds.Id, action: 'upsert', errorCode: 'hubspot_validation' });
+    expect(failed?.message).toMatch(/HubSpot said: .*GBP/);
     expect(await hubspotInvoice(euros.Id)).toMatchObject({ hs_currency: 'EUR', qbo_amount_billed: '90.00' });
   });
 });

@@ -17,7 +17,9 @@ export function describeFailure(err: unknown): Failure {
     return { retryable: err.retryable, reauth: err.kind === 'reauth_required', code: `qbo_${err.kind}`, message: err.userMessage };
   }
   if (err instanceof HubSpotApiError) {
-    return { retryable: err.retryable, reauth: err.kind === 'reauth_required', code: `hubspot_${err.kind}`, message: err.userMessage };
+    // For a refused value the admin needs HubSpot's own words (which property, which value) to fix it.
+    const said = err.kind === 'validation' || err.kind === 'conflict' ? ` HubSpot said: ${err.detail}` : '';
+    return { retryable: err.retryable, reauth: err.kind === 'reauth_required', code: `hubspot_${err.kind}`, message: `${err.userMessage}${said}` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { retryable: false, reauth: false, code: 'internal_error', message };
