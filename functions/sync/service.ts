@@ -117,7 +117,8 @@ export class SyncService {
     return (await this.#engine(connectionId, object, settings)).preview();
   }
 
-  async runFirstSync(connectionId: string, object: TwoWayObject, progress?: Progress): Promise<SyncCounts> {
+  /** Without a progress callback (a queued first sync), progress goes to the log every tenth of the way. */
+  async runFirstSync(connectionId: string, object: TwoWayObject, progress: Progress = this.#logProgress(connectionId, object)): Promise<SyncCounts> {
     return this.#lock.run(`${connectionId}:${object}`, async () => {
       const { enabled, settings } = await this.settings(connectionId, object);
       const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, object, async () =>
@@ -128,6 +129,15 @@ export class SyncService {
       this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
       return counts;
     });
+  }
+
+  #logProgress(connectionId: string, object: TwoWayObject): Progress {
+    let logged = 0;
+    return ({ phase, done, total }) => {
+      if (done < total && done - logged < total / 10) return;
+      logged = done;
+      this.#log.info({ connectionId, object, phase, done, total }, `first sync of ${object}: ${done}/${total}`);
+    };
   }
 
   /** The scheduler's tick: one reconciliation job per active connection and enabled, started sync. */

@@ -50,7 +50,10 @@ describe('Products ⇄ Products and Services', () => {
   test('matched by SKU, then by name; a name taken by an inactive item gets a readable suffix; QBO-only items reach HubSpot', async () => {
     const { settings } = await h.runtime.sync.settings(connection.id, 'products');
     await h.runtime.sync.saveSettings(connection.id, 'products', { ...settings, incomeAccountId: '1' });
-    await h.runtime.sync.runFirstSync(connection.id, 'products');
+    const progress: { done: number; total: number }[] = [];
+    await h.runtime.sync.runFirstSync(connection.id, 'products', ({ done, total }) => progress.push({ done, total }));
+    expect(progress.at(-1)).toEqual({ done: progress[0]!.total, total: progress[0]!.total });
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
 
     const all = await items();
     const support = all.find((i) => i.Sku === 'SUP-M');

@@ -284,7 +284,7 @@ export class TwoWaySync {
     const { store, now } = this.#deps;
     const startedAt = now().toISOString();
     const { pairs, onlyHubspot, onlyQbo } = await this.#matchAll();
-    const total = pairs.length + onlyHubspot.length + onlyQbo.length;
+    const total = pairs.length + (this.#settings.createInQbo ? onlyHubspot.length : 0) + (this.#settings.createInHubspot ? onlyQbo.length : 0);
     let done = 0;
     const step = (phase: string, n: number) => progress({ phase, done: (done += n), total });
 
