@@ -12,6 +12,12 @@ export function createMetrics() {
       labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
     }),
+    syncRecords: new Counter({
+      name: 'sync_records_total',
+      help: 'Records handled by sync runs, by flow and result (created, updated, unchanged, failed…)',
+      labelNames: ['flow', 'result'] as const,
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency, by route',
@@ -23,3 +29,10 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Adds one run's counts (`{ createdInQbo: 3, failed: 1, … }`) to sync_records_total. */
+export function recordSyncCounts(metrics: Metrics, flow: string, counts: object): void {
+  for (const [result, n] of Object.entries(counts)) {
+    if (typeof n === 'number' && n > 0) metrics.syncRecords.inc({ flow, result }, n);
+  }
+}

@@ -37,14 +37,15 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { db, jobs, log, now } = deps;
   const store = createStore(db, deps.cipher);
   const clients = new ProviderClients(deps.providers, store.connections, log, now, deps.tuning);
-  const sync = new SyncService({ store, jobs, clients, log, now });
+  const metrics = createMetrics();
+  const sync = new SyncService({ store, jobs, clients, log, now, metrics });
   await sync.start();
   const invoiceState = invoiceStore(db);
-  const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now });
+  const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now, metrics });
   await invoices.start();
   const app = createApp({
     log,
-    metrics: createMetrics(),
+    metrics,
     readiness: async () => ({
       database: await db.query('SELECT 1').then(
         () => true,

@@ -1,6 +1,7 @@
 import type { ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
+import { recordSyncCounts, type Metrics } from '../metrics';
 import type { Store } from '../store/store';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
@@ -55,8 +56,10 @@ export class SyncService {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #lock = new KeyedLock();
+  readonly #metrics: Metrics;
 
-  constructor(deps: { store: Store; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date }) {
+  constructor(deps: { store: Store; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date; metrics: Metrics }) {
+    this.#metrics = deps.metrics;
     this.#store = deps.store;
     this.#jobs = deps.jobs;
     this.#clients = deps.clients;
@@ -126,6 +129,7 @@ export class SyncService {
       );
       if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
       await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+      recordSyncCounts(this.#metrics, object, counts);
       this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
       return counts;
     });
@@ -159,7 +163,9 @@ export class SyncService {
       const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, job.connectionId, job.object, async () =>
         work(await this.#engine(job.connectionId, job.object, settings)),
       );
-      if (counts) this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
+      if (!counts) return;
+      recordSyncCounts(this.#metrics, job.object, counts);
+      this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
     });
   }
 

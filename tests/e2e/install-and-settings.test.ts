@@ -86,6 +86,8 @@ describe('install, connect and settings', () => {
     const connection = (await h.runtime.store.connections.byPortal(h.hubspot.info.portalId))!;
     expect(await h.runtime.store.links.count(connection.id, 'contacts')).toBe(1);
     expect(h.hubspot.emulator.state.records.contacts.size).toBe(1);
+    const metrics = await (await backend(`${PUBLIC_URL}/metrics`)).text();
+    expect(metrics).toContain('sync_records_total{flow="contacts",result="linked"} 1');
 
     expect((await settingsApi('/api/settings/contacts', { method: 'DELETE' })).status).toBe(204);
     expect(await h.runtime.store.links.count(connection.id, 'contacts')).toBe(0);

@@ -1,6 +1,7 @@
 import type { ProviderClients } from '../../connections/provider-clients';
 import type { Jobs } from '../../jobs/queue';
 import type { Logger } from '../../log';
+import { recordSyncCounts, type Metrics } from '../../metrics';
 import type { InvoiceStore } from '../../store/invoices';
 import type { Store } from '../../store/store';
 import { ensureInvoiceProperties } from '../app-properties';
@@ -38,8 +39,10 @@ export class InvoiceService {
   readonly #clients: ProviderClients;
   readonly #log: Logger;
   readonly #now: () => Date;
+  readonly #metrics: Metrics;
 
-  constructor(deps: { store: Store; invoices: InvoiceStore; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date }) {
+  constructor(deps: { store: Store; invoices: InvoiceStore; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date; metrics: Metrics }) {
+    this.#metrics = deps.metrics;
     this.#store = deps.store;
     this.#invoices = deps.invoices;
     this.#jobs = deps.jobs;
@@ -109,6 +112,7 @@ export class InvoiceService {
     });
     if (counts === undefined) throw new ReconnectRequired('the first invoice sync stopped: reconnect HubSpot or QuickBooks on the settings page');
     await this.#store.syncSettings.save(connectionId, 'invoices', enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+    recordSyncCounts(this.#metrics, 'invoices', counts);
     this.#log.info({ connectionId, object: 'invoices', ...counts }, 'first sync finished');
     return counts;
   }
@@ -126,7 +130,9 @@ export class InvoiceService {
     const { enabled, settings } = await this.settings(connectionId);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
     const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => work(await this.#engine(connectionId, settings)));
-    if (counts) this.#log.info({ connectionId, object: 'invoices', ...counts }, 'sync run finished');
+    if (!counts) return;
+    recordSyncCounts(this.#metrics, 'invoices', counts);
+    this.#log.info({ connectionId, object: 'invoices', ...counts }, 'sync run finished');
   }
 
   async #engine(connectionId: string, settings: InvoiceSettings): Promise<InvoiceSync> {
