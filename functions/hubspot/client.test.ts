@@ -3,6 +3,7 @@ import { silentLogger } from '../log';
 import { createHubSpotClient, type HubSpotAuth, type HubSpotClientOptions, type PropertyDef } from './client';
 import { HubSpotApiError } from './errors';
 import { createHubSpotOAuth } from './oauth';
+import { rejection } from '../../tests/helpers/rejection';
 
 let h: Harness;
 let sleeps: number[];
@@ -42,15 +43,7 @@ const client = (extra: Partial<HubSpotClientOptions> = {}) =>
     ...extra,
   });
 
-async function failure(p: Promise<unknown>): Promise<HubSpotApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HubSpotApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a HubSpotApiError');
-}
+const failure = (p: Promise<unknown>) => rejection(p, HubSpotApiError);
 
 async function collect<T>(gen: AsyncGenerator<T[]>): Promise<T[][]> {
   const pages: T[][] = [];

@@ -3,6 +3,7 @@ import { silentLogger } from '../log';
 import { createHubSpotClient } from './client';
 import { HubSpotApiError } from './errors';
 import { createHubSpotOAuth } from './oauth';
+import { rejection } from '../../tests/helpers/rejection';
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,15 +31,7 @@ async function consent(url: string): Promise<URL> {
   return new URL(res.headers.get('location')!);
 }
 
-async function failure(p: Promise<unknown>): Promise<HubSpotApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HubSpotApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a HubSpotApiError');
-}
+const failure = (p: Promise<unknown>) => rejection(p, HubSpotApiError);
 
 describe('HubSpot OAuth', () => {
   it('builds the authorize URL the way the SDK does, on HubSpot by default', () => {

@@ -7,6 +7,7 @@ import { createQboClient, qboQuote, type QboAuth, type QboCall, type QboClientOp
 import { emulatorApiBase } from './endpoints';
 import { QboApiError } from './errors';
 import { QboRateLimiter } from './rate-limiter';
+import { rejection } from '../../tests/helpers/rejection';
 
 const clock = new ManualClock('2026-03-02T17:00:00.000Z');
 let qbo: StartedQuickBooksEmulator;
@@ -58,14 +59,7 @@ const invoiceBody = (customerId: string, amount = 300) => ({
 
 const customersNamed = (name: string) => [...(qbo.emulator.state.entities.get('Customer')?.values() ?? [])].filter((c) => c.DisplayName === name);
 
-async function failure(p: Promise<unknown>): Promise<QboApiError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(QboApiError);
-  return e as QboApiError;
-}
+const failure = (p: Promise<unknown>) => rejection(p, QboApiError);
 
 describe('CRUD, query and CDC through node-quickbooks', () => {
   it('creates, reads, sparse-updates and queries customers, items, invoices, payments and accounts', async () => {

@@ -8,6 +8,7 @@ import { emulatorApiBase } from './endpoints';
 import { QboApiError } from './errors';
 import { createQboOAuth, type QboOAuth } from './oauth';
 import { QboRateLimiter } from './rate-limiter';
+import { rejection } from '../../tests/helpers/rejection';
 
 const clock = new ManualClock('2026-03-02T17:00:00.000Z');
 let qbo: StartedQuickBooksEmulator;
@@ -37,14 +38,7 @@ async function consent(state: string): Promise<string> {
   return String(res.headers.location);
 }
 
-async function failure(p: Promise<unknown>): Promise<QboApiError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(QboApiError);
-  return e as QboApiError;
-}
+const failure = (p: Promise<unknown>) => rejection(p, QboApiError);
 
 describe('OAuth through intuit-oauth against the emulator', () => {
   it('exchanges the callback for tokens and the realm, with expiries from expires_in, and the token works', async () => {
