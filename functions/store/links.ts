@@ -77,6 +77,18 @@ export function linkStore(db: Queryable) {
     byQboId: (connectionId: string, object: SyncObject, qboId: string) =>
       one('SELECT * FROM links WHERE connection_id = $1 AND object = $2 AND qbo_id = $3', [connectionId, object, qboId]),
 
+    /** The links of many records at once, by either side's ids (one query, not one per record). */
+    async forIds(connectionId: string, object: SyncObject, side: 'hubspot' | 'qbo', ids: readonly string[]): Promise<Link[]> {
+      if (ids.length === 0) return [];
+      const column = side === 'hubspot' ? 'hubspot_id' : 'qbo_id';
+      const rows = await db.query<Row>(`SELECT * FROM links WHERE connection_id = $1 AND object = $2 AND ${column} = ANY($3::text[])`, [
+        connectionId,
+        object,
+        [...ids],
+      ]);
+      return rows.map(fromRow);
+    },
+
     async list(connectionId: string, object: SyncObject): Promise<Link[]> {
       return (await db.query<Row>('SELECT * FROM links WHERE connection_id = $1 AND object = $2 ORDER BY id', [connectionId, object])).map(fromRow);
     },

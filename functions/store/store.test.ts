@@ -73,6 +73,8 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await store.checkpoints.set(c.id, 'contacts', 'qbo', '2026-01-15T12:00:00Z');
 
     expect(await store.links.byQboId(c.id, 'contacts', '58')).toMatchObject({ hubspotId: '11', qboSyncToken: '0' });
+    expect((await store.links.forIds(c.id, 'contacts', 'qbo', ['58', '999'])).map((l) => l.hubspotId)).toEqual(['11']);
+    expect((await store.links.forIds(c.id, 'products', 'hubspot', ['21'])).map((l) => l.qboId)).toEqual(['7']);
     await store.links.save(
       { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h2', qboHash: 'q2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } },
       new Date('2026-01-15T12:05:00Z'),

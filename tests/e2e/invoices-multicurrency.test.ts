@@ -1,7 +1,5 @@
 import { Client } from '@hubspot/api-client';
-import { silentLogger } from '../../functions/log';
-import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import type { QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -29,15 +27,7 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
   beforeAll(async () => {
     h = await startHarness();
     hubspotApi = new Client({ accessToken: h.hubspot.emulator.issueToken().accessToken, basePath: h.hubspot.info.url });
-    const grant = h.qbo.emulator.issueTokens();
-    accountant = createQboClient({
-      realmId: h.qbo.info.realmId,
-      endpoint: emulatorApiBase(h.qbo.info.url),
-      clientId: h.qbo.info.clientId,
-      clientSecret: h.qbo.info.clientSecret,
-      auth: { accessToken: async () => grant.access_token, refresh: async () => grant.access_token },
-      log: silentLogger,
-    });
+    accountant = h.qboUser();
 
     const seeded = h.hubspot.emulator.seed({
       currencies: { company: 'USD', additional: ['EUR'] },

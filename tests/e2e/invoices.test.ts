@@ -1,7 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { signPayload } from '../../emulators/quickbooks/webhooks';
-import { silentLogger } from '../../functions/log';
-import { createQboClient, qboQuote, type QboClient } from '../../functions/quickbooks/client';
+import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import type { QboInvoice, QboPayment } from '../../functions/quickbooks/schemas';
 import type { Connection } from '../../functions/store/connections';
@@ -44,7 +43,6 @@ describe('Invoices and payments QBO → HubSpot', () => {
   let connection: Connection;
   let hubspotApi: Client;
   let accountant: QboClient;
-  let accessToken: string;
   let customerId: string;
   let contactId: string;
   let renewalDeal: string;
@@ -59,7 +57,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
   const qboOperation = async (entity: 'invoice' | 'payment', query: string, body: Record<string, unknown>) => {
     const res = await fetch(`${emulatorApiBase(h.qbo.info.url)}${h.qbo.info.realmId}/${entity}?${query}&minorversion=75`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: { authorization: `Bearer ${h.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
     });
     expect(res.status).toBe(200);
@@ -77,16 +75,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
   beforeAll(async () => {
     h = await startHarness();
     hubspotApi = new Client({ accessToken: h.hubspot.emulator.issueToken().accessToken, basePath: h.hubspot.info.url });
-    const t = h.qbo.emulator.issueTokens();
-    accessToken = t.access_token;
-    accountant = createQboClient({
-      realmId: h.qbo.info.realmId,
-      endpoint: emulatorApiBase(h.qbo.info.url),
-      clientId: h.qbo.info.clientId,
-      clientSecret: h.qbo.info.clientSecret,
-      auth: { accessToken: async () => accessToken, refresh: async () => accessToken },
-      log: silentLogger,
-    });
+    accountant = h.qboUser();
 
     const seeded = h.hubspot.emulator.seed({
       contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace' }],
@@ -303,8 +292,6 @@ describe('Invoices and payments QBO → HubSpot', () => {
   });
 
   test('an invoice moved to another deal in QBO leaves the old deal: associations and roll-ups follow it', async () => {
-    // A week has passed since the accountant signed in (previous test): a fresh grant.
-    accessToken = h.qbo.emulator.issueTokens().access_token;
     const hubspotId = await hubspotInvoiceId(ids.d!);
     const dealInvoices = async (dealId: string) => (await hubspotApi.crm.associations.v4.basicApi.getPage('deals', dealId, 'invoices')).results.map((r) => String(r.toObjectId));
     expect(await dealInvoices(renewalDeal)).toEqual([hubspotId]);

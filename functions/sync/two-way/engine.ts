@@ -145,19 +145,12 @@ export class TwoWaySync {
     const hubspotIds = [...new Set(changed.hubspotIds ?? [])];
     const qboIds = [...new Set(changed.qboIds ?? [])];
 
-    const linksByHubspot = new Map<string, Link>();
-    const unlinkedHubspot: string[] = [];
-    for (const id of hubspotIds) {
-      const link = await store.links.byHubspotId(this.#connectionId, object, id);
-      if (link) linksByHubspot.set(link.hubspotId, link);
-      else unlinkedHubspot.push(id);
-    }
-    const unlinkedQbo: string[] = [];
-    for (const id of qboIds) {
-      const link = await store.links.byQboId(this.#connectionId, object, id);
-      if (link) linksByHubspot.set(link.hubspotId, link);
-      else unlinkedQbo.push(id);
-    }
+    const byHubspot = await store.links.forIds(this.#connectionId, object, 'hubspot', hubspotIds);
+    const byQbo = await store.links.forIds(this.#connectionId, object, 'qbo', qboIds);
+    const linksByHubspot = new Map<string, Link>([...byHubspot, ...byQbo].map((l) => [l.hubspotId, l]));
+    const linkedQbo = new Set(byQbo.map((l) => l.qboId));
+    const unlinkedHubspot = hubspotIds.filter((id) => !linksByHubspot.has(id));
+    const unlinkedQbo = qboIds.filter((id) => !linkedQbo.has(id));
 
     const links = [...linksByHubspot.values()];
     const hubspotRecords = await this.#readHubspot([...links.map((l) => l.hubspotId), ...unlinkedHubspot]);
