@@ -104,6 +104,8 @@ export class HubSpotEmulator {
   readonly workflowActions: WorkflowActions;
   readonly appEvents: AppEvents;
   readonly faults = new Faults();
+  /** The latest API requests served (up to 10,000), with their answer's status: how many calls a client made, for assertions. */
+  readonly requestLog: { method: string; path: string; status: number }[] = [];
   readonly rateLimiter: RateLimiter;
   readonly baseUrl: string | undefined;
   private readonly fetchImpl: typeof fetch;
@@ -170,6 +172,7 @@ export class HubSpotEmulator {
     this.workflowActions.reset();
     this.appEvents.reset();
     this.faults.clear();
+    this.requestLog.length = 0;
     this.rateLimiter.reset();
     this.restoreBootstrapToken();
   }
@@ -312,6 +315,8 @@ export class HubSpotEmulator {
     app.use('*', async (c, next) => {
       c.set('emulator', this);
       await next();
+      this.requestLog.push({ method: c.req.method, path: c.req.path, status: c.res.status });
+      if (this.requestLog.length > 10_000) this.requestLog.splice(0, this.requestLog.length - 10_000);
     });
     app.onError((err, c) => {
       if (err instanceof HubSpotError) {

@@ -64,6 +64,14 @@ export const qboCustomerSchema = z.looseObject({
   CurrencyRef: ref.optional(),
 });
 
+/**
+ * The item types that are things a business sells at a price (§1.3, `ItemTypeEnum`): a HubSpot product can be one
+ * of these. Category (a folder of items), Group (a bundle of other items), Discount, Tax, Payment, Subtotal and the
+ * like are not.
+ */
+export const SELLABLE_ITEM_TYPES = ['Service', 'NonInventory', 'Inventory'] as const;
+export type SellableItemType = (typeof SELLABLE_ITEM_TYPES)[number];
+
 /** §1.3 */
 export const qboItemSchema = z.looseObject({
   ...entity,

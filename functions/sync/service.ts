@@ -8,9 +8,10 @@ import { productsItems } from './products-items/flow';
 import { ReconnectRequired } from './shared/failures';
 import { activeConnection, defineFlowQueues, KeyedLock, runUnlessDisconnected } from './shared/flow-runtime';
 import { validateMappings } from './shared/mappings';
+import { withoutServerOwned } from './shared/settings-input';
 import { TwoWaySync, type FirstSyncPreview, type Progress, type SyncCounts } from './two-way/engine';
 import type { TwoWayFlow } from './two-way/flow';
-import { defaultFlowSettings, FlowSettingsSchema, type FlowSettings } from './two-way/settings';
+import { defaultFlowSettings, EditableFlowSettingsSchema, FlowSettingsSchema, type FlowSettings } from './two-way/settings';
 
 export const TWO_WAY_FLOWS = { contacts: contactsCustomers, products: productsItems } as const satisfies Record<string, TwoWayFlow<never>>;
 export type TwoWayObject = keyof typeof TWO_WAY_FLOWS;
@@ -36,6 +37,9 @@ interface ObjectJob {
   connectionId: string;
   object: TwoWayObject;
 }
+
+/** Settings the server keeps beside the admin's, which no request may set. */
+const SERVER_OWNED = Object.keys(FlowSettingsSchema.shape).filter((key) => !(key in EditableFlowSettingsSchema.shape));
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -78,19 +82,25 @@ export class SyncService {
 
   // ── settings ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /** The stored settings, with this flow's own settings at their defaults where an admin never set them. */
   async settings(connectionId: string, object: TwoWayObject): Promise<{ enabled: boolean; settings: FlowSettings }> {
+    const flow: TwoWayFlow = TWO_WAY_FLOWS[object];
     const stored = await this.#store.syncSettings.get(connectionId, object);
-    if (!stored) return { enabled: false, settings: defaultFlowSettings(TWO_WAY_FLOWS[object].defaultMappings) };
-    return { enabled: stored.enabled, settings: FlowSettingsSchema.parse(stored.settings) };
+    if (!stored) return { enabled: false, settings: defaultFlowSettings(flow.defaultMappings, flow.defaultSettings) };
+    return { enabled: stored.enabled, settings: { ...flow.defaultSettings, ...FlowSettingsSchema.parse(stored.settings) } };
   }
 
+  /**
+   * Saves what an admin may edit. State the server keeps (when the first sync completed) is never taken from a
+   * request: a body that carries it has it ignored, and the stored value is kept.
+   */
   async saveSettings(connectionId: string, object: TwoWayObject, input: unknown): Promise<FlowSettings> {
-    const parsed = FlowSettingsSchema.safeParse(input);
+    const parsed = EditableFlowSettingsSchema.safeParse(withoutServerOwned(input, SERVER_OWNED));
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const problems = validateMappings(parsed.data.mappings, Object.keys(TWO_WAY_FLOWS[object].qboFields));
     if (problems.length > 0) throw new InvalidSettingsError(problems);
     const current = await this.settings(connectionId, object);
-    const next = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
+    const next: FlowSettings = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
     await this.#store.syncSettings.save(connectionId, object, current.enabled, next);
     return next;
   }
@@ -178,6 +188,4 @@ export class SyncService {
       settings,
     );
   }
-
-
 }

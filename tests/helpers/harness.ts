@@ -32,9 +32,15 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 /** TEST_LOG_LEVEL=debug shows the backend's logs while a test runs. */
 const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
 
-export async function startHarness() {
+export interface HarnessOptions {
+  /** How far the backend's own clock runs ahead of HubSpot's and QBO's (negative: behind), as on a skewed server. */
+  backendClockAheadMs?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
-  const now = () => clock.now();
+  const skew = options.backendClockAheadMs ?? 0;
+  const now = () => new Date(clock.now().getTime() + skew);
   const db: Db = await openPglite();
   await migrate(db);
   const bossClock = new TestClock(clock.now());

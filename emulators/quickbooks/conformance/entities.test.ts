@@ -90,6 +90,15 @@ describe('Item', () => {
     expect((await h.fault('createItem', { Name: 'Stock', Type: 'Inventory', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('2020');
   });
 
+  it('a Category groups items: a name, no price or accounts; items of every type come back from a query', async () => {
+    const cat = await h.call('createItem', { Name: 'Hardware', Type: 'Category' });
+    expect(cat).toMatchObject({ Name: 'Hardware', Type: 'Category', Active: true });
+    expect(cat).not.toHaveProperty('UnitPrice');
+    expect((await h.fault('createItem', { Name: 'Tools', Type: 'Category', UnitPrice: 5 })).body.Fault.Error[0].code).toBe('2010');
+    expect((await h.fault('createItem', { Name: 'hardware', Type: 'Service', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('6240');
+    expect((await h.call('findItems', { Type: 'Category' })).QueryResponse.Item.map((i: { Name: string }) => i.Name)).toEqual(['Hardware']);
+  });
+
   it('an inactive item referenced on an invoice is 610', async () => {
     const c = await customer('Ref Co');
     const i = await h.call('createItem', { Name: 'Old', Type: 'Service', IncomeAccountRef: { value: '1' } });

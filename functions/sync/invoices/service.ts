@@ -7,6 +7,7 @@ import type { Store } from '../../store/store';
 import { ensureInvoiceProperties } from '../app-properties';
 import { ReconnectRequired } from '../shared/failures';
 import { activeConnection, defineFlowQueues, runUnlessDisconnected } from '../shared/flow-runtime';
+import { withoutServerOwned } from '../shared/settings-input';
 import { InvalidSettingsError, RECONCILE_CRON } from '../service';
 import { InvoiceSync, type InvoiceCounts, type InvoicePreview } from './engine';
 import { defaultInvoiceSettings, InvoiceSettingsSchema, type InvoiceSettings } from './settings';
@@ -69,7 +70,7 @@ export class InvoiceService {
   }
 
   async saveSettings(connectionId: string, input: unknown): Promise<InvoiceSettings> {
-    const parsed = InvoiceSettingsSchema.omit({ firstSyncCompletedAt: true }).safeParse(input);
+    const parsed = InvoiceSettingsSchema.omit({ firstSyncCompletedAt: true }).safeParse(withoutServerOwned(input, ['firstSyncCompletedAt']));
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const current = await this.settings(connectionId);
     const next: InvoiceSettings = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
