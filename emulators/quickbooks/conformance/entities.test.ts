@@ -190,6 +190,36 @@ describe('Payment', () => {
   });
 });
 
+describe('CreditMemo', () => {
+  it('a payment uses a credit memo towards an invoice: TotalAmt is the money received, the credit is used up', async () => {
+    const c = await customer('Credit Co');
+    const inv = await h.call('createInvoice', invoiceBody(c.Id, 300));
+    const memo = await h.call('createCreditMemo', { CustomerRef: { value: c.Id }, Line: invoiceBody(c.Id, 50).Line });
+    expect(memo).toMatchObject({ TotalAmt: 50, Balance: 50, RemainingCredit: 50, CustomerRef: { value: c.Id } });
+    expect((await h.call('getCustomer', c.Id)).Balance).toBe(250);
+
+    // $300 invoice: $50 of credit and $250 of money.
+    const p = await h.call('createPayment', {
+      CustomerRef: { value: c.Id },
+      TotalAmt: 250,
+      Line: [
+        { Amount: 300, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: 50, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] },
+      ],
+    });
+    expect(p).toMatchObject({ TotalAmt: 250, UnappliedAmt: 0 });
+    expect((await h.call('getInvoice', inv.Id)).Balance).toBe(0);
+    expect(await h.call('getCreditMemo', memo.Id)).toMatchObject({ Balance: 0, RemainingCredit: 0, SyncToken: '1' });
+    expect((await h.call('getCustomer', c.Id)).Balance).toBe(0);
+
+    const tooMuchCredit = { CustomerRef: { value: c.Id }, TotalAmt: 0, Line: [{ Amount: 10, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] }] };
+    expect((await h.fault('createPayment', tooMuchCredit)).body.Fault.Error[0].code).toBe('6000');
+    expect((await h.fault('deleteCreditMemo', { Id: memo.Id, SyncToken: '1' })).body.Fault.Error[0].code).toBe('6000');
+    await h.call('deletePayment', { Id: p.Id, SyncToken: p.SyncToken });
+    expect((await h.call('getCreditMemo', memo.Id)).Balance).toBe(50);
+  });
+});
+
 describe('Protocol', () => {
   it('a repeated requestid returns the original response without re-executing', async () => {
     const first = await h.call('createCustomer', { DisplayName: 'Once Co', requestId: 'req-1' });

@@ -22,7 +22,8 @@ const salesItemLineDetail = z
   })
   .strict();
 
-const line = z
+/** A sales-form line (invoices and credit memos share them). */
+export const salesLine = z
   .object({
     Id: z.union([z.string(), z.number().transform(String)]).optional(),
     LineNum: z.number().optional(),
@@ -45,7 +46,7 @@ const customField = z
   .object({ DefinitionId: z.string(), Name: z.string().optional(), Type: z.enum(['StringType', 'BooleanType', 'NumberType', 'DateType']), StringValue: str(31).optional() })
   .strict();
 
-type LineIn = z.infer<typeof line>;
+export type SalesLineIn = z.infer<typeof salesLine>;
 
 export function preferences(realm: RealmState): JsonObject {
   const p = table(realm, 'Preferences').get('1');
@@ -60,12 +61,17 @@ const salesForms = (realm: RealmState): JsonObject => {
 
 /** Money a stored payment applies to an invoice (its lines linked with TxnType Invoice). */
 export function appliedTo(realm: RealmState, invoiceId: string): { amount: number; paymentIds: string[] } {
+  return appliedToTxn(realm, 'Invoice', invoiceId);
+}
+
+/** What stored payments apply to a transaction: an invoice they pay, or a credit memo whose credit they use (§1.7). */
+export function appliedToTxn(realm: RealmState, txnType: 'Invoice' | 'CreditMemo', txnId: string): { amount: number; paymentIds: string[] } {
   let amount = 0;
   const paymentIds: string[] = [];
   for (const p of table(realm, 'Payment').values()) {
     for (const l of Array.isArray(p.Line) ? p.Line : []) {
       if (!isObject(l) || !Array.isArray(l.LinkedTxn)) continue;
-      if (l.LinkedTxn.some((t) => isObject(t) && t.TxnType === 'Invoice' && t.TxnId === invoiceId)) {
+      if (l.LinkedTxn.some((t) => isObject(t) && t.TxnType === txnType && t.TxnId === txnId)) {
         amount += Number(l.Amount ?? 0);
         if (!paymentIds.includes(String(p.Id))) paymentIds.push(String(p.Id));
       }
@@ -101,7 +107,7 @@ interface TaxComputation {
 }
 
 /** Non-US companies: each line's TaxCodeRef names rates (TaxCode.SalesTaxRateList); US companies use TAX/NON only. */
-function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxComputation {
+export function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxComputation {
   if (realm.seed === 'us' || mode === 'NotApplicable') return { totalTax: 0, taxLines: [] };
   const byRate = new Map<string, { percent: number; net: number }>();
   for (const l of lines) {
@@ -134,7 +140,7 @@ function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxCo
   return { totalTax: round2(totalTax), taxLines };
 }
 
-function buildLines(ctx: WriteContext, raw: LineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
+export function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
   const realm = ctx.realm;
   const priorIds = new Set((Array.isArray(prior?.Line) ? prior.Line : []).map((l) => (isObject(l) ? l.Id : undefined)).filter(Boolean));
   let nextId = Math.max(0, ...[...priorIds].map(Number).filter(Number.isFinite)) + 1;
@@ -199,7 +205,7 @@ export const invoice: EntityDef = {
   nameList: false,
   operations: new Set(['create', 'update', 'delete', 'void']),
   writable: {
-    CustomerRef: ref, Line: z.array(line), DocNumber: str(21), TxnDate: date, DueDate: date, ShipDate: date, SalesTermRef: ref,
+    CustomerRef: ref, Line: z.array(salesLine), DocNumber: str(21), TxnDate: date, DueDate: date, ShipDate: date, SalesTermRef: ref,
     BillEmail: email, BillEmailCc: email, BillEmailBcc: email, BillAddr: address, ShipAddr: address, ShipFromAddr: address,
     PrivateNote: str(4000), CustomerMemo: memo, CustomField: z.array(customField),
     EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']), PrintStatus: z.enum(['NotSet', 'NeedToPrint', 'PrintComplete']),
@@ -220,7 +226,7 @@ export const invoice: EntityDef = {
     const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
     const currency = transactionCurrency(realm, input, customerRef.entity, 'Invoice');
     if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
-    const { lines, subtotal, discount } = buildLines(ctx, input.Line as LineIn[], prior);
+    const { lines, subtotal, discount } = buildLines(ctx, input.Line as SalesLineIn[], prior);
     const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
     const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
     const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
