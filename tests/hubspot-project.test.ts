@@ -20,7 +20,7 @@ describe('HubSpot project', () => {
     expect(webhooks.config).toMatchObject({ settings: { targetUrl: `${backend}/webhooks/hubspot` } });
     // The deal-timeline payment events (hubspot-api.md §12): app-event components attached to deals.
     const appEvents = components.filter((c) => c.type === 'APP_EVENT');
-    expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_received', 'payment_reversed']);
+    expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_changed', 'payment_received', 'payment_reversed']);
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });
     const app = components.find((c) => c.type === 'APPLICATION')!;
     expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });

@@ -17,7 +17,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDb(kind);
-    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0006_cleared_fields_and_payment_changes.sql']);
+    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0006_books_of_record.sql']);
     store = createStore(t.db, cipher);
   });
   afterAll(() => t.dispose());

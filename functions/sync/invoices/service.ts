@@ -41,6 +41,8 @@ export class InvoiceService {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #metrics: Metrics;
+  /** Connections whose HubSpot properties this process has checked: a portal set up by an older version gets new ones. */
+  readonly #propertiesChecked = new Set<string>();
 
   constructor(deps: { store: Store; invoices: InvoiceStore; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date; metrics: Metrics }) {
     this.#metrics = deps.metrics;
@@ -130,7 +132,13 @@ export class InvoiceService {
   async #run(connectionId: string, work: (engine: InvoiceSync) => Promise<InvoiceCounts>): Promise<void> {
     const { enabled, settings } = await this.settings(connectionId);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
-    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => work(await this.#engine(connectionId, settings)));
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => {
+      if (!this.#propertiesChecked.has(connectionId)) {
+        await ensureInvoiceProperties(this.#clients.hubspot(await activeConnection(this.#store, connectionId)));
+        this.#propertiesChecked.add(connectionId);
+      }
+      return work(await this.#engine(connectionId, settings));
+    });
     if (!counts) return;
     recordSyncCounts(this.#metrics, 'invoices', counts);
     this.#log.info({ connectionId, object: 'invoices', ...counts }, 'sync run finished');
@@ -152,6 +160,4 @@ export class InvoiceService {
       settings,
     );
   }
-
-
 }

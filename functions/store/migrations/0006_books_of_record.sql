@@ -7,3 +7,11 @@ ALTER TABLE links ADD COLUMN cleared_on jsonb;
 ALTER TABLE payment_applications ADD COLUMN reported_cents bigint;
 ALTER TABLE payment_applications ADD COLUMN change_events integer NOT NULL DEFAULT 0;
 UPDATE payment_applications SET reported_cents = amount_cents WHERE received_sent;
+
+-- Each invoice's amount billed and currency, so a deal's totals across all its invoices (billed, paid, outstanding)
+-- are summed in whole cents by the database.
+ALTER TABLE invoice_states ADD COLUMN billed_cents bigint NOT NULL DEFAULT 0;
+ALTER TABLE invoice_states ADD COLUMN currency text;
+UPDATE invoice_states SET billed_cents = round((deal_values->>'qbo_invoice_amount_billed')::numeric * 100),
+  currency = NULLIF(deal_values->>'qbo_invoice_currency', '')
+  WHERE deal_values->>'qbo_invoice_amount_billed' <> '';
