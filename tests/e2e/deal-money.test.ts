@@ -1,6 +1,5 @@
 import { Client } from '@hubspot/api-client';
 import type { QboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -36,13 +35,9 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     accountant.create('Invoice', { CustomerRef: { value: customerId }, DocNumber: doc, TxnDate: '2026-01-02', DueDate: dueDate, Line: line(amount), CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }] }, { requestId: `inv-${doc}` });
   /** Credit memos through the raw API (the product's adapter has no use for them). */
   const newCreditMemo = async (amount: number): Promise<{ Id: string }> => {
-    const res = await fetch(`${emulatorApiBase(h.qbo.info.url)}${h.qbo.info.realmId}/creditmemo?minorversion=75`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ CustomerRef: { value: customerId }, Line: line(amount) }),
-    });
+    const res = await h.qboPost('creditmemo', { CustomerRef: { value: customerId }, Line: line(amount) });
     expect(res.status).toBe(200);
-    return ((await res.json()) as { CreditMemo: { Id: string } }).CreditMemo;
+    return res.body.CreditMemo as { Id: string };
   };
   const deal = async () => (await hubspotApi.crm.deals.basicApi.getById(dealId, DEAL_PROPERTIES)).properties;
   const timeline = () => h.hubspot.emulator.timelineEvents('deals', dealId).map((e) => [e.eventTypeName.replace(/^.*?(payment_\w+)$/, '$1'), e.properties['amount'], e.properties['previousAmount']]);
@@ -144,12 +139,7 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     await h.drain();
     await h.advance(1_000);
     const last = await accountant.get('Payment', ids.p1!);
-    const voided = await fetch(`${emulatorApiBase(h.qbo.info.url)}${h.qbo.info.realmId}/payment?operation=update&include=void&minorversion=75`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ Id: last.Id, SyncToken: last.SyncToken, sparse: true }),
-    });
-    expect(voided.status).toBe(200);
+    expect((await h.qboPost('payment', { Id: last.Id, SyncToken: last.SyncToken, sparse: true }, 'operation=update&include=void')).status).toBe(200);
     await h.drain();
     // Reconciliation passes over the same payments without repeating an event.
     await h.advance(5 * 60_000);

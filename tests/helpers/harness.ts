@@ -139,6 +139,19 @@ export async function startHarness(options: HarnessOptions = {}) {
     });
   };
 
+  /**
+   * An accountant's write through the raw API, for what node-quickbooks or the product's adapter does not offer
+   * (credit memos, void and delete of every entity): `POST /v3/company/{realm}/{entity}?{query}`, the answer's JSON.
+   */
+  const qboPost = async (entity: string, body: Record<string, unknown>, query = ''): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${emulatorApiBase(qbo.info.url)}${qbo.info.realmId}/${entity}?${query ? `${query}&` : ''}minorversion=75`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
   const stop = async () => {
     await jobs.stop();
     await hubspot.close();
@@ -146,5 +159,5 @@ export async function startHarness(options: HarnessOptions = {}) {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, qboPost, stop };
 }

@@ -8,12 +8,12 @@ import { z } from 'zod';
 import { faults } from '../errors';
 import { table, type JsonObject } from '../state/store';
 import { localDate } from '../time';
-import { inHomeCurrency, transactionCurrency } from './currency';
+import { inHomeCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { date, email, memo, money, ref, str } from './fields';
-import { appliedToTxn, buildLines, computeTax, salesLine, type SalesLineIn } from './invoice';
+import { appliedToTxn, salesFormAmounts, salesLine } from './invoice';
 import { touch } from './operations';
-import { refOut, resolveRef, round2 } from './refs';
+import { refOut, round2 } from './refs';
 import type { EntityDef, WriteContext } from './types';
 
 export const creditMemo: EntityDef = {
@@ -32,14 +32,7 @@ export const creditMemo: EntityDef = {
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
-    if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
-    const customer = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
-    const currency = transactionCurrency(realm, input, customer.entity, 'CreditMemo');
-    if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
-    const { lines, subtotal, discount } = buildLines(ctx, input.Line as SalesLineIn[], prior);
-    const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
-    const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
-    const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
+    const { customerRef: customer, currency, lines, mode, tax, total } = salesFormAmounts(ctx, input, prior, 'CreditMemo');
     const used = prior ? appliedToTxn(realm, 'CreditMemo', String(prior.Id)).amount : 0;
     if (total < used) throw faults.businessValidation(`The credit memo total ${total} is less than the ${used} of its credit already used.`);
     const remaining = round2(total - used);

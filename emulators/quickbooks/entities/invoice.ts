@@ -46,7 +46,7 @@ const customField = z
   .object({ DefinitionId: z.string(), Name: z.string().optional(), Type: z.enum(['StringType', 'BooleanType', 'NumberType', 'DateType']), StringValue: str(31).optional() })
   .strict();
 
-export type SalesLineIn = z.infer<typeof salesLine>;
+type SalesLineIn = z.infer<typeof salesLine>;
 
 export function preferences(realm: RealmState): JsonObject {
   const p = table(realm, 'Preferences').get('1');
@@ -107,7 +107,7 @@ interface TaxComputation {
 }
 
 /** Non-US companies: each line's TaxCodeRef names rates (TaxCode.SalesTaxRateList); US companies use TAX/NON only. */
-export function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxComputation {
+function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxComputation {
   if (realm.seed === 'us' || mode === 'NotApplicable') return { totalTax: 0, taxLines: [] };
   const byRate = new Map<string, { percent: number; net: number }>();
   for (const l of lines) {
@@ -140,7 +140,7 @@ export function computeTax(realm: RealmState, lines: JsonObject[], mode: string)
   return { totalTax: round2(totalTax), taxLines };
 }
 
-export function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
+function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
   const realm = ctx.realm;
   const priorIds = new Set((Array.isArray(prior?.Line) ? prior.Line : []).map((l) => (isObject(l) ? l.Id : undefined)).filter(Boolean));
   let nextId = Math.max(0, ...[...priorIds].map(Number).filter(Number.isFinite)) + 1;
@@ -200,6 +200,20 @@ export function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObj
   return { lines, subtotal, discount: round2(discount) };
 }
 
+/** What every sales form (invoice, credit memo) computes from its customer and lines: currency, lines and tax, total. */
+export function salesFormAmounts(ctx: WriteContext, input: JsonObject, prior: JsonObject | undefined, entity: 'Invoice' | 'CreditMemo') {
+  const realm = ctx.realm;
+  if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
+  const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
+  const currency = transactionCurrency(realm, input, customerRef.entity, entity);
+  if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
+  const { lines, subtotal, discount } = buildLines(ctx, input.Line as SalesLineIn[], prior);
+  const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
+  const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
+  const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
+  return { customerRef, currency, lines, mode, tax, total };
+}
+
 export const invoice: EntityDef = {
   name: 'Invoice',
   nameList: false,
@@ -222,14 +236,7 @@ export const invoice: EntityDef = {
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
-    if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
-    const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
-    const currency = transactionCurrency(realm, input, customerRef.entity, 'Invoice');
-    if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
-    const { lines, subtotal, discount } = buildLines(ctx, input.Line as SalesLineIn[], prior);
-    const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
-    const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
-    const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
+    const { customerRef, currency, lines, mode, tax, total } = salesFormAmounts(ctx, input, prior, 'Invoice');
     const applied = prior ? appliedTo(realm, String(prior.Id)).amount : 0;
     if (total < applied) throw faults.businessValidation(`The invoice total ${total} is less than the ${applied} already paid on it.`);
 
