@@ -114,7 +114,7 @@ export function createPreview(options: PreviewOptions): Preview {
     return c.html(shellHtml(project.appName, boot));
   };
 
-  const app = new Hono().basePath(PREVIEW_PREFIX);
+  const app = new Hono({ strict: false }).basePath(PREVIEW_PREFIX);
 
   app.get('/', (c) =>
     page(c, async (project) => ({
@@ -226,6 +226,7 @@ function shellHtml(appName: string, boot: PreviewBoot): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(appName)} · local preview</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="root"></div>

@@ -42,11 +42,31 @@ async function hubspot<T>(path: string, init?: { method: 'POST'; body: unknown }
   return body;
 }
 
+interface Pipeline {
+  id: string;
+  label: string;
+  stages: { id: string; label: string; displayOrder: number }[];
+}
+const pipelines = (objectTypeId: string) => hubspot<{ results: Pipeline[] }>(`/crm/v3/pipelines/${objectTypeId}`).then((r) => r.results);
+
 const definitions = new Map<string, Promise<Map<string, PropertyDefinition>>>();
 function propertyDefinitions(objectTypeId: string) {
   let found = definitions.get(objectTypeId);
   if (!found) {
-    found = hubspot<{ results: PropertyDefinition[] }>(`/crm/v3/properties/${objectTypeId}`).then((r) => new Map(r.results.map((p) => [p.name, p])));
+    found = (async () => {
+      const defs = new Map((await hubspot<{ results: PropertyDefinition[] }>(`/crm/v3/properties/${objectTypeId}`)).results.map((p) => [p.name, p]));
+      if (objectTypeId === '0-3') {
+        // HubSpot's UI names a deal's pipeline and stage by their labels, which live in the pipelines API.
+        const all = await pipelines(objectTypeId);
+        const withOptions = (name: string, options: { label: string; value: string }[]) => {
+          const def = defs.get(name);
+          if (def && !def.options?.length) defs.set(name, { ...def, options });
+        };
+        withOptions('pipeline', all.map((p) => ({ label: p.label, value: p.id })));
+        withOptions('dealstage', all.flatMap((p) => p.stages.map((st) => ({ label: st.label, value: st.id }))));
+      }
+      return defs;
+    })();
     definitions.set(objectTypeId, found);
   }
   return found;
@@ -142,8 +162,8 @@ export function CrmStageTracker({ properties, showProperties = true, objectTypeI
   const id = objectId ?? record.objectId;
   const loaded = useLoad(async () => {
     const deal = await hubspot<{ properties: Record<string, string | null> }>(`/crm/v3/objects/${type}/${id}?properties=pipeline,dealstage`);
-    const pipelines = await hubspot<{ results: { id: string; stages: { id: string; label: string; displayOrder: number }[] }[] }>(`/crm/v3/pipelines/${type}`);
-    const pipeline = pipelines.results.find((p) => p.id === deal.properties.pipeline) ?? pipelines.results[0];
+    const all = await pipelines(type);
+    const pipeline = all.find((p) => p.id === deal.properties.pipeline) ?? all[0];
     const stages = [...(pipeline?.stages ?? [])].sort((a, b) => a.displayOrder - b.displayOrder);
     return { stages, current: stages.findIndex((s) => s.id === deal.properties.dealstage), values: await readProperties(type, id, properties) };
   }, [type, id, properties.join(',')]);
