@@ -10,6 +10,7 @@ import { spawnEntry } from './helpers/spawn-product';
 
 interface SandboxLine {
   backendUrl: string;
+  previewUrl: string;
   hubspot: { url: string; accessToken: string };
   quickbooks: { url: string; realmId: string; clientId: string; clientSecret: string; accessToken: string };
 }

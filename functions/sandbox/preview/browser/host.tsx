@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { PREVIEW_PREFIX, type BootExtension, type Persona, type PreviewBoot, type PreviewRecord, type WorkerApi } from '../boot';
 import { ErrorState, LoadingSpinner } from './components/content';
 import { RecordContext, type CrmRecordContext } from './components/crm';
+import { OverlayHeader } from './components/overlay-header';
 import { componentFor } from './components/registry';
 import { OverlayProvider, setExtensionErrorReporter } from './runtime';
 import css from './styles.css';
@@ -349,12 +350,7 @@ function IframeModal({ uri, title, width, height, close }: { uri: string; title?
   return createPortal(
     <div className="hs-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div role="dialog" aria-label={title ?? 'Embedded page'} className="hs-modal" style={{ width: Math.min(width, window.innerWidth - 32) }}>
-        <div className="hs-modal__header">
-          <h2>{title ?? ''}</h2>
-          <button type="button" className="hs-close" aria-label="Close" onClick={close}>
-            ✕
-          </button>
-        </div>
+        <OverlayHeader className="hs-modal__header" title={title} close={close} />
         <iframe title={title ?? 'Embedded page'} src={uri} style={{ width: '100%', height: Math.min(height, window.innerHeight - 120), border: 0 }} />
       </div>
     </div>,

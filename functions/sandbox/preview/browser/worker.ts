@@ -4,6 +4,7 @@ import { createEndpoint, retain, type MessageEndpoint } from '@remote-ui/rpc';
 import type { ReactElement } from 'react';
 import type { ExtensionContext, FetchEnvelope, WorkerApi } from '../boot';
 import { PREVIEW_PREFIX } from '../boot';
+import { hubspotApi } from './hubspot-api';
 
 /**
  * The worker an extension runs in, set up as HubSpot sets up its own before the extension's code is evaluated:
@@ -49,16 +50,6 @@ async function hsFetch(url: string | URL, options: { method?: string; timeout?: 
   return fetch(`${PREVIEW_PREFIX}/api/fetch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
 }
 
-/** The CRM data HubSpot's UI serves to its hooks, from the HubSpot emulator, in the shapes the SDK checks. */
-async function crm<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T> {
-  const res = await fetch(`${PREVIEW_PREFIX}/api/hubspot${path}`, {
-    method: init?.method ?? 'GET',
-    ...(init ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
-  });
-  const body = (await res.json()) as T & { message?: string };
-  if (!res.ok) throw new Error(body.message ?? `HubSpot answered ${res.status}`);
-  return body;
-}
 
 const answer = (payload: { data: unknown } | { error: string }) => new Response(JSON.stringify(payload), { headers: { 'content-type': 'application/json' } });
 const failure = (err: unknown) => answer({ error: err instanceof Error ? err.message : String(err) });
@@ -71,14 +62,14 @@ function record() {
 
 async function propertyNames(objectTypeId: string, names: string[] | '*'): Promise<string[]> {
   if (names !== '*') return names;
-  const all = await crm<{ results: { name: string }[] }>(`/crm/v3/properties/${objectTypeId}`);
+  const all = await hubspotApi<{ results: { name: string }[] }>(`/crm/v3/properties/${objectTypeId}`);
   return all.results.map((p) => p.name);
 }
 
 async function readProperties(names: string[] | '*'): Promise<Record<string, string | null>> {
   const { objectId, objectTypeId } = record();
   const wanted = await propertyNames(objectTypeId, names);
-  const found = await crm<{ properties: Record<string, string | null> }>(
+  const found = await hubspotApi<{ properties: Record<string, string | null> }>(
     `/crm/v3/objects/${objectTypeId}/${objectId}?properties=${encodeURIComponent(wanted.join(','))}`,
   );
   return Object.fromEntries(wanted.map((n) => [n, found.properties[n] ?? null]));
@@ -101,7 +92,7 @@ const hsWorkerAPI = {
   async fetchAssociations(request: { toObjectType: string; properties?: string[]; pageLength?: number; offset?: number }) {
     try {
       const { objectId, objectTypeId } = record();
-      const links = await crm<{ results: { toObjectId: number | string; associationTypes: { category: string; typeId: number; label: string | null }[] }[] }>(
+      const links = await hubspotApi<{ results: { toObjectId: number | string; associationTypes: { category: string; typeId: number; label: string | null }[] }[] }>(
         `/crm/v4/objects/${objectTypeId}/${objectId}/associations/${request.toObjectType}?limit=500`,
       );
       const offset = request.offset ?? 0;
@@ -111,7 +102,7 @@ const hsWorkerAPI = {
       const read =
         page.length === 0
           ? { results: [] }
-          : await crm<{ results: { id: string; properties: Record<string, string | null> }[] }>(`/crm/v3/objects/${request.toObjectType}/batch/read`, {
+          : await hubspotApi<{ results: { id: string; properties: Record<string, string | null> }[] }>(`/crm/v3/objects/${request.toObjectType}/batch/read`, {
               method: 'POST',
               body: { inputs: page.map((l) => ({ id: String(l.toObjectId) })), properties },
             });
@@ -142,7 +133,7 @@ const hsWorkerAPI = {
     after?: string;
   }) {
     try {
-      const found = await crm<{ total: number; results: { id: string; properties: Record<string, string | null> }[]; paging?: { next?: { after: string } } }>(
+      const found = await hubspotApi<{ total: number; results: { id: string; properties: Record<string, string | null> }[]; paging?: { next?: { after: string } } }>(
         `/crm/v3/objects/${request.objectType}/search`,
         {
           method: 'POST',

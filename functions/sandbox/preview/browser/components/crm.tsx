@@ -8,7 +8,7 @@ import type {
   CrmStageTrackerProps,
 } from '@hubspot/ui-extensions/crm';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { PREVIEW_PREFIX } from '../../boot';
+import { hubspotApi } from '../hubspot-api';
 import { call, cx, size } from '../runtime';
 import { DescriptionList, DescriptionListItem, ErrorState, LoadingSpinner, Statistics, StatisticsItem } from './content';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from './table';
@@ -32,29 +32,20 @@ interface PropertyDefinition {
   options?: { label: string; value: string }[];
 }
 
-async function hubspot<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T> {
-  const res = await fetch(`${PREVIEW_PREFIX}/api/hubspot${path}`, {
-    method: init?.method ?? 'GET',
-    ...(init ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
-  });
-  const body = (await res.json()) as T & { message?: string };
-  if (!res.ok) throw new Error(body.message ?? `HubSpot answered ${res.status}`);
-  return body;
-}
 
 interface Pipeline {
   id: string;
   label: string;
   stages: { id: string; label: string; displayOrder: number }[];
 }
-const pipelines = (objectTypeId: string) => hubspot<{ results: Pipeline[] }>(`/crm/v3/pipelines/${objectTypeId}`).then((r) => r.results);
+const pipelines = (objectTypeId: string) => hubspotApi<{ results: Pipeline[] }>(`/crm/v3/pipelines/${objectTypeId}`).then((r) => r.results);
 
 const definitions = new Map<string, Promise<Map<string, PropertyDefinition>>>();
 function propertyDefinitions(objectTypeId: string) {
   let found = definitions.get(objectTypeId);
   if (!found) {
     found = (async () => {
-      const defs = new Map((await hubspot<{ results: PropertyDefinition[] }>(`/crm/v3/properties/${objectTypeId}`)).results.map((p) => [p.name, p]));
+      const defs = new Map((await hubspotApi<{ results: PropertyDefinition[] }>(`/crm/v3/properties/${objectTypeId}`)).results.map((p) => [p.name, p]));
       if (objectTypeId === '0-3') {
         // HubSpot's UI names a deal's pipeline and stage by their labels, which live in the pipelines API.
         const all = await pipelines(objectTypeId);
@@ -117,7 +108,7 @@ function Loading({ loaded, label, children }: { loaded: Loaded<unknown>; label: 
 async function readProperties(objectTypeId: string, objectId: number, names: string[]) {
   const [defs, found] = await Promise.all([
     propertyDefinitions(objectTypeId),
-    hubspot<{ properties: Record<string, string | null> }>(`/crm/v3/objects/${objectTypeId}/${objectId}?properties=${encodeURIComponent(names.join(','))}`),
+    hubspotApi<{ properties: Record<string, string | null> }>(`/crm/v3/objects/${objectTypeId}/${objectId}?properties=${encodeURIComponent(names.join(','))}`),
   ]);
   return names.map((name) => ({ name, label: defs.get(name)?.label ?? name, value: display(defs.get(name), found.properties[name]) }));
 }
@@ -161,7 +152,7 @@ export function CrmStageTracker({ properties, showProperties = true, objectTypeI
   const type = objectTypeId ?? record.objectTypeId;
   const id = objectId ?? record.objectId;
   const loaded = useLoad(async () => {
-    const deal = await hubspot<{ properties: Record<string, string | null> }>(`/crm/v3/objects/${type}/${id}?properties=pipeline,dealstage`);
+    const deal = await hubspotApi<{ properties: Record<string, string | null> }>(`/crm/v3/objects/${type}/${id}?properties=pipeline,dealstage`);
     const all = await pipelines(type);
     const pipeline = all.find((p) => p.id === deal.properties.pipeline) ?? all[0];
     const stages = [...(pipeline?.stages ?? [])].sort((a, b) => a.displayOrder - b.displayOrder);
@@ -196,11 +187,11 @@ export function CrmStageTracker({ properties, showProperties = true, objectTypeI
 }
 
 async function associated(objectTypeId: string, objectId: number, toObjectTypeId: string, properties: string[]) {
-  const links = await hubspot<{ results: { toObjectId: number | string }[] }>(`/crm/v4/objects/${objectTypeId}/${objectId}/associations/${toObjectTypeId}?limit=500`);
+  const links = await hubspotApi<{ results: { toObjectId: number | string }[] }>(`/crm/v4/objects/${objectTypeId}/${objectId}/associations/${toObjectTypeId}?limit=500`);
   if (links.results.length === 0) return { labels: [] as string[], rows: [] as string[][] };
   const [defs, read] = await Promise.all([
     propertyDefinitions(toObjectTypeId),
-    hubspot<{ results: { id: string; properties: Record<string, string | null> }[] }>(`/crm/v3/objects/${toObjectTypeId}/batch/read`, {
+    hubspotApi<{ results: { id: string; properties: Record<string, string | null> }[] }>(`/crm/v3/objects/${toObjectTypeId}/batch/read`, {
       method: 'POST',
       body: { inputs: links.results.map((l) => ({ id: String(l.toObjectId) })), properties },
     }),

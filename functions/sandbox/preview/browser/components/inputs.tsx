@@ -104,79 +104,71 @@ export function Form({ children, onSubmit, autoComplete }: FormProps) {
   );
 }
 
-/** Text-like inputs share one behaviour: local value, onInput per edit, onChange on commit. */
-function useTextValue(value: string | undefined, defaultValue: string | undefined, onChange: ((v: string) => void) | undefined) {
-  const state = useLocalValue(value, defaultValue, '');
+/** Text-like inputs share one behaviour: local value, onInput per edit, onBlur and onChange (on commit) as the SDK says. */
+interface TextProps {
+  name: string;
+  value?: string | undefined;
+  defaultValue?: string | undefined;
+  placeholder?: string | undefined;
+  readOnly?: boolean | undefined;
+  onChange?: ((v: string) => void) | undefined;
+  onInput?: ((v: string) => void) | undefined;
+  onBlur?: ((v: string) => void) | undefined;
+  onFocus?: ((v: string) => void) | undefined;
+}
+
+function useTextInput(props: TextProps) {
+  const id = useId();
+  const state = useLocalValue(props.value, props.defaultValue, '');
   const commit = () => {
     if (state.local === state.committed.current) return;
     state.committed.current = state.local;
-    call(onChange, state.local);
+    call(props.onChange, state.local);
   };
   useCommitOnSubmit(commit);
-  return { ...state, commit };
+  const edit = (value: string) => {
+    state.setLocal(value);
+    call(props.onInput, value);
+  };
+  const bind = {
+    id,
+    className: 'hs-input',
+    name: props.name,
+    value: state.local,
+    placeholder: props.placeholder,
+    readOnly: props.readOnly,
+    onChange: (e: { target: { value: string } }) => edit(e.target.value),
+    onFocus: () => call(props.onFocus, state.local),
+    onBlur: () => {
+      call(props.onBlur, state.local);
+      commit();
+    },
+  };
+  return { id, local: state.local, edit, commit, bind };
 }
 
 export function Input(props: InputProps) {
-  const id = useId();
-  const { local, setLocal, commit } = useTextValue(props.value, props.defaultValue, props.onChange);
+  const { id, bind } = useTextInput(props);
   return (
     <Field id={id} {...fieldProps(props)}>
-      <input
-        id={id}
-        className="hs-input"
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={local}
-        placeholder={props.placeholder}
-        readOnly={props.readOnly}
-        required={props.required}
-        aria-invalid={props.error || undefined}
-        onChange={(e) => {
-          setLocal(e.target.value);
-          call(props.onInput, e.target.value);
-        }}
-        onFocus={() => call(props.onFocus, local)}
-        onBlur={() => {
-          call(props.onBlur, local);
-          commit();
-        }}
-      />
+      <input {...bind} type={props.type ?? 'text'} required={props.required} aria-invalid={props.error || undefined} />
     </Field>
   );
 }
 
 export function SearchInput(props: SearchInputProps) {
-  const id = useId();
-  const { local, setLocal, commit } = useTextValue(props.value, props.defaultValue, props.onChange);
+  const { id, bind, local, edit, commit } = useTextInput(props);
   return (
     <Field id={id} {...fieldProps(props)}>
       <span className="hs-search">
-        <input
-          id={id}
-          className="hs-input"
-          type="search"
-          name={props.name}
-          value={local}
-          placeholder={props.placeholder}
-          readOnly={props.readOnly}
-          onChange={(e) => {
-            setLocal(e.target.value);
-            call(props.onInput, e.target.value);
-          }}
-          onBlur={() => {
-            call(props.onBlur, local);
-            commit();
-          }}
-          onKeyDown={(e) => e.key === 'Enter' && commit()}
-        />
+        <input {...bind} type="search" onKeyDown={(e) => e.key === 'Enter' && commit()} />
         {props.clearable !== false && local !== '' && (
           <button
             type="button"
             className="hs-search__clear"
             aria-label="Clear"
             onClick={() => {
-              setLocal('');
-              call(props.onInput, '');
+              edit('');
               call(props.onChange, '');
             }}
           >
@@ -189,36 +181,38 @@ export function SearchInput(props: SearchInputProps) {
 }
 
 export function TextArea(props: TextAreaProps) {
-  const id = useId();
-  const { local, setLocal, commit } = useTextValue(props.value, props.defaultValue, props.onChange);
+  const { id, bind } = useTextInput(props);
   return (
     <Field id={id} {...fieldProps(props)}>
       <textarea
-        id={id}
+        {...bind}
         className="hs-input hs-textarea"
-        name={props.name}
-        value={local}
         rows={props.rows ?? 3}
         cols={props.cols}
         maxLength={props.maxLength}
-        placeholder={props.placeholder}
-        readOnly={props.readOnly}
         style={{ resize: props.resize ?? 'vertical' }}
-        onChange={(e) => {
-          setLocal(e.target.value);
-          call(props.onInput, e.target.value);
-        }}
-        onBlur={() => {
-          call(props.onBlur, local);
-          commit();
-        }}
       />
     </Field>
   );
 }
 
 /** Number-like inputs: the text as typed, committed as a number within min/max, rounded to `precision`. */
-function useNumberValue(props: { value?: number; defaultValue?: number; min?: number; max?: number; precision?: number; onChange?: (v: number) => void }) {
+interface NumberProps {
+  name: string;
+  value?: number | undefined;
+  defaultValue?: number | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+  precision?: number | undefined;
+  placeholder?: string | undefined;
+  readOnly?: boolean | undefined;
+  onChange?: ((v: number) => void) | undefined;
+  onInput?: ((v: number) => void) | undefined;
+  onBlur?: ((v: number) => void) | undefined;
+}
+
+function useNumberInput(props: NumberProps) {
+  const id = useId();
   const toText = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '' : String(n));
   const [text, setText] = useState(toText(props.value ?? props.defaultValue));
   const committed = useRef(text);
@@ -242,37 +236,34 @@ function useNumberValue(props: { value?: number; defaultValue?: number; min?: nu
     call(props.onChange, n);
   };
   useCommitOnSubmit(() => commit());
-  return { text, setText, commit, parse };
+  const bind = {
+    id,
+    className: 'hs-input',
+    type: 'number',
+    name: props.name,
+    value: text,
+    placeholder: props.placeholder,
+    readOnly: props.readOnly,
+    onChange: (e: { target: { value: string } }) => {
+      setText(e.target.value);
+      const n = parse(e.target.value);
+      if (n !== undefined) call(props.onInput, n);
+    },
+    onBlur: () => {
+      const n = parse(text);
+      if (n !== undefined) call(props.onBlur, n);
+      commit();
+    },
+  };
+  return { id, text, setText, commit, parse, bind };
 }
 
 export function NumberInput(props: NumberInputProps) {
-  const id = useId();
-  const { text, setText, commit, parse } = useNumberValue(props);
+  const { id, bind } = useNumberInput(props);
   return (
     <Field id={id} {...fieldProps(props)}>
       <span className="hs-affix">
-        <input
-          id={id}
-          className="hs-input"
-          type="number"
-          name={props.name}
-          value={text}
-          min={props.min}
-          max={props.max}
-          step={props.precision !== undefined ? 10 ** -props.precision : 'any'}
-          placeholder={props.placeholder}
-          readOnly={props.readOnly}
-          style={{ textAlign: props.textAlign ?? 'left' }}
-          onChange={(e) => {
-            setText(e.target.value);
-            const n = parse(e.target.value);
-            if (n !== undefined) call(props.onInput, n);
-          }}
-          onBlur={() => {
-            call(props.onBlur, parse(text));
-            commit();
-          }}
-        />
+        <input {...bind} min={props.min} max={props.max} step={props.precision !== undefined ? 10 ** -props.precision : 'any'} style={{ textAlign: props.textAlign ?? 'left' }} />
         {props.formatStyle === 'percentage' && <span className="hs-affix__text">%</span>}
       </span>
     </Field>
@@ -280,8 +271,7 @@ export function NumberInput(props: NumberInputProps) {
 }
 
 export function CurrencyInput(props: CurrencyInputProps) {
-  const id = useId();
-  const { text, setText, commit, parse } = useNumberValue({ ...props, precision: props.precision ?? 2 });
+  const { id, bind } = useNumberInput({ ...props, precision: props.precision ?? 2 });
   const currency = props.currency ?? 'USD';
   const symbol = useMemo(() => {
     try {
@@ -294,29 +284,14 @@ export function CurrencyInput(props: CurrencyInputProps) {
     <Field id={id} {...fieldProps(props)}>
       <span className="hs-affix">
         <span className="hs-affix__text">{symbol}</span>
-        <input
-          id={id}
-          className="hs-input"
-          type="number"
-          name={props.name}
-          value={text}
-          step="any"
-          placeholder={props.placeholder}
-          readOnly={props.readOnly}
-          onChange={(e) => setText(e.target.value)}
-          onBlur={() => {
-            call(props.onBlur, parse(text));
-            commit();
-          }}
-        />
+        <input {...bind} step="any" />
       </span>
     </Field>
   );
 }
 
 export function StepperInput(props: StepperInputProps) {
-  const id = useId();
-  const { text, setText, commit, parse } = useNumberValue(props);
+  const { id, bind, setText, commit, parse, text } = useNumberInput(props);
   const step = props.stepSize ?? 1;
   const current = parse(text) ?? props.min ?? 0;
   const stepTo = (n: number) => {
@@ -330,7 +305,7 @@ export function StepperInput(props: StepperInputProps) {
         <button type="button" aria-label="Decrease" title={props.minValueReachedTooltip} disabled={props.min !== undefined && current <= props.min} onClick={() => stepTo(current - step)}>
           −
         </button>
-        <input id={id} className="hs-input" type="number" name={props.name} value={text} readOnly={props.readOnly} onChange={(e) => setText(e.target.value)} onBlur={() => commit()} />
+        <input {...bind} />
         <button type="button" aria-label="Increase" title={props.maxValueReachedTooltip} disabled={props.max !== undefined && current >= props.max} onClick={() => stepTo(current + step)}>
           +
         </button>

@@ -18,6 +18,7 @@ import type {
 import { createContext, useContext, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { call, cx, extensionEvent, hrefProps, size, useOverlay, useOverlayState, useReactions } from '../runtime';
+import { OverlayHeader } from './overlay-header';
 
 /** Buttons, menus, tabs, accordions and the overlays (Modal, Panel) a button, link, tag or image opens. */
 
@@ -243,12 +244,7 @@ export function Modal({ id, title, children, width = 'md', variant = 'default', 
   return createPortal(
     <div className="hs-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div role="dialog" aria-modal="true" aria-label={rest['aria-label'] ?? title} data-overlay-id={id} className={cx('hs-modal', `hs-modal--${size(width)}`, variant === 'danger' && 'hs-modal--danger')}>
-        <div className="hs-modal__header">
-          <h2>{title}</h2>
-          <button type="button" className="hs-close" aria-label="Close" onClick={close}>
-            ✕
-          </button>
-        </div>
+        <OverlayHeader className="hs-modal__header" title={title} close={close} />
         {children}
       </div>
     </div>,
@@ -264,12 +260,7 @@ export function Panel({ id, title, children, width = 'sm', variant = 'default', 
   if (!isOpen) return null;
   const panel = (
     <aside role="dialog" aria-label={rest['aria-label'] ?? title} data-overlay-id={id} className={cx('hs-panel', `hs-panel--${size(width, 'sm')}`)}>
-      <div className="hs-panel__header">
-        <h2>{title}</h2>
-        <button type="button" className="hs-close" aria-label="Close" onClick={close}>
-          ✕
-        </button>
-      </div>
+      <OverlayHeader className="hs-panel__header" title={title} close={close} />
       {children}
     </aside>
   );
