@@ -38,7 +38,9 @@ export function describeInChromium(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
+  const why = `skipped: no Chromium at ${CHROMIUM}; install Debian's chromium package (apt-get install -y chromium) to run the browser tests`;
+  console.warn(`${name}: ${why}`);
   describe(name, () => {
-    test.skip(`skipped: no Chromium at ${CHROMIUM}; install Debian's chromium package (apt-get install -y chromium) to run the browser tests`, () => undefined);
+    test.skip(why, () => undefined);
   });
 }

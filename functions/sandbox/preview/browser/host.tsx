@@ -190,7 +190,7 @@ function RecordPage({ record, siblings, extensions, addAlert }: { record: Previe
   const [selected, setSelected] = useState(middle[0]?.uid);
   const objectName = OBJECT_NAMES[record.objectTypeId] ?? 'Record';
   return (
-    <div className="pv-record">
+    <div className={side.length > 0 ? 'pv-record pv-record--with-side' : 'pv-record'}>
       <aside className="pv-record__about">
         <div className="pv-record__type">{objectName}</div>
         <h1>{record.label}</h1>
