@@ -35,6 +35,8 @@ const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_L
 export interface HarnessOptions {
   /** How far the backend's own clock runs ahead of HubSpot's and QBO's (negative: behind), as on a skewed server. */
   backendClockAheadMs?: number;
+  /** Sees each request the emulators send the backend (webhooks, signed app requests) before it is handled. */
+  onDelivery?: (request: Request) => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -57,6 +59,11 @@ export async function startHarness(options: HarnessOptions = {}) {
   let runtime: Runtime | undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
+    if (options.onDelivery) {
+      const request = new Request(input, init);
+      options.onDelivery(request.clone());
+      return runtime.app.request(request);
+    }
     return runtime.app.request(input instanceof Request ? input : String(input), init);
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
