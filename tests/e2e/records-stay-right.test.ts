@@ -78,6 +78,21 @@ describe('contacts ⇄ customers: the books stay right', () => {
     expect(await failures()).toEqual([]);
   });
 
+  test('a contact naming a customer another live contact is linked to is reported, and no second customer is created', async () => {
+    const [pilchard] = await customersByEmail('pilchard@builder.dev');
+    const holder = (await linkOf(pilchard!.Id))!.hubspotId;
+    const before = (await accountant.query('Customer')).length;
+    const copy = h.hubspot.emulator.createAsUser('contacts', { email: 'pilchard.cat@builder.dev', firstname: 'Pilchard', qbo_customer_id: pilchard!.Id });
+    await h.drain();
+    expect(await accountant.query('Customer')).toHaveLength(before);
+    expect((await linkOf(pilchard!.Id))?.hubspotId).toBe(holder);
+    const [reported] = await h.runtime.store.syncLog.recent(connection.id, { object: 'contacts', outcome: 'skipped' });
+    expect(reported).toMatchObject({ hubspotId: copy.id, qboId: pilchard!.Id, action: 'match_or_create' });
+    expect(reported?.message).toBe(
+      `This contact matches QuickBooks customer ${pilchard!.Id}, which is already linked to HubSpot contact ${holder}; no second customer was created. Merge the two contacts in HubSpot, or change the one that should not match.`,
+    );
+  });
+
   test('a phone cleared in HubSpot stays in QBO, and the next edit of it on either side syncs', async () => {
     const [pilchard] = await customersByEmail('pilchard@builder.dev');
     const id = (await linkOf(pilchard!.Id))!.hubspotId;
@@ -103,6 +118,7 @@ describe('contacts ⇄ customers: the books stay right', () => {
     await h.drain();
     const [refused] = await failures();
     expect(refused).toMatchObject({ hubspotId: scoop.id, action: 'match_or_create', errorCode: 'qbo_validation' });
+    expect(refused?.message).toMatch(/^QuickBooks rejected the record: .*DisplayName.*the character ":" is not allowed\. Correct the value/);
     expect(await customersByEmail('scoop@builder.dev')).toEqual([]);
 
     h.hubspot.emulator.editAsUser('contacts', scoop.id, { firstname: 'Scoop' });
