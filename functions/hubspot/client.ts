@@ -294,12 +294,13 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     // HubSpot does not promise result order: results are matched back by trace id (or, on update, by record id).
     const byTrace = new Map(res.results.flatMap((r) => (r.objectWriteTraceId !== undefined ? [[r.objectWriteTraceId, r] as const] : [])));
     const byId = new Map(res.results.map((r) => [r.id, r]));
-    const errors = (res.errors ?? []).map((e) => ({ names: new Set([...(e.context?.['objectWriteTraceId'] ?? []), ...(e.context?.['ids'] ?? [])]), error: fromBatchError(e) }));
+    const errors = (res.errors ?? []).map((e) => ({ traces: e.context?.['objectWriteTraceId'] ?? [], ids: e.context?.['ids'] ?? [], error: fromBatchError(e) }));
     return inputs.map((input, i): WriteOutcome => {
       const id = 'id' in input ? input.id : undefined;
       const result = byTrace.get(traceIds[i]!) ?? (id !== undefined ? byId.get(id) : undefined);
       if (result !== undefined) return { ok: true, record: toHsObject(result) };
-      const named = errors.find((e) => e.names.has(traceIds[i]!) || (id !== undefined && e.names.has(id))) ?? errors.find((e) => e.names.size === 0);
+      const named =
+        errors.find((e) => e.traces.includes(traceIds[i]!) || (id !== undefined && e.ids.includes(id))) ?? errors.find((e) => e.traces.length === 0 && e.ids.length === 0);
       if (named !== undefined) return { ok: false, error: named.error };
       throw new Error(`HubSpot batch ${op} of ${type} answered neither a result nor an error for input ${traceIds[i]}`);
     });

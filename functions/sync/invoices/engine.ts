@@ -168,21 +168,22 @@ export class InvoiceSync {
    */
   async #run(invoiceReads: Reads<QboInvoice>, paymentReads: Reads<QboPayment>, moreInvoiceIds: readonly string[]): Promise<InvoiceCounts> {
     const invoiceIds = new Set([...invoiceReads.keys(), ...moreInvoiceIds]);
-    const paidInvoices = new Set<string>();
+    const moneyMoved = new Set<string>();
     for (const [paymentId, payment] of paymentReads) {
       await this.#guard({ qboId: paymentId, action: 'payment' }, async () => {
-        for (const id of await this.#recordPayment(paymentId, payment)) paidInvoices.add(id);
+        const { touched, moved } = await this.#recordPayment(paymentId, payment);
+        for (const id of touched) invoiceIds.add(id);
+        for (const id of moved) moneyMoved.add(id);
       });
     }
-    for (const id of paidInvoices) invoiceIds.add(id);
     const toRead = [...invoiceIds].filter((id) => !invoiceReads.has(id));
     for (const [id, invoice] of await this.#read('Invoice', toRead)) invoiceReads.set(id, invoice);
 
     for (const id of invoiceIds) {
       await this.#guard({ qboId: id, action: invoiceReads.get(id) ? 'upsert' : 'delete' }, () => this.#syncInvoice(id, invoiceReads.get(id)));
     }
-    // What a payment received counts in its deal's totals even when the invoice's balance did not move (credit swapped for money).
-    for (const id of paidInvoices) {
+    // Money received counts in the deal's totals even when the invoice's balance did not move (credit swapped for money).
+    for (const id of moneyMoved) {
       const dealId = (await this.#deps.invoices.state(this.#connectionId, id))?.dealId;
       if (dealId) this.#affectedDeals.add(dealId);
     }
@@ -199,9 +200,9 @@ export class InvoiceSync {
 
   /**
    * Records the money the payment received for each invoice now (credit it uses is not money); what it applied before
-   * and no longer does is voided or deleted. Returns the invoices touched.
+   * and no longer does is voided or deleted. Returns the invoices touched, and those whose money received changed.
    */
-  async #recordPayment(paymentId: string, payment: QboPayment | undefined): Promise<string[]> {
+  async #recordPayment(paymentId: string, payment: QboPayment | undefined): Promise<{ touched: string[]; moved: string[] }> {
     const { invoices } = this.#deps;
     const prior = await invoices.payments(this.#connectionId, paymentId);
     const voided = payment !== undefined && isVoidedPayment(payment);
@@ -221,7 +222,9 @@ export class InvoiceSync {
     for (const a of prior) {
       if (a.state === 'applied' && !current.has(a.qboInvoiceId)) await invoices.setPaymentState(this.#connectionId, paymentId, a.qboInvoiceId, voided ? 'voided' : 'deleted');
     }
-    return [...new Set([...current.keys(), ...prior.map((a) => a.qboInvoiceId)])];
+    const before = new Map(prior.filter((a) => a.state === 'applied').map((a) => [a.qboInvoiceId, a.amountCents]));
+    const touched = [...new Set([...current.keys(), ...prior.map((a) => a.qboInvoiceId)])];
+    return { touched, moved: touched.filter((id) => before.get(id) !== current.get(id)) };
   }
 
   /**
