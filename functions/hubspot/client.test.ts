@@ -79,7 +79,7 @@ describe('batch read / create / update / archive', () => {
   it('creates line items with an association to their deal in the same call', async () => {
     const hs = client();
     const [deal] = await hs.create('deals', [{ properties: { dealname: 'Big', dealstage: 'appointmentscheduled', pipeline: 'default' } }]);
-    const [li] = await hs.create('line_items', [{ properties: { name: 'Widget', quantity: '2', price: '10' }, associations: [{ toId: deal!.id, associationTypeId: 20 }] }]);
+    const [li] = await hs.create('line_items', [{ properties: { name: 'Widget', quantity: '2', price: '10' }, associations: [{ toType: 'deals', toId: deal!.id }] }]);
     expect(await hs.associations('deals', deal!.id, 'line_items')).toEqual([li!.id]);
   });
 
@@ -195,7 +195,7 @@ describe('associations', () => {
       { properties: { dealname: 'First', dealstage: 'appointmentscheduled', pipeline: 'default' } },
       { properties: { dealname: 'Second', dealstage: 'appointmentscheduled', pipeline: 'default' } },
     ]);
-    const [invoice] = await hs.create('invoices', [{ properties: { hs_currency: 'USD' }, associations: [{ toId: first!.id, associationTypeId: 175 }] }]);
+    const [invoice] = await hs.create('invoices', [{ properties: { hs_currency: 'USD' }, associations: [{ toType: 'deals', toId: first!.id }] }]);
     await hs.associate('invoices', invoice!.id, 'deals', second!.id);
 
     await hs.dissociate('invoices', invoice!.id, 'deals', first!.id);

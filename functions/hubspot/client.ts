@@ -4,6 +4,7 @@ import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/obj
 import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate';
 import { z } from 'zod';
 import type { Logger } from '../log';
+import { createRetryingTransport, type AccessTokens, type RetryPolicy } from '../transport/retrying';
 import { classifyHubSpotError, classifyResponse, HubSpotApiError, plainDetail, type HubSpotErrorKind } from './errors';
 
 /**
@@ -20,11 +21,7 @@ export interface HsObject {
   archived: boolean;
 }
 
-export interface HubSpotAuth {
-  accessToken(): Promise<string>;
-  /** Called once after a 401 with the token HubSpot rejected; returns a fresh one. */
-  refresh(rejectedAccessToken: string): Promise<string>;
-}
+export type HubSpotAuth = AccessTokens;
 
 export type SearchOperator = 'EQ' | 'IN' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY';
 
@@ -44,7 +41,8 @@ export interface SearchRequest {
 
 export interface CreateInput {
   properties: Record<string, string>;
-  associations?: { toId: string; associationTypeId: number }[];
+  /** Records the new one is associated with on create, with HubSpot's default (unlabelled) association type. */
+  associations?: { toType: HsObjectType; toId: string }[];
 }
 
 export interface UpdateInput {
@@ -113,7 +111,7 @@ export interface HubSpotClientOptions {
   basePath: string;
   auth: HubSpotAuth;
   log: Logger;
-  retry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   maxInFlight?: number;
@@ -129,6 +127,21 @@ const ASSOCIATIONS_PAGE_SIZE = 500;
 const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
 const DEFAULT_MAX_IN_FLIGHT = 6;
+
+/**
+ * HubSpot-defined default association type ids, from → to (https://developers.hubspot.com/docs/api-reference/latest/crm/associations/guide#association-type-id-values).
+ * Only the pairs the app creates on write are listed; a pair missing here is a programming error, caught on first use.
+ */
+const DEFAULT_ASSOCIATION_TYPES: Partial<Record<HsObjectType, Partial<Record<HsObjectType, number>>>> = {
+  invoices: { deals: 175, contacts: 177 },
+  line_items: { deals: 20 },
+};
+
+export function defaultAssociationType(from: HsObjectType, to: HsObjectType): number {
+  const id = DEFAULT_ASSOCIATION_TYPES[from]?.[to];
+  if (id === undefined) throw new Error(`no default association type from ${from} to ${to} is known`);
+  return id;
+}
 
 /** HubSpot keeps contacts' modification time in `lastmodifieddate`, every other object's in `hs_lastmodifieddate` (docs D-search). */
 export const lastModifiedProperty = (type: HsObjectType) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
@@ -191,11 +204,17 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
-  const retry = opts.retry ?? DEFAULT_RETRY;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = opts.random ?? Math.random;
   const gate = semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  const counters: HubSpotClientStats = { requests: 0, retries: 0, refreshes: 0 };
+  const transport = createRetryingTransport({
+    provider: 'HubSpot',
+    auth: opts.auth,
+    retry: opts.retry ?? DEFAULT_RETRY,
+    log: opts.log,
+    classify: classifyHubSpotError,
+    admit: gate,
+    ...(opts.sleep === undefined ? {} : { sleep: opts.sleep }),
+    ...(opts.random === undefined ? {} : { random: opts.random }),
+  });
   let sdk: { token: string; client: Client } | undefined;
 
   const clientFor = (token: string) => {
@@ -204,38 +223,11 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
   };
 
   /**
-   * One logical call: 401 → refresh once with the rejected token and retry once; 429/5xx/timeouts → exponential
-   * backoff with full jitter, or exactly what HubSpot asked for (Retry-After / rate-limit window). 400/404/409 and
-   * other permanent failures are thrown at once. A requested wait longer than maxDelayMs (477 migrations can ask for
-   * hours) is not slept here: the error, with its retryAfterMs, goes back to the job runner.
+   * One logical call through the shared retrying transport (401 → one refresh; 429/5xx/timeouts → backoff or exactly
+   * what HubSpot asked for; a wait longer than the policy allows, such as a 477 migration's hours, goes back to the job
+   * runner). 400/404/409 and other permanent failures are thrown at once.
    */
-  async function call<T>(op: string, fn: (client: Client) => Promise<T>): Promise<T> {
-    let token = await opts.auth.accessToken();
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        counters.requests += 1;
-        return await gate(() => fn(clientFor(token)));
-      } catch (raw) {
-        const err = classifyHubSpotError(raw);
-        if (err === undefined) throw raw;
-        if (err.kind === 'reauth_required' && err.status === 401 && !refreshed) {
-          refreshed = true;
-          counters.refreshes += 1;
-          opts.log.info({ op }, 'hubspot rejected the access token; refreshing once');
-          token = await opts.auth.refresh(token);
-          attempt -= 1;
-          continue;
-        }
-        if (!err.retryable || attempt >= retry.maxAttempts) throw err;
-        const delay = err.retryAfterMs ?? Math.floor(random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
-        if (delay > retry.maxDelayMs) throw err;
-        counters.retries += 1;
-        opts.log.warn({ op, attempt, kind: err.kind, status: err.status, delayMs: delay }, 'hubspot call failed; retrying');
-        await sleep(delay);
-      }
-    }
-  }
+  const call = <T>(op: string, fn: (client: Client) => Promise<T>): Promise<T> => transport.send(op, (token) => fn(clientFor(token)));
 
   async function searchPage(type: HsObjectType, body: { filters: SearchFilter[]; properties: string[]; limit: number; after?: string; sortBy?: string }) {
     // https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm: one filter group (AND), one sort.
@@ -278,7 +270,7 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
                   objectWriteTraceId: traceIds[i]!,
                   associations: (input.associations ?? []).map((a) => ({
                     to: { id: a.toId },
-                    types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: a.associationTypeId }],
+                    types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: defaultAssociationType(type, a.toType) }],
                   })),
                 })),
               })
@@ -494,7 +486,7 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
       });
     },
 
-    stats: () => ({ ...counters }),
+    stats: () => ({ requests: transport.stats.attempts, retries: transport.stats.retries, refreshes: transport.stats.refreshes }),
   };
 }
 

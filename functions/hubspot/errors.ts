@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetryAfter } from '../transport/retry-after';
 
 /**
  * The closed vocabulary every HubSpot failure is reduced to. The sync engine and the job runner act only on these
@@ -168,15 +169,7 @@ function rateLimitWait(body: ErrorBodyRaw, headers: Record<string, string>): num
   return undefined;
 }
 
-/** `Retry-After` in seconds or as an HTTP date (RFC 9110 §10.2.3). */
-function retryAfter(headers: Record<string, string>): number | undefined {
-  const raw = headers['retry-after'];
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
+const retryAfter = (headers: Record<string, string>): number | undefined => parseRetryAfter(headers['retry-after']);
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

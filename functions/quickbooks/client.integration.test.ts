@@ -150,6 +150,81 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
   });
 });
 
+describe('the change feed (changedSince)', () => {
+  const collect = async (pages: AsyncGenerator<{ entity: string; rows: { Id: string }[]; source: string }>, between?: (n: number) => Promise<void>) => {
+    const seen: { id: string; source: string }[] = [];
+    let n = 0;
+    for await (const page of pages) {
+      seen.push(...page.rows.map((r) => ({ id: r.Id, source: page.source })));
+      await between?.(++n);
+    }
+    return seen;
+  };
+
+  it('answers from one CDC call inside its window, tombstones included', async () => {
+    const c = client();
+    const since = clock.now();
+    clock.advance(1_000);
+    const a = await c.create('Customer', { DisplayName: 'Fed A' }, { idempotencyKey: 'feed-a' });
+    const seen = await collect(c.changedSince(['Customer', 'Invoice'], since));
+    expect(seen).toEqual([{ id: a.Id, source: 'cdc' }]);
+    expect(calls.map((x) => x.operation)).toEqual(['create', 'cdc']);
+  });
+
+  it('pages a LastUpdatedTime query on (LastUpdatedTime, Id) when CDC is full: ties past a page and records updated mid-walk are never skipped', async () => {
+    // 1,050 customers stamped in the same second (an import): more than a page share one LastUpdatedTime.
+    const since = clock.now();
+    qbo.emulator.seed({ entities: { Customer: Array.from({ length: 1_050 }, (_, i) => ({ DisplayName: `Tie ${String(i).padStart(4, '0')}` })) } });
+    const everyone = [...qbo.emulator.state.entities.get('Customer')!.keys()];
+    const c = client();
+    const accountant = client({ onCall: () => undefined });
+    const seen = await collect(c.changedSince(['Customer'], since), async (page) => {
+      if (page !== 1) return;
+      // Someone edits a customer the walk has already passed, and one it has not reached: both move to the end.
+      clock.advance(2_000);
+      for (const id of [everyone[3]!, everyone[1_020]!]) {
+        const current = await accountant.get('Customer', id);
+        await accountant.update('Customer', { Id: id, SyncToken: current.SyncToken, sparse: true, Notes: 'edited mid-walk' });
+      }
+    });
+    expect(seen.every((s) => s.source === 'query')).toBe(true);
+    expect(new Set(seen.map((s) => s.id))).toEqual(new Set(everyone));
+    // The record edited after it was read comes back with its new version; nothing else is read twice.
+    expect(seen.filter((s) => s.id === everyone[3]).length).toBe(2);
+    expect(seen.length).toBe(everyone.length + 1);
+    expect(calls.filter((x) => x.operation === 'cdc')).toHaveLength(1);
+  });
+
+  it('beyond the 30-day window goes straight to the query, inactive records included', async () => {
+    const c = client();
+    const gone = await c.create('Customer', { DisplayName: 'Made inactive' }, { idempotencyKey: 'feed-inactive' });
+    await c.update('Customer', { Id: gone.Id, SyncToken: gone.SyncToken, sparse: true, Active: false });
+    calls = [];
+    const seen = await collect(c.changedSince(['Customer'], new Date(clock.now().getTime() - 40 * 24 * 3600 * 1000)));
+    expect(seen.map((s) => s.id)).toContain(gone.Id);
+    expect(calls.some((x) => x.operation === 'cdc')).toBe(false);
+  });
+
+  it('reads many ids at once, inactive ones included, and leaves out the ones QBO does not have', async () => {
+    const c = client();
+    const made = await Promise.all(Array.from({ length: 150 }, (_, i) => c.create('Customer', { DisplayName: `Many ${i}` }, { idempotencyKey: `many-${i}` })));
+    await c.update('Customer', { Id: made[0]!.Id, SyncToken: made[0]!.SyncToken, sparse: true, Active: false });
+    calls = [];
+    const found = await c.readMany('Customer', [...made.map((m) => m.Id), '999999']);
+    expect(found.size).toBe(150);
+    expect(found.get(made[0]!.Id)?.Active).toBe(false);
+    expect(calls.filter((x) => x.operation === 'query')).toHaveLength(2);
+  });
+
+  it('derives a create request id from the key and the exact body', async () => {
+    const c = client();
+    const first = await c.create('Customer', { DisplayName: 'Keyed' }, { idempotencyKey: 'contact-1' });
+    expect((await c.create('Customer', { DisplayName: 'Keyed' }, { idempotencyKey: 'contact-1' })).Id).toBe(first.Id);
+    const renamed = await c.create('Customer', { DisplayName: 'Keyed (2)' }, { idempotencyKey: 'contact-1' });
+    expect(renamed.Id).not.toBe(first.Id);
+  });
+});
+
 describe('idempotent creates', () => {
   it('repeating a requestId returns the first result instead of a duplicate', async () => {
     const c = client();

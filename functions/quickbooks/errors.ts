@@ -5,6 +5,7 @@
  * Fault shapes and codes: reference/qbo-api.md §2.6.
  */
 import { z } from 'zod';
+import { parseRetryAfter } from '../transport/retry-after';
 
 export type QboErrorKind =
   | 'reauth_required'
@@ -126,15 +127,6 @@ function parseText(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** `Retry-After` is seconds or an HTTP date; QBO may omit it (§2.7). */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 const httpShape = z.looseObject({
