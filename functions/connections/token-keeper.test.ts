@@ -30,6 +30,12 @@ describe('TokenKeeper', () => {
     await store.connections.saveQboConnection(connectionId, 'realm', tokens(1));
   });
 
+  /** What another process does when its refresh wins: saves its pair over the version it read. */
+  const savedElsewhere = async (t: TokenSet) => {
+    const version = (await store.connections.get(connectionId))!.qboTokens!.version;
+    expect(await store.connections.saveRefreshedTokens(connectionId, 'quickbooks', t, version)).toBe(true);
+  };
+
   const refresher = (impl: (refreshToken: string) => Promise<TokenSet>) => {
     const calls: string[] = [];
     const r: TokenRefresher = {
@@ -52,7 +58,7 @@ describe('TokenKeeper', () => {
   });
 
   test('a token about to expire is renewed before use', async () => {
-    await store.connections.saveQboTokens(connectionId, tokens(1, 2));
+    await savedElsewhere(tokens(1, 2));
     const { r, calls } = refresher(async () => tokens(3));
     const keeper = new TokenKeeper('quickbooks', store.connections, r, () => NOW, silentLogger);
     expect(await keeper.accessToken(connectionId)).toBe('access-3');
@@ -63,14 +69,14 @@ describe('TokenKeeper', () => {
     const { r, calls } = refresher(async () => tokens(9));
     const keeper = new TokenKeeper('quickbooks', store.connections, r, () => NOW, silentLogger);
     await keeper.accessToken(connectionId);
-    await store.connections.saveQboTokens(connectionId, tokens(5));
+    await savedElsewhere(tokens(5));
     expect(await keeper.refresh(connectionId, 'access-1')).toBe('access-5');
     expect(calls).toEqual([]);
   });
 
   test('a lost race (our refresh token was superseded meanwhile) re-reads the store instead of giving up', async () => {
     const { r } = refresher(async () => {
-      await store.connections.saveQboTokens(connectionId, tokens(7));
+      await savedElsewhere(tokens(7));
       throw new DeadGrant('invalid_grant');
     });
     const keeper = new TokenKeeper('quickbooks', store.connections, r, () => NOW, silentLogger);
@@ -87,5 +93,76 @@ describe('TokenKeeper', () => {
     const c = await store.connections.get(connectionId);
     expect(c?.status).toBe('reauth_required');
     expect(c?.statusReason).toMatch(/reconnect QuickBooks/);
+  });
+
+  describe('two processes refreshing one connection', () => {
+    /** A refresh the test lets through when it chooses: the provider has answered, the process has not saved yet. */
+    const held = () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      return { gate, release };
+    };
+
+    test('the loser of a refresh race sees invalid_grant before the winner saved: the connection ends active with the winner\'s tokens', async () => {
+      // QBO rotates refresh tokens: once A has refreshed with refresh-1, B's refresh with refresh-1 is refused.
+      let rotated = false;
+      const winnerAnswered = held();
+      const a = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
+        rotated = true;
+        const t = tokens(2);
+        await winnerAnswered.gate;
+        return t;
+      }).r, () => NOW, silentLogger);
+      const b = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
+        if (rotated) throw new DeadGrant('invalid_grant');
+        return tokens(3);
+      }).r, () => NOW, silentLogger);
+
+      const first = a.refresh(connectionId, 'access-1');
+      await new Promise((r) => setImmediate(r));
+      await expect(b.refresh(connectionId, 'access-1')).rejects.toThrow('invalid_grant');
+      winnerAnswered.release();
+      expect(await first).toBe('access-2');
+
+      const c = await store.connections.get(connectionId);
+      expect(c?.status).toBe('active');
+      expect(c?.qboTokens?.refreshToken).toBe('refresh-2');
+      // B's next call is refused with its old token; it then finds the winner's pair.
+      expect(await b.refresh(connectionId, 'access-1')).toBe('access-2');
+    });
+
+    test('two refreshes that both succeed: the second save does not overwrite the first, and its process uses the stored pair', async () => {
+      const bothAsked = held();
+      let asked = 0;
+      const slow = (n: number) =>
+        refresher(async () => {
+          if (++asked === 2) bothAsked.release();
+          await bothAsked.gate;
+          return tokens(n);
+        }).r;
+      const a = new TokenKeeper('quickbooks', store.connections, slow(2), () => NOW, silentLogger);
+      const b = new TokenKeeper('quickbooks', store.connections, slow(3), () => NOW, silentLogger);
+      const [fromA, fromB] = await Promise.all([a.refresh(connectionId, 'access-1'), b.refresh(connectionId, 'access-1')]);
+      const stored = (await store.connections.get(connectionId))!.qboTokens!;
+      expect(stored.version).toBe(2);
+      expect([fromA, fromB]).toEqual([stored.accessToken, stored.accessToken]);
+    });
+
+    test('a connection marked for a refused refresh comes back by itself when the provider accepts the tokens again', async () => {
+      let refusing = true;
+      const keeper = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
+        if (refusing) throw new DeadGrant('invalid_grant');
+        return tokens(4);
+      }).r, () => NOW, silentLogger);
+      await expect(keeper.refresh(connectionId, 'access-1')).rejects.toThrow('invalid_grant');
+      expect((await store.connections.refusedTokens()).map((c) => c.id)).toContain(connectionId);
+      expect(await keeper.revive(connectionId)).toBe(false);
+
+      refusing = false;
+      expect(await keeper.revive(connectionId)).toBe(true);
+      const c = await store.connections.get(connectionId);
+      expect(c).toMatchObject({ status: 'active', statusReason: undefined, reauthProvider: undefined });
+      expect((await store.connections.refusedTokens()).map((x) => x.id)).not.toContain(connectionId);
+    });
   });
 });

@@ -11,14 +11,23 @@ export interface TokenSet {
   refreshExpiresAt?: Date;
 }
 
+/** A token pair as stored, with the version a refresh must name to replace it (compare-and-swap across processes). */
+export interface StoredTokens extends TokenSet {
+  version: number;
+}
+
+export type TokenProvider = 'hubspot' | 'quickbooks';
+
 export interface Connection {
   id: string;
   hubspotPortalId: number;
-  hubspotTokens: TokenSet | undefined;
+  hubspotTokens: StoredTokens | undefined;
   qboRealmId: string | undefined;
-  qboTokens: TokenSet | undefined;
+  qboTokens: StoredTokens | undefined;
   status: ConnectionStatus;
   statusReason: string | undefined;
+  /** Set when the connection needs a reconnect because this provider refused its saved authorization. */
+  reauthProvider: TokenProvider | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,13 +38,16 @@ interface ConnectionRow {
   hubspot_access_token: string | null;
   hubspot_refresh_token: string | null;
   hubspot_token_expires_at: Date | null;
+  hubspot_token_version: number;
   qbo_realm_id: string | null;
   qbo_access_token: string | null;
   qbo_refresh_token: string | null;
   qbo_token_expires_at: Date | null;
   qbo_refresh_expires_at: Date | null;
+  qbo_token_version: number;
   status: ConnectionStatus;
   status_reason: string | null;
+  reauth_provider: TokenProvider | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,11 +56,11 @@ interface ConnectionRow {
 export function connectionStore(db: Queryable, cipher: TokenCipher) {
   const open = (sealed: string | null) => (sealed === null ? undefined : cipher.decrypt(sealed));
 
-  const tokens = (access: string | null, refresh: string | null, expires: Date | null, refreshExpires: Date | null) => {
+  const tokens = (access: string | null, refresh: string | null, expires: Date | null, refreshExpires: Date | null, version: number) => {
     const accessToken = open(access);
     const refreshToken = open(refresh);
     if (accessToken === undefined || refreshToken === undefined || expires === null) return undefined;
-    const set: TokenSet = { accessToken, refreshToken, expiresAt: new Date(expires) };
+    const set: StoredTokens = { accessToken, refreshToken, expiresAt: new Date(expires), version };
     if (refreshExpires !== null) set.refreshExpiresAt = new Date(refreshExpires);
     return set;
   };
@@ -56,11 +68,12 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
   const fromRow = (r: ConnectionRow): Connection => ({
     id: r.id,
     hubspotPortalId: Number(r.hubspot_portal_id),
-    hubspotTokens: tokens(r.hubspot_access_token, r.hubspot_refresh_token, r.hubspot_token_expires_at, null),
+    hubspotTokens: tokens(r.hubspot_access_token, r.hubspot_refresh_token, r.hubspot_token_expires_at, null, r.hubspot_token_version),
     qboRealmId: r.qbo_realm_id ?? undefined,
-    qboTokens: tokens(r.qbo_access_token, r.qbo_refresh_token, r.qbo_token_expires_at, r.qbo_refresh_expires_at),
+    qboTokens: tokens(r.qbo_access_token, r.qbo_refresh_token, r.qbo_token_expires_at, r.qbo_refresh_expires_at, r.qbo_token_version),
     status: r.status,
     statusReason: r.status_reason ?? undefined,
+    reauthProvider: r.reauth_provider ?? undefined,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   });
@@ -80,6 +93,10 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
            hubspot_access_token = EXCLUDED.hubspot_access_token,
            hubspot_refresh_token = EXCLUDED.hubspot_refresh_token,
            hubspot_token_expires_at = EXCLUDED.hubspot_token_expires_at,
+           hubspot_token_version = connections.hubspot_token_version + 1,
+           status = CASE WHEN connections.reauth_provider = 'hubspot' THEN 'active' ELSE connections.status END,
+           status_reason = CASE WHEN connections.reauth_provider = 'hubspot' THEN NULL ELSE connections.status_reason END,
+           reauth_provider = CASE WHEN connections.reauth_provider = 'hubspot' THEN NULL ELSE connections.reauth_provider END,
            updated_at = now()
          RETURNING *`,
         [portalId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt],
@@ -88,33 +105,57 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
       return c;
     },
 
-    async saveHubspotTokens(id: string, t: TokenSet): Promise<void> {
-      await db.query(
-        `UPDATE connections SET hubspot_access_token = $2, hubspot_refresh_token = $3, hubspot_token_expires_at = $4,
-           updated_at = now() WHERE id = $1`,
-        [id, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt],
-      );
-    },
-
     async saveQboConnection(id: string, realmId: string, t: TokenSet): Promise<void> {
       await db.query(
         `UPDATE connections SET qbo_realm_id = $2, qbo_access_token = $3, qbo_refresh_token = $4,
-           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, status = 'active', status_reason = NULL,
-           updated_at = now() WHERE id = $1`,
+           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, qbo_token_version = qbo_token_version + 1,
+           status = 'active', status_reason = NULL, reauth_provider = NULL, updated_at = now() WHERE id = $1`,
         [id, realmId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
       );
     },
 
-    async saveQboTokens(id: string, t: TokenSet): Promise<void> {
-      await db.query(
-        `UPDATE connections SET qbo_access_token = $2, qbo_refresh_token = $3, qbo_token_expires_at = $4,
-           qbo_refresh_expires_at = $5, updated_at = now() WHERE id = $1`,
-        [id, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
+    /**
+     * Saves a refreshed token pair over the version it replaced, and only over it: false when another process saved a
+     * newer pair first (compare-and-swap). A connection that needed a reconnect because this provider refused its
+     * tokens works again, and is active again.
+     */
+    async saveRefreshedTokens(id: string, provider: TokenProvider, t: TokenSet, replacing: number): Promise<boolean> {
+      const p = provider === 'hubspot' ? 'hubspot' : 'qbo';
+      const rows = await db.query(
+        `UPDATE connections SET ${p}_access_token = $2, ${p}_refresh_token = $3, ${p}_token_expires_at = $4,
+           ${p}_token_version = ${p}_token_version + 1,
+           qbo_refresh_expires_at = CASE WHEN $7 = 'quickbooks' THEN $6::timestamptz ELSE qbo_refresh_expires_at END,
+           status = CASE WHEN reauth_provider = $7 THEN 'active' ELSE status END,
+           status_reason = CASE WHEN reauth_provider = $7 THEN NULL ELSE status_reason END,
+           reauth_provider = CASE WHEN reauth_provider = $7 THEN NULL ELSE reauth_provider END,
+           updated_at = now()
+         WHERE id = $1 AND ${p}_token_version = $5 RETURNING id`,
+        [id, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, replacing, provider === 'quickbooks' ? (t.refreshExpiresAt ?? null) : null, provider],
       );
+      return rows.length > 0;
+    },
+
+    /**
+     * The provider refused the refresh token of this version: the connection needs a reconnect, unless another process
+     * has saved a newer pair meanwhile (false then: use that pair).
+     */
+    async markTokensRefused(id: string, provider: TokenProvider, version: number, reason: string): Promise<boolean> {
+      const p = provider === 'hubspot' ? 'hubspot' : 'qbo';
+      const rows = await db.query(
+        `UPDATE connections SET status = 'reauth_required', status_reason = $3, reauth_provider = $4, updated_at = now()
+         WHERE id = $1 AND ${p}_token_version = $2 AND status IN ('active', 'reauth_required') RETURNING id`,
+        [id, version, reason, provider],
+      );
+      return rows.length > 0;
+    },
+
+    /** Connections waiting for a reconnect because a provider refused their saved tokens: worth asking again. */
+    async refusedTokens(): Promise<Connection[]> {
+      return (await db.query<ConnectionRow>("SELECT * FROM connections WHERE status = 'reauth_required' AND reauth_provider IS NOT NULL ORDER BY created_at")).map(fromRow);
     },
 
     async setStatus(id: string, status: ConnectionStatus, reason?: string): Promise<void> {
-      await db.query('UPDATE connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1', [
+      await db.query('UPDATE connections SET status = $2, status_reason = $3, reauth_provider = NULL, updated_at = now() WHERE id = $1', [
         id,
         status,
         reason ?? null,

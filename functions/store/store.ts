@@ -2,6 +2,8 @@ import type { TokenCipher } from '../security/token-cipher';
 import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
+import { invoiceStore } from './invoices';
+import { leaseStore } from './leases';
 import { linkStore } from './links';
 import { oauthStateStore } from './oauth-states';
 import { syncLogStore } from './sync-log';
@@ -19,6 +21,9 @@ export function createStore(db: Db, cipher: TokenCipher) {
     syncLog: syncLogStore(db),
     inbox: webhookInboxStore(db),
     oauthStates: oauthStateStore(db),
+    leases: leaseStore(db),
+    /** The invoice flow's own tables (what each invoice shows on its deal, payments, the deal an action made one from). */
+    invoices: invoiceStore(db),
   };
 }
 

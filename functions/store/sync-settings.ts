@@ -1,7 +1,10 @@
 import type { Db } from './db';
 
-export const SYNC_OBJECTS = ['contacts', 'products', 'invoices'] as const;
-export type SyncObject = (typeof SYNC_OBJECTS)[number];
+/** A sync flow's name (the registry in functions/sync/registry.ts lists them): the store keeps any. */
+export type SyncObject = string;
+
+/** Keys of a sync's stored settings that the server owns: an admin's save keeps them as they are. */
+const SERVER_OWNED = ['firstSyncCompletedAt'];
 
 export interface StoredSyncSettings {
   object: SyncObject;
@@ -36,6 +39,7 @@ export function syncSettingsStore(db: Db) {
       return (await db.query<Row>('SELECT * FROM sync_settings WHERE connection_id = $1 ORDER BY object', [connectionId])).map(fromRow);
     },
 
+    /** Saves a sync's settings whole (server state included): sandbox set-up and tests. */
     async save(connectionId: string, object: SyncObject, enabled: boolean, settings: Record<string, unknown>): Promise<void> {
       await db.query(
         `INSERT INTO sync_settings (connection_id, object, enabled, settings) VALUES ($1, $2, $3, $4)
@@ -44,12 +48,37 @@ export function syncSettingsStore(db: Db) {
       );
     },
 
-    async setEnabled(connectionId: string, object: SyncObject, enabled: boolean): Promise<boolean> {
-      const rows = await db.query(
-        'UPDATE sync_settings SET enabled = $3, updated_at = now() WHERE connection_id = $1 AND object = $2 RETURNING object',
-        [connectionId, object, enabled],
+    /**
+     * An admin's edit: the settings are replaced, the server's own keys in them (when the first sync completed) and
+     * whether the sync is on are kept as stored at that moment, in one statement, so a run finishing meanwhile is not undone.
+     */
+    async saveEdits(connectionId: string, object: SyncObject, settings: Record<string, unknown>): Promise<void> {
+      await db.query(
+        `INSERT INTO sync_settings (connection_id, object, enabled, settings) VALUES ($1, $2, false, $3)
+         ON CONFLICT (connection_id, object) DO UPDATE SET
+           settings = EXCLUDED.settings || jsonb_strip_nulls(jsonb_build_object(${SERVER_OWNED.map((k) => `'${k}', sync_settings.settings->'${k}'`).join(', ')})),
+           updated_at = now()`,
+        [connectionId, object, JSON.stringify(settings)],
       );
-      return rows.length > 0;
+    },
+
+    /** Turns a sync on or off, keeping its settings; a sync never saved starts from `defaults`. */
+    async setEnabled(connectionId: string, object: SyncObject, enabled: boolean, defaults: Record<string, unknown> = {}): Promise<void> {
+      await db.query(
+        `INSERT INTO sync_settings (connection_id, object, enabled, settings) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (connection_id, object) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = now()`,
+        [connectionId, object, enabled, JSON.stringify(defaults)],
+      );
+    },
+
+    /** Records that the first sync completed, touching nothing else: what an admin changed while it ran stays. */
+    async markFirstSyncCompleted(connectionId: string, object: SyncObject, at: Date, defaults: Record<string, unknown>): Promise<void> {
+      await db.query(
+        `INSERT INTO sync_settings (connection_id, object, enabled, settings) VALUES ($1, $2, false, $3 || jsonb_build_object('firstSyncCompletedAt', $4::text))
+         ON CONFLICT (connection_id, object) DO UPDATE SET
+           settings = sync_settings.settings || jsonb_build_object('firstSyncCompletedAt', $4::text), updated_at = now()`,
+        [connectionId, object, JSON.stringify(defaults), at.toISOString()],
+      );
     },
 
     /** Deleting a sync forgets its settings, links and checkpoints; records on either side are never touched. */
