@@ -1,4 +1,4 @@
-import { PgBoss, fromPglite, type Clock, type Job } from 'pg-boss';
+import { PgBoss, fromPglite, systemClock, type Clock, type Job } from 'pg-boss';
 import type { Db } from '../store/db';
 import type { Logger } from '../log';
 
@@ -10,7 +10,13 @@ export interface QueueDefinition {
   /** Exponential backoff with jitter from pg-boss: retryDelay × 2^n, capped by retryDelayMaxSeconds. */
   retryBackoff: boolean;
   retryDelayMaxSeconds?: number;
+  /** How long a job may stay active, however alive its worker (pg-boss allows at most 24 h). */
   expireInSeconds?: number;
+  /**
+   * A job whose worker stops sending heartbeats for this long (it was killed, its machine lost) is failed and retried
+   * by another worker; a live worker sends them on its own (pg-boss queue option `heartbeatSeconds`, at least 10).
+   */
+  heartbeatSeconds?: number;
   /**
    * `stately` keeps at most one queued and one running job per singleton key: one sync run per
    * connection and object, with one follow-up queued behind it (pg-boss docs, queue policies).
@@ -41,6 +47,13 @@ export interface JobsOptions {
   clock?: Clock;
   spies?: boolean;
   pollingIntervalSeconds?: number;
+  /**
+   * Whether this process runs pg-boss's supervision (expiring jobs whose worker died, retries) and its cron: a worker
+   * does; a web-only process, which only sends jobs, does not.
+   */
+  supervise?: boolean;
+  /** How often supervision looks for jobs to expire; a fraction of the shortest heartbeat, so a dead worker's job moves on soon. */
+  superviseIntervalSeconds?: number;
   log: Logger;
 }
 
@@ -49,6 +62,8 @@ const deadLetterOf = (name: string) => `${name}.dead`;
 /** The product's only door to pg-boss: definitions, send, work, schedules and dead letters. */
 export class Jobs {
   readonly boss: PgBoss;
+  /** pg-boss's clock: the system's, or a test's TestClock. The runner times its lease heartbeats on it too. */
+  readonly clock: Clock;
   readonly #log: Logger;
   readonly #polling: number;
   readonly #schema: string;
@@ -57,8 +72,16 @@ export class Jobs {
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: JobsOptions) {
-    const { db, schema = 'pgboss', clock, spies = false, log } = options;
-    const common = { schema, __test__enableSpies: spies, ...(clock === undefined ? {} : { clock }) };
+    const { db, schema = 'pgboss', clock, spies = false, log, supervise = true } = options;
+    const common = {
+      schema,
+      __test__enableSpies: spies,
+      supervise,
+      schedule: supervise,
+      ...(options.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: options.superviseIntervalSeconds }),
+      ...(clock === undefined ? {} : { clock }),
+    };
+    this.clock = clock ?? systemClock;
     this.boss =
       db.kind === 'pglite'
         ? new PgBoss({ ...common, db: fromPglite(db.pglite) })
@@ -81,9 +104,13 @@ export class Jobs {
       retryBackoff: def.retryBackoff,
       ...(def.retryDelayMaxSeconds === undefined ? {} : { retryDelayMax: def.retryDelayMaxSeconds }),
       ...(def.expireInSeconds === undefined ? {} : { expireInSeconds: def.expireInSeconds }),
+      ...(def.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: def.heartbeatSeconds }),
     };
     await this.boss.createQueue(deadLetterOf(def.name), { retryLimit: 0 });
     await this.boss.createQueue(def.name, { ...options, policy: def.policy ?? 'standard', deadLetter: deadLetterOf(def.name) });
+    // createQueue leaves a queue that already exists as it was: a deployment that changed its retry, expiry or heartbeat
+    // options gets them here (a queue's policy cannot change).
+    await this.boss.updateQueue(def.name, options);
   }
 
   send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {

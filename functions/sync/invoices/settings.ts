@@ -1,13 +1,17 @@
 import { z } from 'zod';
 
-/** The invoice sync's settings (one row in `sync_settings`, object `invoices`). */
-export const InvoiceSettingsSchema = z.strictObject({
+/** The invoice sync's settings an admin edits (one row in `sync_settings`, object `invoices`). */
+export const EditableInvoiceSettingsSchema = z.strictObject({
   /** Label of the QBO sales-form custom field that names the HubSpot deal (qbo-api.md §1.5; the emulator's is "HubSpot Deal"). */
   dealFieldName: z.string().trim().min(1).max(31).default('HubSpot Deal'),
   /** A QBO invoice deleted: archive its HubSpot invoice, or keep it marked deleted. */
   onDelete: z.enum(['archive', 'keep']).default('archive'),
   /** The first sync brings invoices dated on or after this day (`YYYY-MM-DD`); all of them when absent. */
   firstSyncFrom: z.iso.date().optional(),
+});
+
+/** What is stored: the admin's settings and the state the runner keeps beside them, which no request may set. */
+export const InvoiceSettingsSchema = EditableInvoiceSettingsSchema.extend({
   firstSyncCompletedAt: z.string().optional(),
 });
 
