@@ -1,10 +1,12 @@
 import type { Hono } from 'hono';
 import { ProviderClients, type ClientTuning } from './connections/provider-clients';
+import { QboConnections } from './connections/qbo-connection';
 import type { ProviderSettings } from './connections/provider-settings';
 import { createApp } from './http/app';
 import type { Jobs } from './jobs/queue';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
+import { PortalAccess } from './security/portal-access';
 import type { TokenCipher } from './security/token-cipher';
 import type { Db } from './store/db';
 import { invoiceStore, type InvoiceStore } from './store/invoices';
@@ -57,7 +59,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     jobs,
     sync,
     invoices,
+    invoiceStore: invoiceState,
     clients,
+    qboConnections: new QboConnections({ store, clients, log, now }),
+    access: new PortalAccess(now),
     now,
   });
   return { app, store, clients, sync, invoices, invoiceStore: invoiceState };

@@ -4,10 +4,11 @@ import { validationError } from './errors';
 import { parseBody, readJson, type HubSpotEnv } from './http';
 import { toApiObject } from './objects/serialize';
 import { requireObjectType } from './objects/types';
+import { toPublicUser } from './users';
 
 /**
  * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
- * "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
+ * portal users, "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
  */
 const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
 const subscription = z.strictObject({
@@ -70,6 +71,23 @@ export function controlRoutes(): Hono<HubSpotEnv> {
     const body = parseBody(z.strictObject({ max: z.number().int().positive().optional(), intervalMs: z.number().int().positive().optional(), searchPerSecond: z.number().int().positive().optional() }), await readJson(c));
     c.get('emulator').setRateLimit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
     return c.json(c.get('emulator').rateLimiter.options);
+  });
+
+  app.get('/users', (c) => c.json({ results: [...c.get('emulator').users.users.values()].map(toPublicUser) }));
+  app.post('/users', async (c) => {
+    const body = parseBody(
+      z.strictObject({ email: z.email(), firstName: z.string().optional(), lastName: z.string().optional(), superAdmin: z.boolean().optional(), role: z.string().optional() }),
+      await readJson(c),
+    );
+    const { firstName, lastName, superAdmin, role, email } = body;
+    const user = c.get('emulator').addUser({
+      email,
+      ...(firstName !== undefined ? { firstName } : {}),
+      ...(lastName !== undefined ? { lastName } : {}),
+      ...(superAdmin !== undefined ? { superAdmin } : {}),
+      ...(role !== undefined ? { role } : {}),
+    });
+    return c.json(toPublicUser(user), 201);
   });
 
   app.post('/tokens', async (c) => {

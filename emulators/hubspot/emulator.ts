@@ -16,6 +16,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-l
 import { seed, type SeedInput, type SeedResult } from './seed';
 import { signedFetch, type SignedFetchOptions } from './signed-fetch';
 import { createState, type ChangeActor, type CrmRecord, type EmulatorState } from './state';
+import { PortalUsers, userRoutes, type PortalUser, type UserInput } from './users';
 import { WebhookDispatcher, type WebhookSubscription } from './webhooks';
 import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput } from './workflow-actions';
 
@@ -86,6 +87,7 @@ export const DEFAULT_SCOPES = [
   'crm.schemas.line_items.write',
   'automation',
   'timeline',
+  'settings.users.read',
 ];
 
 export interface EditAsUserOptions {
@@ -104,6 +106,8 @@ export class HubSpotEmulator {
   readonly workflowActions: WorkflowActions;
   readonly appEvents: AppEvents;
   readonly faults = new Faults();
+  /** The portal's users: the installing user (a super admin) and whoever tests or the seed add. */
+  users: PortalUsers;
   readonly rateLimiter: RateLimiter;
   readonly baseUrl: string | undefined;
   private readonly fetchImpl: typeof fetch;
@@ -127,6 +131,7 @@ export class HubSpotEmulator {
       hubDomain: 'emulator.hubspot.test',
     };
     this.state = createState(this.clock);
+    this.users = this.installingUser();
     this.records = new RecordService(this.state, this.clock, (change) => this.onChange(change));
     this.webhooks = new WebhookDispatcher({
       clock: this.clock,
@@ -166,6 +171,7 @@ export class HubSpotEmulator {
   /** Back to an empty portal (pipelines and default properties only), keeping the pre-issued token valid. */
   reset(): void {
     Object.assign(this.state, createState(this.clock));
+    this.users = this.installingUser();
     this.webhooks.reset();
     this.workflowActions.reset();
     this.appEvents.reset();
@@ -176,6 +182,11 @@ export class HubSpotEmulator {
 
   seed(input: SeedInput): SeedResult {
     return seed(this, input);
+  }
+
+  /** A user of this portal (a colleague of the installing admin), with or without super-admin rights. */
+  addUser(input: UserInput): PortalUser {
+    return this.users.add(input);
   }
 
   advanceClock(ms: number): void {
@@ -298,6 +309,12 @@ export class HubSpotEmulator {
     return { accessToken, refreshToken };
   }
 
+  private installingUser(): PortalUsers {
+    const users = new PortalUsers(this.config.userId + 1);
+    users.add({ email: this.config.userEmail, superAdmin: true }, this.config.userId);
+    return users;
+  }
+
   /** Re-registers the pre-issued tokens after a reset, with a fresh 30-minute lifetime, so clients keep working. */
   private restoreBootstrapToken() {
     const { scopes, userId, userEmail: user } = this.config;
@@ -326,7 +343,7 @@ export class HubSpotEmulator {
       return c.json(e.body, 404);
     });
     app.route('/__emulator', controlRoutes());
-    const apiPrefixes = ['/crm/*', '/automation/*', '/integrators/*'];
+    const apiPrefixes = ['/crm/*', '/automation/*', '/integrators/*', '/settings/*'];
     for (const p of [...apiPrefixes, '/oauth/v1/*']) app.use(p, this.faults.middleware());
     for (const p of apiPrefixes) {
       app.use(p, this.rateLimiter.middleware());
@@ -339,6 +356,7 @@ export class HubSpotEmulator {
     app.route('/', pipelineRoutes());
     app.route('/', callbackRoutes());
     app.route('/', appEventRoutes());
+    app.route('/', userRoutes());
     return app;
   }
 }

@@ -44,6 +44,11 @@ export interface SeedSpec {
   kind?: SeedKind;
   /** With `kind`, or alone for the current kind: a fresh company with multicurrency on or off (default off). */
   multicurrency?: boolean;
+  /**
+   * Another company altogether (the admin's Intuit login picks a different one on the consent screen): a fresh company
+   * with this realm id and name; consents and tokens from now on are for it. `reset()` goes back to the configured one.
+   */
+  company?: { realmId: string; name?: string };
   entities?: Partial<Record<EntityName, JsonObject[]>>;
 }
 
@@ -103,7 +108,8 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
   };
   let seedKind: SeedKind = options.seed ?? 'us';
   let multicurrency = options.multicurrency ?? false;
-  let realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+  let company: { realmId: string; name?: string } = { realmId: config.realmId };
+  let realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency);
   const oauth = new OAuthServer(clock, config, () => realm.realmId);
   const webhooks = new WebhookEmitter(clock, options.fetch ?? ((...args) => globalThis.fetch(...args)), () => config.webhookVerifierToken);
   const core: Core = {
@@ -139,7 +145,8 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     reset(kind = seedKind) {
       seedKind = kind;
-      realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+      company = { realmId: config.realmId };
+      realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency);
       oauth.reset();
       core.limiter.reset();
       core.faults.clear();
@@ -150,10 +157,11 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     seed(spec) {
       const s: SeedSpec = typeof spec === 'string' ? { kind: spec } : spec;
-      if (s.kind || s.multicurrency !== undefined) {
+      if (s.kind || s.multicurrency !== undefined || s.company) {
         seedKind = s.kind ?? seedKind;
         multicurrency = s.multicurrency ?? false;
-        realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+        company = s.company ?? company;
+        realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency, company.name);
       }
       const created: Partial<Record<EntityName, JsonObject[]>> = {};
       const ctx = { ...writeContext(core, new Set()), emit: () => undefined };

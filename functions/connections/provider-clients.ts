@@ -2,7 +2,7 @@ import { createHubSpotClient, type HubSpotClient } from '../hubspot/client';
 import { HubSpotApiError } from '../hubspot/errors';
 import { createHubSpotOAuth } from '../hubspot/oauth';
 import type { Logger } from '../log';
-import { createQboClient, type QboCall, type QboClient } from '../quickbooks/client';
+import { createQboClient, type QboCall, type QboClient, type QboClientOptions } from '../quickbooks/client';
 import { QboApiError } from '../quickbooks/errors';
 import { createQboOAuth } from '../quickbooks/oauth';
 import { QboRateLimiter, type LimiterClock } from '../quickbooks/rate-limiter';
@@ -87,14 +87,32 @@ export class ProviderClients {
 
   qbo(connection: Connection): QboClient {
     if (connection.qboRealmId === undefined) throw new Error(`connection ${connection.id} has no QuickBooks company connected`);
+    return this.#qboClient(connection.qboRealmId, this.qboTokens.authFor(connection.id), { connectionId: connection.id });
+  }
+
+  /**
+   * A client on a grant not yet stored (a consent that just came back): it reads what the admin must see before the
+   * grant is used, such as the company's name. It never refreshes; the grant is minutes old.
+   */
+  qboForGrant(realmId: string, accessToken: string): QboClient {
+    const auth = {
+      accessToken: async () => accessToken,
+      refresh: async (): Promise<string> => {
+        throw new Error('a QuickBooks grant that has just been issued was refused');
+      },
+    };
+    return this.#qboClient(realmId, auth, { realmId });
+  }
+
+  #qboClient(realmId: string, auth: QboClientOptions['auth'], logBindings: Record<string, string>): QboClient {
     return createQboClient({
-      realmId: connection.qboRealmId,
+      realmId,
       endpoint: this.settings.quickbooks.apiEndpoint,
       clientId: this.settings.quickbooks.clientId,
       clientSecret: this.settings.quickbooks.clientSecret,
-      auth: this.qboTokens.authFor(connection.id),
-      log: this.#log.child({ connectionId: connection.id, provider: 'quickbooks' }),
-      limiter: this.#limiterFor(connection.qboRealmId),
+      auth,
+      log: this.#log.child({ ...logBindings, provider: 'quickbooks' }),
+      limiter: this.#limiterFor(realmId),
       now: this.#now,
       ...this.#timing(),
       ...(this.#tuning.onQboCall === undefined ? {} : { onCall: this.#tuning.onQboCall }),

@@ -2,17 +2,23 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ProviderClients } from '../connections/provider-clients';
+import type { QboConnections } from '../connections/qbo-connection';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { PortalAccess } from '../security/portal-access';
+import type { InvoiceStore } from '../store/invoices';
 import type { Store } from '../store/store';
 import type { InvoiceService } from '../sync/invoices/service';
 import type { SyncService } from '../sync/service';
+import { apiAccess, type ApiEnv } from './api/access';
+import { dealCardApiRoutes, type InvoiceCreator } from './routes/deal-card-api';
 import { healthRoutes, type Readiness } from './routes/health';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
 import { oauthRoutes } from './routes/oauth';
 import { qboWebhookRoutes } from './routes/qbo-webhooks';
 import { settingsApiRoutes } from './routes/settings-api';
+import { syncHealthApiRoutes } from './routes/sync-health-api';
 
 export interface AppDeps {
   log: Logger;
@@ -22,7 +28,12 @@ export interface AppDeps {
   jobs: Jobs;
   sync: SyncService;
   invoices: InvoiceService;
+  invoiceStore: InvoiceStore;
   clients: ProviderClients;
+  qboConnections: QboConnections;
+  access: PortalAccess;
+  /** Create invoice from a deal (the workflow action's builder); the deal card shows its button only when set. */
+  createInvoice?: InvoiceCreator;
   now: () => Date;
 }
 
@@ -56,7 +67,13 @@ export function createApp(deps: AppDeps): Hono {
     hubspotWebhookRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret, appId: clients.settings.hubspot.appId }),
   );
   app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
-  app.route('/', settingsApiRoutes(deps));
+  // The settings page's and the deal card's API: signed, for a user HubSpot confirms is in the portal (api/access.ts).
+  const api = new Hono<ApiEnv>();
+  api.use('/api/*', apiAccess(deps));
+  api.route('/', settingsApiRoutes(deps));
+  api.route('/', syncHealthApiRoutes(deps));
+  api.route('/', dealCardApiRoutes(deps));
+  app.route('/', api);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

@@ -92,12 +92,18 @@ async function connectSandbox(
     refreshToken: hs.refreshToken,
     expiresAt: new Date(now + hs.expiresIn * 1000),
   });
-  await store.connections.saveQboConnection(connection.id, realmId, {
-    accessToken: q.access_token,
-    refreshToken: q.refresh_token,
-    expiresAt: new Date(now + q.expires_in * 1000),
-    refreshExpiresAt: new Date(now + q.x_refresh_token_expires_in * 1000),
-  });
+  const { CompanyName } = await clients.qboForGrant(realmId, q.access_token).companyInfo();
+  await store.connections.saveQboConnection(
+    connection.id,
+    realmId,
+    {
+      accessToken: q.access_token,
+      refreshToken: q.refresh_token,
+      expiresAt: new Date(now + q.expires_in * 1000),
+      refreshExpiresAt: new Date(now + q.x_refresh_token_expires_in * 1000),
+    },
+    CompanyName,
+  );
   clients.hubspotTokens.forget(connection.id);
   clients.qboTokens.forget(connection.id);
   return (await store.connections.get(connection.id))!;

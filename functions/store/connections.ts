@@ -16,6 +16,8 @@ export interface Connection {
   hubspotPortalId: number;
   hubspotTokens: TokenSet | undefined;
   qboRealmId: string | undefined;
+  /** CompanyInfo.CompanyName when the company was connected (the admin's name for it, not an id). */
+  qboCompanyName: string | undefined;
   qboTokens: TokenSet | undefined;
   status: ConnectionStatus;
   statusReason: string | undefined;
@@ -30,6 +32,7 @@ interface ConnectionRow {
   hubspot_refresh_token: string | null;
   hubspot_token_expires_at: Date | null;
   qbo_realm_id: string | null;
+  qbo_company_name: string | null;
   qbo_access_token: string | null;
   qbo_refresh_token: string | null;
   qbo_token_expires_at: Date | null;
@@ -58,6 +61,7 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
     hubspotPortalId: Number(r.hubspot_portal_id),
     hubspotTokens: tokens(r.hubspot_access_token, r.hubspot_refresh_token, r.hubspot_token_expires_at, null),
     qboRealmId: r.qbo_realm_id ?? undefined,
+    qboCompanyName: r.qbo_company_name ?? undefined,
     qboTokens: tokens(r.qbo_access_token, r.qbo_refresh_token, r.qbo_token_expires_at, r.qbo_refresh_expires_at),
     status: r.status,
     statusReason: r.status_reason ?? undefined,
@@ -96,12 +100,28 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
       );
     },
 
-    async saveQboConnection(id: string, realmId: string, t: TokenSet): Promise<void> {
+    /**
+     * Connects a QBO company, or renews the grant of the one already connected. Switching a connection to another
+     * company goes through `pendingQboConnections.startFresh`, which also forgets the old company's sync state.
+     */
+    async saveQboConnection(id: string, realmId: string, t: TokenSet, companyName?: string): Promise<void> {
       await db.query(
         `UPDATE connections SET qbo_realm_id = $2, qbo_access_token = $3, qbo_refresh_token = $4,
-           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, status = 'active', status_reason = NULL,
-           updated_at = now() WHERE id = $1`,
-        [id, realmId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
+           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, qbo_company_name = COALESCE($7, qbo_company_name),
+           status = 'active', status_reason = NULL, updated_at = now() WHERE id = $1`,
+        [id, realmId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null, companyName ?? null],
+      );
+    },
+
+    /**
+     * The admin disconnected QuickBooks: the grant is dropped and syncing stops. The company stays recorded, so
+     * reconnecting the same company resumes where it left off and another company is recognised as a change.
+     */
+    async disconnectQbo(id: string): Promise<void> {
+      await db.query(
+        `UPDATE connections SET qbo_access_token = NULL, qbo_refresh_token = NULL, qbo_token_expires_at = NULL,
+           qbo_refresh_expires_at = NULL, status = 'disconnected', status_reason = $2, updated_at = now() WHERE id = $1`,
+        [id, 'QuickBooks was disconnected on the settings page.'],
       );
     },
 

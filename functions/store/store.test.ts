@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TokenCipher } from '../security/token-cipher';
+import { invoiceStore } from './invoices';
 import { migrate } from './migrate';
+import { matchesBrowserBinding } from './oauth-states';
 import { createStore, type Store } from './store';
 import { databaseKinds, openTestDb, type TestDb } from '../../tests/helpers/test-db';
 
@@ -17,7 +19,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDb(kind);
-    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql']);
+    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0005_settings_and_card.sql']);
     store = createStore(t.db, cipher);
   });
   afterAll(() => t.dispose());
@@ -124,5 +126,118 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ hubspotId: '2', errorCode: 'qbo_duplicate_name' });
     expect((await store.syncLog.recent(c.id)).map((e) => e.hubspotId)).toEqual(['2', '1']);
+  });
+
+  test('open failures: a record that synced since is not listed, one that failed twice is listed once', async () => {
+    const c = await store.connections.saveHubspotInstall(4005, tokens('f'));
+    const log = (hubspotId: string | undefined, qboId: string | undefined, outcome: 'failed' | 'succeeded', action = 'update') =>
+      store.syncLog.record({ connectionId: c.id, object: 'contacts', direction: 'to_qbo', action, outcome, ...(hubspotId ? { hubspotId } : {}), ...(qboId ? { qboId } : {}) });
+    await log('1', undefined, 'failed', 'create');
+    await log('1', '51', 'succeeded', 'create');
+    await log('2', undefined, 'failed');
+    await log('2', undefined, 'failed');
+    await log(undefined, '53', 'failed');
+    await log(undefined, undefined, 'failed', 'batch');
+    const open = await store.syncLog.openFailures(c.id, 50);
+    expect(open.map((e) => [e.hubspotId ?? null, e.qboId ?? null, e.action])).toEqual([
+      [null, null, 'batch'],
+      [null, '53', 'update'],
+      ['2', null, 'update'],
+    ]);
+    await log(undefined, undefined, 'succeeded', 'batch');
+    expect((await store.syncLog.openFailures(c.id, 50)).map((e) => e.action)).toEqual(['update', 'update']);
+    expect(await store.syncLog.byId(c.id, open[1]!.id)).toMatchObject({ qboId: '53' });
+    const other = await store.connections.saveHubspotInstall(4006, tokens('g'));
+    expect(await store.syncLog.byId(other.id, open[1]!.id)).toBeUndefined();
+  });
+
+  test('a QuickBooks consent opens once, in one browser, and the callback proves which browser it is', async () => {
+    const c = await store.connections.saveHubspotInstall(5005, tokens('o'));
+    const now = new Date('2026-01-15T12:00:00Z');
+    const state = await store.oauthStates.issue('quickbooks', now, 60_000, { connectionId: c.id, userId: 77 });
+    const secret = await store.oauthStates.bindBrowser(state, 'quickbooks', now);
+    expect(secret).toEqual(expect.any(String));
+    expect(await store.oauthStates.bindBrowser(state, 'quickbooks', now)).toBeUndefined();
+    const expired = await store.oauthStates.issue('quickbooks', now, 60_000, { connectionId: c.id, userId: 77 });
+    expect(await store.oauthStates.bindBrowser(expired, 'quickbooks', new Date(now.getTime() + 60_001))).toBeUndefined();
+    const bound = (await store.oauthStates.consume(state, 'quickbooks', now))!;
+    expect(bound).toMatchObject({ connectionId: c.id, userId: 77 });
+    expect(JSON.stringify(await t.db.query('SELECT * FROM oauth_states'))).not.toContain(secret!);
+    expect(matchesBrowserBinding(bound, secret)).toBe(true);
+    expect(matchesBrowserBinding(bound, 'another-browser')).toBe(false);
+    expect(matchesBrowserBinding(bound, undefined)).toBe(false);
+  });
+
+  test('another company waits for a choice; starting fresh forgets every trace of the old company in one go', async () => {
+    const c = await store.connections.saveHubspotInstall(6006, tokens('c'));
+    await store.connections.saveQboConnection(c.id, 'realm-old', tokens('old'), 'Old Co');
+    const bystander = await store.connections.saveHubspotInstall(6007, tokens('b'));
+    const invoices = invoiceStore(t.db);
+    for (const id of [c.id, bystander.id]) {
+      await store.syncSettings.save(id, 'products', true, { mappings: [], incomeAccountId: '1', firstSyncCompletedAt: '2026-01-01T00:00:00.000Z', createInQbo: true });
+      await store.links.save({ connectionId: id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined }, new Date());
+      await store.checkpoints.set(id, 'products', 'qbo', 'cursor');
+      await store.syncLog.record({ connectionId: id, object: 'products', direction: 'to_qbo', hubspotId: '21', action: 'update', outcome: 'failed' });
+      await store.syncRuns.record(id, { object: 'products', kind: 'reconcile', finishedAt: new Date(), counts: { failed: 1 } });
+      await invoices.recordOrigin(id, '130', '9001');
+      await invoices.saveState(id, { qboInvoiceId: '130', dealId: '9001', qboUpdatedAt: new Date(), dueDate: undefined, balanceCents: 100, daysOverdue: 0, dealValues: {} });
+      await invoices.savePayment(id, { qboPaymentId: '140', qboInvoiceId: '130', amountCents: 100, currency: 'USD', method: undefined, reference: undefined, paidOn: '2026-01-10', state: 'applied' });
+    }
+    const now = new Date('2026-01-15T12:00:00Z');
+    await store.pendingQboConnections.save({ connectionId: c.id, realmId: 'realm-new', companyName: 'New Co', tokens: tokens('new'), startedByUserId: 77, expiresAt: new Date(now.getTime() + 60_000) });
+    expect(JSON.stringify(await t.db.query('SELECT * FROM pending_qbo_connections'))).not.toContain('access-new');
+    expect(await store.pendingQboConnections.get(c.id, now)).toMatchObject({ realmId: 'realm-new', companyName: 'New Co', tokens: tokens('new'), startedByUserId: 77 });
+    expect(await store.pendingQboConnections.get(c.id, new Date(now.getTime() + 60_000))).toBeUndefined();
+    expect(await store.pendingQboConnections.startFresh(c.id, new Date(now.getTime() + 60_000))).toBeUndefined();
+
+    expect(await store.pendingQboConnections.startFresh(c.id, now)).toMatchObject({ realmId: 'realm-new' });
+    expect(await store.connections.get(c.id)).toMatchObject({ qboRealmId: 'realm-new', qboCompanyName: 'New Co', qboTokens: tokens('new'), status: 'active' });
+    const counts = async (id: string) => {
+      const n: Record<string, number> = {};
+      for (const table of ['links', 'checkpoints', 'sync_log', 'sync_runs', 'invoice_states', 'invoice_origins', 'payment_applications']) {
+        n[table] = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`, [id]))[0]!.n;
+      }
+      return n;
+    };
+    expect(Object.values(await counts(c.id))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await counts(bystander.id))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(await store.syncSettings.get(c.id, 'products')).toMatchObject({ enabled: false, settings: { mappings: [], createInQbo: true } });
+    expect((await store.syncSettings.get(c.id, 'products'))!.settings).not.toHaveProperty('incomeAccountId');
+    expect((await store.syncSettings.get(c.id, 'products'))!.settings).not.toHaveProperty('firstSyncCompletedAt');
+    expect(await store.syncSettings.get(bystander.id, 'products')).toMatchObject({ enabled: true, settings: { incomeAccountId: '1' } });
+    expect(await store.pendingQboConnections.get(c.id, now)).toBeUndefined();
+  });
+
+  test('disconnecting QuickBooks drops its tokens and keeps which company it was', async () => {
+    const c = await store.connections.saveHubspotInstall(7007, tokens('d'));
+    await store.connections.saveQboConnection(c.id, 'realm-d', tokens('qd'), 'Dee Co');
+    await store.connections.disconnectQbo(c.id);
+    expect(await store.connections.get(c.id)).toMatchObject({ status: 'disconnected', qboRealmId: 'realm-d', qboCompanyName: 'Dee Co', qboTokens: undefined, hubspotTokens: tokens('d') });
+  });
+
+  test("the deal card reads a deal's invoices, newest first, and the payments applied to them", async () => {
+    const c = await store.connections.saveHubspotInstall(8008, tokens('i'));
+    const invoices = invoiceStore(t.db);
+    const state = (id: string, dealId: string | undefined, invoiceDate: string | undefined) => ({
+      qboInvoiceId: id,
+      dealId,
+      qboUpdatedAt: new Date(),
+      invoiceDate,
+      dueDate: '2026-02-01',
+      balanceCents: 5000,
+      daysOverdue: 0,
+      dealValues: { qbo_invoice_number: `INV-${id}` },
+    });
+    await invoices.saveState(c.id, state('1', 'd1', '2026-01-02'));
+    await invoices.saveState(c.id, state('2', 'd1', '2026-01-09'));
+    await invoices.saveState(c.id, state('3', 'd2', '2026-01-05'));
+    await invoices.savePayment(c.id, { qboPaymentId: 'p1', qboInvoiceId: '1', amountCents: 2500, currency: 'USD', method: 'Check', reference: '881', paidOn: '2026-01-03', state: 'applied' });
+    await invoices.savePayment(c.id, { qboPaymentId: 'p2', qboInvoiceId: '3', amountCents: 100, currency: 'USD', method: undefined, reference: undefined, paidOn: '2026-01-06', state: 'applied' });
+    const forDeal = await invoices.forDeal(c.id, 'd1');
+    expect(forDeal.map((s) => [s.qboInvoiceId, s.invoiceDate])).toEqual([
+      ['2', '2026-01-09'],
+      ['1', '2026-01-02'],
+    ]);
+    expect((await invoices.paymentsForDeal(c.id, 'd1')).map((p) => [p.qboPaymentId, p.amountCents, p.method])).toEqual([['p1', 2500, 'Check']]);
   });
 });

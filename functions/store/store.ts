@@ -4,7 +4,9 @@ import { connectionStore } from './connections';
 import type { Db } from './db';
 import { linkStore } from './links';
 import { oauthStateStore } from './oauth-states';
+import { pendingQboConnectionStore } from './pending-qbo-connections';
 import { syncLogStore } from './sync-log';
+import { syncRunStore } from './sync-runs';
 import { syncSettingsStore } from './sync-settings';
 import { webhookInboxStore } from './webhook-inbox';
 
@@ -17,8 +19,10 @@ export function createStore(db: Db, cipher: TokenCipher) {
     links: linkStore(db),
     checkpoints: checkpointStore(db),
     syncLog: syncLogStore(db),
+    syncRuns: syncRunStore(db),
     inbox: webhookInboxStore(db),
     oauthStates: oauthStateStore(db),
+    pendingQboConnections: pendingQboConnectionStore(db, cipher),
   };
 }
 

@@ -88,6 +88,30 @@ export function syncLogStore(db: Queryable) {
       );
       return rows.map(fromRow);
     },
+
+    async byId(connectionId: string, id: number): Promise<LoggedSyncEntry | undefined> {
+      const [row] = await db.query<Row>('SELECT * FROM sync_log WHERE connection_id = $1 AND id = $2', [connectionId, id]);
+      return row === undefined ? undefined : fromRow(row);
+    },
+
+    /**
+     * Records whose latest entry is a failure, newest first: a record that failed and then synced (or failed again,
+     * later) is represented by that later entry only. A record is known by either side's id; a failure that names no
+     * record (a whole batch) stands until a later entry of the same step.
+     */
+    async openFailures(connectionId: string, limit: number): Promise<LoggedSyncEntry[]> {
+      const rows = await db.query<Row>(
+        `SELECT f.* FROM sync_log f
+         WHERE f.connection_id = $1 AND f.outcome = 'failed' AND NOT EXISTS (
+           SELECT 1 FROM sync_log l
+           WHERE l.connection_id = f.connection_id AND l.object = f.object AND (l.created_at, l.id) > (f.created_at, f.id)
+             AND ((f.hubspot_id IS NOT NULL AND l.hubspot_id = f.hubspot_id) OR (f.qbo_id IS NOT NULL AND l.qbo_id = f.qbo_id)
+                 OR (f.hubspot_id IS NULL AND f.qbo_id IS NULL AND l.action = f.action AND l.direction = f.direction)))
+         ORDER BY f.created_at DESC, f.id DESC LIMIT $2`,
+        [connectionId, Math.min(limit, 500)],
+      );
+      return rows.map(fromRow);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import { recordSyncCounts, type Metrics } from '../metrics';
 import type { Store } from '../store/store';
+import { runCounts, type SyncRunKind } from '../store/sync-runs';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
 import { ReconnectRequired } from './shared/failures';
@@ -69,8 +70,8 @@ export class SyncService {
 
   async start(): Promise<void> {
     await defineFlowQueues(this.#jobs, QUEUES);
-    await this.#jobs.work<ChangesJob>(QUEUES.changes, (d) => this.#run(d, (s) => s.syncChanged(d)), { concurrency: 4 });
-    await this.#jobs.work<ObjectJob>(QUEUES.reconcile, (d) => this.#run(d, (s) => s.reconcile()), { concurrency: 2 });
+    await this.#jobs.work<ChangesJob>(QUEUES.changes, (d) => this.#run(d, 'changes', (s) => s.syncChanged(d)), { concurrency: 4 });
+    await this.#jobs.work<ObjectJob>(QUEUES.reconcile, (d) => this.#run(d, 'reconcile', (s) => s.reconcile()), { concurrency: 2 });
     await this.#jobs.work<ObjectJob>(QUEUES.firstSync, (d) => this.runFirstSync(d.connectionId, d.object).then(() => undefined));
     await this.#jobs.work(QUEUES.tick, () => this.reconcileAll());
     await this.#jobs.schedule(QUEUES.tick, RECONCILE_CRON, {});
@@ -129,6 +130,7 @@ export class SyncService {
       );
       if (counts === undefined) throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
       await this.#store.syncSettings.save(connectionId, object, enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+      await this.#store.syncRuns.record(connectionId, { object, kind: 'first_sync', finishedAt: this.#now(), counts: runCounts(counts) });
       recordSyncCounts(this.#metrics, object, counts);
       this.#log.info({ connectionId, object, ...counts }, 'first sync finished');
       return counts;
@@ -156,7 +158,7 @@ export class SyncService {
   }
 
   /** Runs a job's work only while the sync is on, started, and the connection healthy; one run per flow at a time. */
-  async #run(job: ObjectJob, work: (engine: TwoWaySync) => Promise<SyncCounts>): Promise<void> {
+  async #run(job: ObjectJob, kind: SyncRunKind, work: (engine: TwoWaySync) => Promise<SyncCounts>): Promise<void> {
     await this.#lock.run(`${job.connectionId}:${job.object}`, async () => {
       const { enabled, settings } = await this.settings(job.connectionId, job.object);
       if (!enabled || settings.firstSyncCompletedAt === undefined) return;
@@ -164,6 +166,7 @@ export class SyncService {
         work(await this.#engine(job.connectionId, job.object, settings)),
       );
       if (!counts) return;
+      await this.#store.syncRuns.record(job.connectionId, { object: job.object, kind, finishedAt: this.#now(), counts: runCounts(counts) });
       recordSyncCounts(this.#metrics, job.object, counts);
       this.#log.info({ connectionId: job.connectionId, object: job.object, ...counts }, 'sync run finished');
     });

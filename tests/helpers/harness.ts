@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TestClock } from 'pg-boss';
 import { ManualClock } from '../../emulators/shared/clock';
+import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
@@ -109,12 +110,18 @@ export async function startHarness() {
       expiresAt: new Date(clock.now().getTime() + hs.expiresIn * 1000),
     });
     const q = qbo.emulator.issueTokens();
-    await rt.store.connections.saveQboConnection(connection.id, qbo.info.realmId, {
-      accessToken: q.access_token,
-      refreshToken: q.refresh_token,
-      expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
-      refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
-    });
+    const companyName = qbo.emulator.state.entities.get('CompanyInfo')?.get('1')?.['CompanyName'];
+    await rt.store.connections.saveQboConnection(
+      connection.id,
+      qbo.info.realmId,
+      {
+        accessToken: q.access_token,
+        refreshToken: q.refresh_token,
+        expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
+        refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
+      },
+      typeof companyName === 'string' ? companyName : undefined,
+    );
     return (await rt.store.connections.get(connection.id))!;
   };
 
@@ -133,6 +140,18 @@ export async function startHarness() {
     });
   };
 
+  /**
+   * A request from the app's settings page or deal card (`hubspot.fetch`): the extension puts the portal and user of
+   * its context in the query and HubSpot signs it. By default the installing user, a super admin of the portal.
+   */
+  const appFetch = (path: string, opts: SignedFetchOptions & { userId?: number; portalId?: number } = {}) => {
+    const { userId = hubspot.emulator.config.userId, portalId = hubspot.info.portalId, ...rest } = opts;
+    const url = new URL(`${PUBLIC_URL}${path}`);
+    url.searchParams.set('portalId', String(portalId));
+    url.searchParams.set('userId', String(userId));
+    return hubspot.emulator.signedFetch(url.toString(), rest);
+  };
+
   const stop = async () => {
     await jobs.stop();
     await hubspot.close();
@@ -140,5 +159,5 @@ export async function startHarness() {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, appFetch, stop };
 }

@@ -95,12 +95,12 @@ describe('Webhooks', () => {
 });
 
 describe('Signed app requests (hubspot.fetch)', () => {
-  test('appends appId/portalId/userId and signs v2 and v3 over JSON.stringify(body)', async () => {
-    const res = await h.started.emulator.signedFetch(`${h.app.url}/api/settings?x=1`, { method: 'POST', body: { enabled: true }, userId: 42 });
+  test('appends appId (and nothing else) and signs v2 and v3 over JSON.stringify(body)', async () => {
+    const res = await h.started.emulator.signedFetch(`${h.app.url}/api/settings?x=1&userId=42`, { method: 'POST', body: { enabled: true } });
     expect(res.status).toBe(200);
     const req = h.app.received[0]!;
     const url = new URL(req.url);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ x: '1', appId: String(h.started.info.appId), portalId: String(h.started.info.portalId), userId: '42' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ x: '1', userId: '42', appId: String(h.started.info.appId) });
     const { clientSecret } = h.started.info;
     expect(req.body).toBe('{"enabled":true}');
     expect(req.headers['content-type']).toBe('application/json');

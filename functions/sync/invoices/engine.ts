@@ -283,6 +283,7 @@ export class InvoiceSync {
       qboInvoiceId: qboId,
       dealId,
       qboUpdatedAt: facts.updatedAt,
+      invoiceDate: facts.invoiceDate,
       dueDate: facts.dueDate,
       balanceCents: facts.balanceDueCents,
       daysOverdue: facts.daysOverdue,

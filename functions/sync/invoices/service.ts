@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import { recordSyncCounts, type Metrics } from '../../metrics';
 import type { InvoiceStore } from '../../store/invoices';
 import type { Store } from '../../store/store';
+import { runCounts, type SyncRunKind } from '../../store/sync-runs';
 import { ensureInvoiceProperties } from '../app-properties';
 import { ReconnectRequired } from '../shared/failures';
 import { activeConnection, defineFlowQueues, runUnlessDisconnected } from '../shared/flow-runtime';
@@ -53,8 +54,8 @@ export class InvoiceService {
 
   async start(): Promise<void> {
     await defineFlowQueues(this.#jobs, INVOICE_QUEUES);
-    await this.#jobs.work<ChangesJob>(INVOICE_QUEUES.changes, (d) => this.#run(d.connectionId, (s) => s.syncChanged(d)), { concurrency: 4 });
-    await this.#jobs.work<ConnectionJob>(INVOICE_QUEUES.reconcile, (d) => this.#run(d.connectionId, (s) => s.reconcile()), { concurrency: 2 });
+    await this.#jobs.work<ChangesJob>(INVOICE_QUEUES.changes, (d) => this.#run(d.connectionId, 'changes', (s) => s.syncChanged(d)), { concurrency: 4 });
+    await this.#jobs.work<ConnectionJob>(INVOICE_QUEUES.reconcile, (d) => this.#run(d.connectionId, 'reconcile', (s) => s.reconcile()), { concurrency: 2 });
     await this.#jobs.work<ConnectionJob>(INVOICE_QUEUES.firstSync, (d) => this.runFirstSync(d.connectionId).then(() => undefined));
     await this.#jobs.work(INVOICE_QUEUES.tick, () => this.reconcileAll());
     await this.#jobs.schedule(INVOICE_QUEUES.tick, RECONCILE_CRON, {});
@@ -112,6 +113,7 @@ export class InvoiceService {
     });
     if (counts === undefined) throw new ReconnectRequired('the first invoice sync stopped: reconnect HubSpot or QuickBooks on the settings page');
     await this.#store.syncSettings.save(connectionId, 'invoices', enabled, { ...settings, firstSyncCompletedAt: this.#now().toISOString() });
+    await this.#store.syncRuns.record(connectionId, { object: 'invoices', kind: 'first_sync', finishedAt: this.#now(), counts: runCounts(counts) });
     recordSyncCounts(this.#metrics, 'invoices', counts);
     this.#log.info({ connectionId, object: 'invoices', ...counts }, 'first sync finished');
     return counts;
@@ -126,11 +128,12 @@ export class InvoiceService {
     }
   }
 
-  async #run(connectionId: string, work: (engine: InvoiceSync) => Promise<InvoiceCounts>): Promise<void> {
+  async #run(connectionId: string, kind: SyncRunKind, work: (engine: InvoiceSync) => Promise<InvoiceCounts>): Promise<void> {
     const { enabled, settings } = await this.settings(connectionId);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
     const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => work(await this.#engine(connectionId, settings)));
     if (!counts) return;
+    await this.#store.syncRuns.record(connectionId, { object: 'invoices', kind, finishedAt: this.#now(), counts: runCounts(counts) });
     recordSyncCounts(this.#metrics, 'invoices', counts);
     this.#log.info({ connectionId, object: 'invoices', ...counts }, 'sync run finished');
   }
