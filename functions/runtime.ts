@@ -3,6 +3,7 @@ import { ProviderClients, type ClientTuning } from './connections/provider-clien
 import { QboConnections } from './connections/qbo-connection';
 import type { ProviderSettings } from './connections/provider-settings';
 import { createApp } from './http/app';
+import type { InvoiceCreator } from './http/routes/deal-card-api';
 import type { Jobs } from './jobs/queue';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
@@ -22,6 +23,8 @@ export interface RuntimeDeps {
   log: Logger;
   now: () => Date;
   tuning?: ClientTuning;
+  /** Create invoice from a deal (the deal card's button); absent until the workflow action's builder exists. */
+  createInvoice?: InvoiceCreator;
 }
 
 export interface Runtime {
@@ -42,6 +45,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const metrics = createMetrics();
   const sync = new SyncService({ store, jobs, clients, log, now, metrics });
   await sync.start();
+  const qboConnections = new QboConnections({ store, clients, jobs, log, now });
+  await qboConnections.start();
   const invoiceState = invoiceStore(db);
   const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now, metrics });
   await invoices.start();
@@ -61,8 +66,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     invoices,
     invoiceStore: invoiceState,
     clients,
-    qboConnections: new QboConnections({ store, clients, log, now }),
+    qboConnections,
     access: new PortalAccess(now),
+    ...(deps.createInvoice === undefined ? {} : { createInvoice: deps.createInvoice }),
     now,
   });
   return { app, store, clients, sync, invoices, invoiceStore: invoiceState };

@@ -1,13 +1,29 @@
+import type { HsObjectType } from '../hubspot/client';
+import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Connection, TokenSet } from '../store/connections';
 import type { OAuthState } from '../store/oauth-states';
 import type { Store } from '../store/store';
+import { ReconnectRequired } from '../sync/shared/failures';
+import { TWO_WAY_FLOWS } from '../sync/service';
 import type { ProviderClients } from './provider-clients';
 
 /** A `state` is good for the few minutes a person spends on a consent screen. */
 export const CONSENT_TTL_MS = 15 * 60_000;
 /** How long a consent for another company waits for the admin's choice before it lapses. */
 export const COMPANY_CHANGE_TTL_MS = 60 * 60_000;
+
+export const QBO_ID_CLEANUP_QUEUE = 'company.clear-qbo-ids';
+
+/**
+ * The app's own properties that carry a QBO id on HubSpot records. The sync engines read them as "this record's twin
+ * is QBO entity N" (a guard against duplicates after a lost response), so ids of a previous company must go: entity
+ * N of the new company is another customer, item or invoice altogether.
+ */
+const QBO_ID_PROPERTIES: { type: HsObjectType; property: string }[] = [
+  ...Object.values(TWO_WAY_FLOWS).map((f) => ({ type: f.hubspotType, property: f.qboIdProperty })),
+  { type: 'invoices', property: 'qbo_invoice_id' },
+];
 
 export type ConsentOutcome =
   /** A first company, or the connected company again (its grant renewed): syncing resumes where it was. */
@@ -23,14 +39,21 @@ export type ConsentOutcome =
 export class QboConnections {
   readonly #store: Store;
   readonly #clients: ProviderClients;
+  readonly #jobs: Jobs;
   readonly #log: Logger;
   readonly #now: () => Date;
 
-  constructor(deps: { store: Store; clients: ProviderClients; log: Logger; now: () => Date }) {
+  constructor(deps: { store: Store; clients: ProviderClients; jobs: Jobs; log: Logger; now: () => Date }) {
     this.#store = deps.store;
     this.#clients = deps.clients;
+    this.#jobs = deps.jobs;
     this.#log = deps.log;
     this.#now = deps.now;
+  }
+
+  async start(): Promise<void> {
+    await this.#jobs.define({ name: QBO_ID_CLEANUP_QUEUE, retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600, policy: 'stately' });
+    await this.#jobs.work<{ connectionId: string }>(QBO_ID_CLEANUP_QUEUE, (d) => this.clearPreviousCompanyIds(d.connectionId));
   }
 
   /** Where the admin's browser goes to start the consent: our own start page, which binds the browser first. */
@@ -82,13 +105,38 @@ export class QboConnections {
     return { kind: 'connected', companyName };
   }
 
-  /** The admin chose the new company: the old company's sync state is forgotten and the syncs wait to be turned on. */
+  /**
+   * The admin chose the new company: the old company's sync state is forgotten, its ids are cleared from HubSpot
+   * records in the background, and the syncs wait to be turned on again.
+   */
   async startFresh(connectionId: string): Promise<boolean> {
     const switched = await this.#store.pendingQboConnections.startFresh(connectionId, this.#now());
     if (!switched) return false;
     this.#clients.qboTokens.forget(connectionId);
+    await this.#jobs.send(QBO_ID_CLEANUP_QUEUE, { connectionId }, { singletonKey: connectionId });
     this.#log.info({ connectionId, realmId: switched.realmId }, 'switched to another QuickBooks company; its syncs start fresh');
     return true;
+  }
+
+  /**
+   * Empties the app's QuickBooks id properties on every HubSpot record (reading every record, not searching, so no
+   * search window or index lag can leave one behind). Repeating it is harmless, so a retry after a failure is too.
+   */
+  async clearPreviousCompanyIds(connectionId: string): Promise<void> {
+    const connection = await this.#store.connections.get(connectionId);
+    if (!connection?.qboIdCleanupPending) return;
+    if (!connection.hubspotTokens) throw new ReconnectRequired('HubSpot is not connected: reinstall the app');
+    const hubspot = this.#clients.hubspot(connection);
+    let cleared = 0;
+    for (const { type, property } of QBO_ID_PROPERTIES) {
+      for await (const page of hubspot.listAll(type, [property])) {
+        const stale = page.filter((r) => (r.properties[property] ?? '') !== '');
+        if (stale.length > 0) await hubspot.update(type, stale.map((r) => ({ id: r.id, properties: { [property]: '' } })));
+        cleared += stale.length;
+      }
+    }
+    await this.#store.connections.finishQboIdCleanup(connectionId);
+    this.#log.info({ connectionId, cleared }, "cleared the previous QuickBooks company's ids from HubSpot records");
   }
 
   /** The admin kept the current company: the other company's grant is dropped at Intuit too. */

@@ -19,6 +19,8 @@ export interface Connection {
   /** CompanyInfo.CompanyName when the company was connected (the admin's name for it, not an id). */
   qboCompanyName: string | undefined;
   qboTokens: TokenSet | undefined;
+  /** The previous company's ids are still being cleared from HubSpot records after a switch of company. */
+  qboIdCleanupPending: boolean;
   status: ConnectionStatus;
   statusReason: string | undefined;
   createdAt: Date;
@@ -37,6 +39,7 @@ interface ConnectionRow {
   qbo_refresh_token: string | null;
   qbo_token_expires_at: Date | null;
   qbo_refresh_expires_at: Date | null;
+  qbo_id_cleanup_pending: boolean;
   status: ConnectionStatus;
   status_reason: string | null;
   created_at: Date;
@@ -63,6 +66,7 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
     qboRealmId: r.qbo_realm_id ?? undefined,
     qboCompanyName: r.qbo_company_name ?? undefined,
     qboTokens: tokens(r.qbo_access_token, r.qbo_refresh_token, r.qbo_token_expires_at, r.qbo_refresh_expires_at),
+    qboIdCleanupPending: r.qbo_id_cleanup_pending,
     status: r.status,
     statusReason: r.status_reason ?? undefined,
     createdAt: new Date(r.created_at),
@@ -131,6 +135,10 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
            qbo_refresh_expires_at = $5, updated_at = now() WHERE id = $1`,
         [id, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
       );
+    },
+
+    async finishQboIdCleanup(id: string): Promise<void> {
+      await db.query('UPDATE connections SET qbo_id_cleanup_pending = false, updated_at = now() WHERE id = $1', [id]);
     },
 
     async setStatus(id: string, status: ConnectionStatus, reason?: string): Promise<void> {

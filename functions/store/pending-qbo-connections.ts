@@ -90,8 +90,9 @@ export function pendingQboConnectionStore(db: Db, cipher: TokenCipher) {
     /**
      * The admin chose the new company: in one transaction the connection takes the new realm and grant, and every
      * link, checkpoint, invoice state, payment record and log entry of the old company is forgotten. Syncs are
-     * turned off with their first sync to run again, so the admin previews the new company before syncing it.
-     * Records in HubSpot and in either QuickBooks company are not touched. Returns the company switched to.
+     * turned off with their first sync to run again, so the admin previews the new company before syncing it, and
+     * marked as waiting for the old company's ids to be cleared from HubSpot records. Records in HubSpot and in either
+     * QuickBooks company are not otherwise touched. Returns the company switched to.
      */
     async startFresh(connectionId: string, now: Date): Promise<PendingQboConnection | undefined> {
       return db.transaction(async (tx) => {
@@ -103,7 +104,8 @@ export function pendingQboConnectionStore(db: Db, cipher: TokenCipher) {
         const t = pending.tokens;
         await tx.query(
           `UPDATE connections SET qbo_realm_id = $2, qbo_company_name = $3, qbo_access_token = $4, qbo_refresh_token = $5,
-             qbo_token_expires_at = $6, qbo_refresh_expires_at = $7, status = 'active', status_reason = NULL, updated_at = now()
+             qbo_token_expires_at = $6, qbo_refresh_expires_at = $7, qbo_id_cleanup_pending = true, status = 'active', status_reason = NULL,
+             updated_at = now()
            WHERE id = $1`,
           [connectionId, pending.realmId, pending.companyName ?? null, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
         );

@@ -191,7 +191,9 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(await store.pendingQboConnections.startFresh(c.id, new Date(now.getTime() + 60_000))).toBeUndefined();
 
     expect(await store.pendingQboConnections.startFresh(c.id, now)).toMatchObject({ realmId: 'realm-new' });
-    expect(await store.connections.get(c.id)).toMatchObject({ qboRealmId: 'realm-new', qboCompanyName: 'New Co', qboTokens: tokens('new'), status: 'active' });
+    expect(await store.connections.get(c.id)).toMatchObject({ qboRealmId: 'realm-new', qboCompanyName: 'New Co', qboTokens: tokens('new'), status: 'active', qboIdCleanupPending: true });
+    await store.connections.finishQboIdCleanup(c.id);
+    expect(await store.connections.get(c.id)).toMatchObject({ qboIdCleanupPending: false });
     const counts = async (id: string) => {
       const n: Record<string, number> = {};
       for (const table of ['links', 'checkpoints', 'sync_log', 'sync_runs', 'invoice_states', 'invoice_origins', 'payment_applications']) {

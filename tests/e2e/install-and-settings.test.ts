@@ -56,7 +56,7 @@ describe('install, connect and settings', () => {
     expect((await h.runtime.app.request(`${PUBLIC_URL}/api/settings?portalId=${h.hubspot.info.portalId}&userId=1`)).status).toBe(401);
     const body = await json<SettingsOverview>(h.appFetch('/api/settings'));
     expect(body.viewer).toEqual({ userId: h.hubspot.emulator.config.userId, email: h.hubspot.emulator.config.userEmail, canManage: true });
-    expect(body.connection).toEqual({ state: 'connected', companyName: 'Emulated Company US', realmId: h.qbo.info.realmId, reason: null, pendingCompanyChange: null });
+    expect(body.connection).toEqual({ state: 'connected', companyName: 'Emulated Company US', realmId: h.qbo.info.realmId, reason: null, clearingPreviousCompany: false, pendingCompanyChange: null });
     expect(body.syncs.map((s) => [s.object, s.label, s.direction, s.enabled, s.firstSyncCompletedAt])).toEqual([
       ['contacts', 'Contacts ⇄ Customers', 'two_way', false, null],
       ['products', 'Products ⇄ Products and Services', 'two_way', false, null],

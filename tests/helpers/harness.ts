@@ -9,7 +9,7 @@ import { createQboClient } from '../../functions/quickbooks/client';
 import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
-import { createRuntime, type Runtime } from '../../functions/runtime';
+import { createRuntime, type Runtime, type RuntimeDeps } from '../../functions/runtime';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
@@ -33,7 +33,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 /** TEST_LOG_LEVEL=debug shows the backend's logs while a test runs. */
 const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
 
-export async function startHarness() {
+export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
   const now = () => clock.now();
   const db: Db = await openPglite();
@@ -58,6 +58,7 @@ export async function startHarness() {
   const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
   const providers = emulatorProviderSettings(PUBLIC_URL, hubspot.info, qbo.info);
   runtime = await createRuntime({
+    ...options,
     db,
     jobs,
     cipher: new TokenCipher(randomBytes(32)),

@@ -43,6 +43,8 @@ export const ConnectionViewSchema = z.object({
   realmId: z.string().nullable(),
   /** Why a reconnect is needed, or why it is disconnected, in plain words. */
   reason: z.string().nullable(),
+  /** After a switch of company: the previous company's ids are being cleared from HubSpot records; syncs wait. */
+  clearingPreviousCompany: z.boolean(),
   pendingCompanyChange: CompanyChangeSchema.nullable(),
 });
 export type ConnectionView = z.infer<typeof ConnectionViewSchema>;

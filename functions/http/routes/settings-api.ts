@@ -82,6 +82,7 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
       companyName: connection.qboCompanyName ?? null,
       realmId: connection.qboRealmId ?? null,
       reason: state === 'connected' ? null : (connection.statusReason ?? null),
+      clearingPreviousCompany: connection.qboIdCleanupPending,
       pendingCompanyChange: pending
         ? {
             realmId: pending.realmId,
@@ -186,6 +187,9 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
       const on = c.req.param('toggle') === 'enable';
       const connection = c.get('connection');
       if (on && connectionState(connection) !== 'connected') return notConnected(c);
+      if (on && connection.qboIdCleanupPending) {
+        return fail(c, 409, 'company_switch_in_progress', 'The previous QuickBooks company’s ids are still being removed from HubSpot records. Try again in a minute.');
+      }
       await control.setEnabled(connection.id, o, on);
       return reply(c, SyncSummarySchema, await summary(connection.id, o));
     })

@@ -1,5 +1,8 @@
 -- The QuickBooks company's name, shown on the settings page and the deal card.
 ALTER TABLE connections ADD COLUMN qbo_company_name text;
+-- After a switch to another company, the previous company's ids are still on HubSpot records (the app's QuickBooks id
+-- properties) until a job clears them; the syncs stay off until it has.
+ALTER TABLE connections ADD COLUMN qbo_id_cleanup_pending boolean NOT NULL DEFAULT false;
 
 -- Who started a consent: only that portal's admin, from the browser that opened the start link, may finish it.
 ALTER TABLE oauth_states ADD COLUMN user_id bigint;

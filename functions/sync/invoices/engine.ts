@@ -451,7 +451,7 @@ export class InvoiceSync {
 
   async #log(entry: Omit<SyncLogEntry, 'connectionId' | 'object' | 'direction'>): Promise<void> {
     if (entry.outcome === 'skipped') this.#counts.skipped++;
-    await this.#deps.store.syncLog.record({ connectionId: this.#connectionId, object: OBJECT, direction: 'to_hubspot', ...entry });
+    await this.#deps.store.syncLog.record({ connectionId: this.#connectionId, object: OBJECT, direction: 'to_hubspot', at: this.#deps.now(), ...entry });
   }
 
   #finish(): InvoiceCounts {

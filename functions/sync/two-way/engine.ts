@@ -593,7 +593,7 @@ export class TwoWaySync {
   }
 
   async #log(entry: Omit<SyncLogEntry, 'connectionId' | 'object'>): Promise<void> {
-    await this.#deps.store.syncLog.record({ connectionId: this.#connectionId, object: this.#flow.object, ...entry });
+    await this.#deps.store.syncLog.record({ connectionId: this.#connectionId, object: this.#flow.object, at: this.#deps.now(), ...entry });
   }
 
   #finish(): SyncCounts {
