@@ -1,0 +1,66 @@
+import { Alert, Button, DateInput, Flex, Input, Select } from '@hubspot/ui-extensions';
+import { useState } from 'react';
+import type { Backend } from './backend';
+import { useAction } from './resource';
+import type { InvoiceSettings, SyncSummary } from './types';
+
+type InvoiceSync = Extract<SyncSummary, { object: 'invoices' }>;
+
+interface Props {
+  backend: Backend;
+  sync: InvoiceSync;
+  onSaved: (sync: SyncSummary) => void;
+  onCancel: () => void;
+}
+
+const ON_DELETE = [
+  { label: 'Archive its HubSpot invoice', value: 'archive' },
+  { label: 'Keep its HubSpot invoice, marked deleted', value: 'keep' },
+];
+
+/** `YYYY-MM-DD` ⇄ the DateInput's `{year, month (0-based), date}`. */
+const toDate = (iso: string) => ({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)) - 1, date: Number(iso.slice(8, 10)) });
+const fromDate = (d: { year: number; month: number; date: number }) => `${d.year}-${String(d.month + 1).padStart(2, '0')}-${String(d.date).padStart(2, '0')}`;
+
+/** The invoice sync's options: which QuickBooks field names the deal, what a deleted invoice becomes, where the first sync starts. */
+export function InvoiceOptions({ backend, sync, onSaved, onCancel }: Props) {
+  const [draft, setDraft] = useState<InvoiceSettings>(sync.settings);
+  const save = useAction((settings: InvoiceSettings) => backend.send<SyncSummary>('PUT', '/api/settings/invoices', { ...settings }));
+  const submit = async () => {
+    const saved = await save.perform(draft);
+    if (saved) onSaved(saved);
+  };
+  const { firstSyncFrom, ...rest } = draft;
+  return (
+    <Flex direction="column" gap="small" testId="invoice-options">
+      <Input
+        label="QuickBooks field that names the HubSpot deal"
+        name="dealFieldName"
+        description="The label of the custom field on QuickBooks invoices that holds the HubSpot deal's record ID."
+        value={draft.dealFieldName}
+        onChange={(v) => setDraft({ ...draft, dealFieldName: v })}
+      />
+      <Select label="When an invoice is deleted in QuickBooks" name="onDelete" options={ON_DELETE} value={draft.onDelete} onChange={(v) => setDraft({ ...draft, onDelete: v as InvoiceSettings['onDelete'] })} />
+      <DateInput
+        label="Bring invoices dated on or after"
+        name="firstSyncFrom"
+        description={sync.firstSyncCompletedAt ? 'The first sync has run; this only applies to a first sync.' : 'Leave empty to bring every invoice.'}
+        readOnly={sync.firstSyncCompletedAt !== null}
+        format="YYYY-MM-DD"
+        {...(firstSyncFrom === undefined ? {} : { value: toDate(firstSyncFrom) })}
+        onChange={(d) => setDraft(d ? { ...rest, firstSyncFrom: fromDate(d) } : rest)}
+      />
+      {save.error && (
+        <Alert title={save.error.message} variant="error" testId="save-error">
+          {save.error.problems.join(' ')}
+        </Alert>
+      )}
+      <Flex gap="small">
+        <Button variant="primary" onClick={submit} disabled={save.busy}>
+          Save
+        </Button>
+        <Button onClick={onCancel}>Cancel</Button>
+      </Flex>
+    </Flex>
+  );
+}
