@@ -24,6 +24,14 @@ describe('HubSpot project', () => {
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });
     const app = components.find((c) => c.type === 'APPLICATION')!;
     expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });
+    expect((app.config as { auth: { requiredScopes: string[] } }).auth.requiredScopes).toContain('settings.users.read');
+    // The deal card, on the deal record's tab (the sidebar offers almost no components), and the one settings page.
+    expect(components.find((c) => c.type === 'CARD')).toEqual({
+      uid: 'qbo_deal_invoices',
+      type: 'CARD',
+      config: expect.objectContaining({ location: 'crm.record.tab', objectTypes: ['deals'], entrypoint: '/app/cards/DealInvoicesCard.tsx' }),
+    });
+    expect(components.find((c) => c.type === 'SETTINGS')).toEqual({ uid: 'qbo_settings', type: 'SETTINGS', config: { entrypoint: '/app/settings/SettingsPage.tsx' } });
   });
 
   describe('a broken copy fails', () => {
@@ -60,6 +68,43 @@ describe('HubSpot project', () => {
         j.config.permittedUrls.fetch = ['http://localhost:3000'];
       });
       await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/config\.auth\.type: must be equal to constant[\s\S]*config\.permittedUrls\.fetch\.0: must match pattern/);
+    });
+
+    test('a second settings page, and a card without object types or with a key HubSpot does not know', async () => {
+      await cp(path.join(copy, 'src/app/settings/settings-hsmeta.json'), path.join(copy, 'src/app/settings/other-hsmeta.json'));
+      await edit('app/settings/other-hsmeta.json', (j) => {
+        j.uid = 'other_settings';
+      });
+      await edit('app/cards/deal-invoices-hsmeta.json', (j) => {
+        delete j.config.objectTypes;
+        j.config.height = 400;
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/Only one settings component is allowed/);
+      await rm(path.join(copy, 'src/app/settings/other-hsmeta.json'));
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/Missing required field: 'config\.objectTypes'[\s\S]*additionalProperty: height/);
+    });
+
+    test('a card whose entry file is missing', async () => {
+      await edit('app/cards/deal-invoices-hsmeta.json', (j) => {
+        j.config.entrypoint = '/app/cards/Missing.tsx';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/qbo_deal_invoices: the entry file app\/cards\/Missing\.tsx does not exist/);
+    });
+
+    test('extension code importing from outside its folder, an undeclared package, CRM components on the settings page', async () => {
+      const entry = path.join(copy, 'src/app/settings/SettingsPage.tsx');
+      await writeFile(entry, `import { Client } from '@hubspot/api-client';\nimport { CrmPropertyList } from '@hubspot/ui-extensions/crm';\nimport { helper } from '../cards/format';\n${await readFile(entry, 'utf8')}`);
+      const error = await validateHubSpotProject(copy, 'prod').catch((e: Error) => e);
+      expect(String(error)).toMatch(/qbo_settings: app\/settings\/SettingsPage\.tsx imports @hubspot\/api-client, which app\/settings\/package\.json does not declare/);
+      expect(String(error)).toMatch(/imports CRM components, which the settings page cannot use/);
+      expect(String(error)).toMatch(/imports \.\.\/cards\/format, outside its extension folder/);
+    });
+
+    test('an extension that does not pin the exact versions', async () => {
+      await edit('app/cards/package.json', (j) => {
+        j.dependencies.react = '^18.2.0';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/must pin react at exactly 18\.3\.1 \(found \^18\.2\.0\)/);
     });
 
     test('a property-change subscription without its property, and a bad uid', async () => {

@@ -99,22 +99,30 @@ const WEBHOOKS = {
   },
 } as const;
 
+/**
+ * A card (2025.2/2026.03 `card-hsmeta.json` template; dev-server `UnifiedCardConfig`): the locations UI extensions
+ * offer (`ExtensionPointLocation`), object types by their plural API names, an optional preview image.
+ */
 const CARD = {
   type: 'object',
   required: ['name', 'location', 'entrypoint', 'objectTypes'],
+  additionalProperties: false,
   properties: {
-    name: nonEmptyString,
+    name: { type: 'string', minLength: 1, maxLength: 200 },
     description: { type: 'string' },
     location: { enum: ['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar'] },
-    entrypoint: { type: 'string', pattern: '^/app/cards/.+\\.(tsx|jsx)$' },
-    objectTypes: { type: 'array', minItems: 1, items: nonEmptyString },
+    entrypoint: { type: 'string', pattern: '^/app/cards/[^/]+\\.(tsx|jsx)$' },
+    objectTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-z_]+$|^p_[A-Za-z0-9_]+$|^\\d-\\d+$' } },
+    previewImage: { type: 'object', required: ['file'], additionalProperties: false, properties: { file: nonEmptyString, altText: { type: 'string' } } },
   },
 } as const;
 
+/** The app's one settings page (2025.2/2026.03 `settings-hsmeta.json` template): only its entry file. */
 const SETTINGS = {
   type: 'object',
   required: ['entrypoint'],
-  properties: { entrypoint: { type: 'string', pattern: '^/app/settings/.+\\.(tsx|jsx)$' } },
+  additionalProperties: false,
+  properties: { entrypoint: { type: 'string', pattern: '^/app/settings/[^/]+\\.(tsx|jsx)$' } },
 } as const;
 
 const WORKFLOW_ACTION = {
