@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { FieldMappingSchema } from '../../sync/shared/mappings';
+import { InvoiceSettingsSchema } from '../../sync/invoices/settings';
 import { INVOICE_STATUSES } from '../../sync/invoices/status';
+import { FlowSettingsSchema } from '../../sync/two-way/settings';
 
 /**
  * The settings page's and the deal card's API (`hubspot.fetch`, signed): every request body is parsed with these
@@ -49,24 +50,18 @@ export const ConnectionViewSchema = z.object({
 });
 export type ConnectionView = z.infer<typeof ConnectionViewSchema>;
 
-/** What an admin edits for a two-way sync. `firstSyncCompletedAt` is the app's own record and never accepted. */
-export const TwoWaySettingsBodySchema = z.strictObject({
-  mappings: z.array(FieldMappingSchema).min(1, 'map at least one field'),
-  createInHubspot: z.boolean(),
-  createInQbo: z.boolean(),
-  incomeAccountId: z.string().min(1).optional(),
-});
+/**
+ * What an admin edits for a sync: the flow's own settings schema (so a setting added to a flow is editable here
+ * too) without the keys the app alone sets. `firstSyncCompletedAt` is read-only: a request that sends it is refused.
+ */
+export const SERVER_OWNED_SETTINGS = ['firstSyncCompletedAt'] as const;
+const serverOwned = { firstSyncCompletedAt: true } as const satisfies Record<(typeof SERVER_OWNED_SETTINGS)[number], true>;
+
+export const TwoWaySettingsBodySchema = FlowSettingsSchema.omit(serverOwned);
 export type TwoWaySettingsBody = z.infer<typeof TwoWaySettingsBodySchema>;
 
-export const InvoiceSettingsBodySchema = z.strictObject({
-  dealFieldName: z.string().trim().min(1).max(31),
-  onDelete: z.enum(['archive', 'keep']),
-  firstSyncFrom: z.iso.date().optional(),
-});
+export const InvoiceSettingsBodySchema = InvoiceSettingsSchema.omit(serverOwned);
 export type InvoiceSettingsBody = z.infer<typeof InvoiceSettingsBodySchema>;
-
-/** Keys a client may read but never send: the app sets them itself. */
-export const SERVER_OWNED_SETTINGS = ['firstSyncCompletedAt'] as const;
 
 export const SyncSummarySchema = z.discriminatedUnion('object', [
   z.object({

@@ -27,8 +27,11 @@ export interface Backend {
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: Record<string, unknown>): Promise<T>;
 }
 
-/** hubspot.fetch allows 15 s by default; a slow provider call (a first-sync preview) may take longer. */
-const TIMEOUT_MS = 30_000;
+/**
+ * hubspot.fetch's limit: docs revisions disagree on whether it may be raised past 15 s, so the app stays within it
+ * (https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data).
+ */
+const TIMEOUT_MS = 15_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
