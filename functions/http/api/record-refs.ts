@@ -5,14 +5,10 @@ import { qboAppLink, type LinkedQboEntity } from '../../quickbooks/app-links';
 import type { Connection } from '../../store/connections';
 import type { LoggedSyncEntry } from '../../store/sync-log';
 import { qboQuote } from '../../quickbooks/client';
+import type { RecordRefSchema } from './contract';
+import type { z } from 'zod';
 
-export interface RecordRef {
-  name: string;
-  hubspotId: string | null;
-  hubspotUrl: string | null;
-  qboId: string | null;
-  qboUrl: string | null;
-}
+export type RecordRef = z.infer<typeof RecordRefSchema>;
 
 /** HubSpot's object type ids (hubspot-api.md §2): the record page is `/contacts/{portal}/record/{typeId}/{id}`. */
 const HUBSPOT_TYPE_IDS: Partial<Record<HsObjectType, string>> = { contacts: '0-1', deals: '0-3', products: '0-7', invoices: '0-53' };

@@ -1,6 +1,7 @@
-import { Alert, Button, DateInput, Flex, Input, Select } from '@hubspot/ui-extensions';
+import { DateInput, Flex, Input, Select } from '@hubspot/ui-extensions';
 import { useState } from 'react';
 import type { Backend } from './backend';
+import { SaveBar } from './Feedback';
 import { useAction } from './resource';
 import type { InvoiceSettings, SyncSummary } from './types';
 
@@ -50,17 +51,7 @@ export function InvoiceOptions({ backend, sync, onSaved, onCancel }: Props) {
         {...(firstSyncFrom === undefined ? {} : { value: toDate(firstSyncFrom) })}
         onChange={(d) => setDraft(d ? { ...rest, firstSyncFrom: fromDate(d) } : rest)}
       />
-      {save.error && (
-        <Alert title={save.error.message} variant="error" testId="save-error">
-          {save.error.problems.join(' ')}
-        </Alert>
-      )}
-      <Flex gap="small">
-        <Button variant="primary" onClick={submit} disabled={save.busy}>
-          Save
-        </Button>
-        <Button onClick={onCancel}>Cancel</Button>
-      </Flex>
+      <SaveBar error={save.error} busy={save.busy} onSave={submit} onCancel={onCancel} />
     </Flex>
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { useState } from 'react';
 import type { Backend } from './backend';
+import { LoadFailed, SaveBar } from './Feedback';
 import { useAction, useResource } from './resource';
 import type { Direction, FieldCatalog, FieldMapping, SyncSummary, TwoWaySettings, Winner } from './types';
 
@@ -61,19 +62,7 @@ interface Props {
 export function MappingEditor({ backend, sync, onSaved, onCancel }: Props) {
   const catalog = useResource(() => backend.get<FieldCatalog>(`/api/settings/${sync.object}/fields`));
   if (catalog.state.status === 'loading') return <LoadingSpinner label="Loading HubSpot properties and QuickBooks fields" />;
-  if (catalog.state.status === 'error') {
-    return (
-      <>
-        <Alert title="Couldn't load the fields" variant="error">
-          {catalog.state.error.message}
-        </Alert>
-        <Flex gap="small">
-          <Button onClick={catalog.reload}>Try again</Button>
-          <Button onClick={onCancel}>Close</Button>
-        </Flex>
-      </>
-    );
-  }
+  if (catalog.state.status === 'error') return <LoadFailed title="Couldn't load the fields" error={catalog.state.error} onRetry={catalog.reload} onClose={onCancel} />;
   return <Editor backend={backend} sync={sync} catalog={catalog.state.data} onSaved={onSaved} onCancel={onCancel} />;
 }
 
@@ -187,17 +176,7 @@ function Editor({ backend, sync, catalog, onSaved, onCancel }: Props & { catalog
         ) : (
           <Text variant="microcopy">Connect QuickBooks to choose the income account for new products.</Text>
         ))}
-      {save.error && (
-        <Alert title={save.error.message} variant="error" testId="save-error">
-          {save.error.problems.join(' ')}
-        </Alert>
-      )}
-      <Flex gap="small">
-        <Button variant="primary" onClick={submit} disabled={save.busy}>
-          Save
-        </Button>
-        <Button onClick={onCancel}>Cancel</Button>
-      </Flex>
+      <SaveBar error={save.error} busy={save.busy} onSave={submit} onCancel={onCancel} />
     </Flex>
   );
 }

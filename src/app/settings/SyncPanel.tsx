@@ -1,6 +1,7 @@
 import { Alert, Button, Flex, Heading, LoadingSpinner, Statistics, StatisticsItem, StatusTag, Text, Tile, Toggle } from '@hubspot/ui-extensions';
 import { useState } from 'react';
 import type { Backend } from './backend';
+import { LoadFailed } from './Feedback';
 import { formatTime, plural } from './format';
 import { InvoiceOptions } from './InvoiceOptions';
 import { MappingEditor } from './MappingEditor';
@@ -54,6 +55,11 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
     onChanged(next);
     notify(on ? (firstSyncDone ? `${sync.label} is on again.` : `${sync.label} is on: the first sync has started.`) : `${sync.label} is off.`);
   };
+  const saved = (next: SyncSummary) => {
+    onChanged(next);
+    setMode('idle');
+    notify(`${sync.label} settings saved.`);
+  };
   const confirmDelete = async () => {
     if (!(await remove.perform())) return;
     notify(`${sync.label} was deleted.`);
@@ -99,30 +105,8 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
         {mode === 'preview' && (
           <FirstSyncPreview backend={backend} sync={sync} canTurnOn={canManage && cannotTurnOn === undefined} busy={toggle.busy} onTurnOn={() => setEnabled(true)} onClose={() => setMode('idle')} />
         )}
-        {mode === 'edit' && sync.direction === 'two_way' && (
-          <MappingEditor
-            backend={backend}
-            sync={sync}
-            onSaved={(next) => {
-              onChanged(next);
-              setMode('idle');
-              notify(`${sync.label} settings saved.`);
-            }}
-            onCancel={() => setMode('idle')}
-          />
-        )}
-        {mode === 'edit' && sync.direction === 'to_hubspot' && (
-          <InvoiceOptions
-            backend={backend}
-            sync={sync}
-            onSaved={(next) => {
-              onChanged(next);
-              setMode('idle');
-              notify(`${sync.label} settings saved.`);
-            }}
-            onCancel={() => setMode('idle')}
-          />
-        )}
+        {mode === 'edit' && sync.direction === 'two_way' && <MappingEditor backend={backend} sync={sync} onSaved={saved} onCancel={() => setMode('idle')} />}
+        {mode === 'edit' && sync.direction === 'to_hubspot' && <InvoiceOptions backend={backend} sync={sync} onSaved={saved} onCancel={() => setMode('idle')} />}
         {mode === 'delete' && (
           <>
             <Alert title={`Delete the ${sync.label} sync?`} variant="danger" testId="confirm-delete">
@@ -145,19 +129,7 @@ function FirstSyncPreview({ backend, sync, canTurnOn, busy, onTurnOn, onClose }:
   const preview = useResource(() => backend.get<Preview>(`/api/settings/${sync.object}/preview`));
   const { state } = preview;
   if (state.status === 'loading') return <LoadingSpinner label="Comparing HubSpot and QuickBooks" />;
-  if (state.status === 'error') {
-    return (
-      <>
-        <Alert title="Couldn't preview the first sync" variant="error">
-          {state.error.message}
-        </Alert>
-        <Flex gap="small">
-          <Button onClick={preview.reload}>Try again</Button>
-          <Button onClick={onClose}>Close</Button>
-        </Flex>
-      </>
-    );
-  }
+  if (state.status === 'error') return <LoadFailed title="Couldn't preview the first sync" error={state.error} onRetry={preview.reload} onClose={onClose} />;
   const p = state.data;
   return (
     <Flex direction="column" gap="small">
