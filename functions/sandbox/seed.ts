@@ -9,6 +9,11 @@ import { seedSandboxInvoices } from './seed-invoices';
  * records to create each way and a few fields to reconcile.
  */
 export const SANDBOX_PORTAL: SeedInput = {
+  // Besides the installing admin (a super admin): another super admin, and a sales rep who may only look.
+  users: [
+    { email: 'finance.admin@example.com', firstName: 'Fiona', lastName: 'Finance', superAdmin: true },
+    { email: 'sales.rep@example.com', firstName: 'Sam', lastName: 'Seller', role: 'Sales rep' },
+  ],
   contacts: [
     { email: 'ada@lovelace.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines Ltd', phone: '+44 20 7946 0001', city: 'London' },
     { email: 'grace@hopper.example', firstname: 'Grace', lastname: 'Hopper', company: 'Compilers Inc', city: 'Arlington', state: 'VA' },
