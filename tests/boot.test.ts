@@ -59,7 +59,7 @@ describe('npm start with no configuration', () => {
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
     expect(metrics).toContain('http_requests_total{method="GET",route="/readyz",status="200"} 1');
     expect(await first.proc.stop('SIGINT')).toBe(0);
-    expect(first.proc.output()).toContain('"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql"]');
+    expect(first.proc.output()).toContain('"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql","0004_invoice_requests.sql"]');
 
     const key = await readFile(path.join(dataDir, 'token-encryption.key'), 'utf8');
     const db = await openPglite(path.join(dataDir, 'pglite'));

@@ -580,7 +580,7 @@ export class TwoWaySync {
       return await step();
     } catch (err) {
       const failure = describeFailure(err);
-      if (failure.reauth) throw new ReconnectRequired(failure.message);
+      if (failure.reauth) throw new ReconnectRequired(failure.message, { cause: err });
       if (failure.retryable) {
         this.#retryLater ??= err;
         return undefined;
