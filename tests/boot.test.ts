@@ -12,6 +12,7 @@ interface SandboxLine {
   backendUrl: string;
   hubspot: { url: string; accessToken: string };
   quickbooks: { url: string; realmId: string; clientId: string; clientSecret: string; accessToken: string };
+  createInvoiceDemo: { definition: string; objectId: string; inputFields: Record<string, string> };
 }
 
 /** Sandbox seed: 6 HubSpot contacts, 4 QBO customers, 2 of them the same people; after the first sync both sides hold all 8. */
@@ -56,6 +57,11 @@ describe('npm start with no configuration', () => {
     const ready = await fetch(`${first.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, queue: true } });
+    // The README's demo: the HubSpot emulator runs the "Create invoice" action on the demo deal through the real backend.
+    expect(first.proc.output()).toContain('Try the "Create invoice" workflow action on the deal "Trajectory onboarding"');
+    const demo = await fetch(`${first.sandbox.hubspot.url}/__emulator/workflow-actions/invoke`, { method: 'POST', body: JSON.stringify(first.sandbox.createInvoiceDemo) });
+    const { execution } = (await demo.json()) as { execution: { state: string; outputFields: Record<string, string> } };
+    expect(execution).toMatchObject({ state: 'SUCCESS', outputFields: { qboInvoiceStatus: 'open', qboInvoiceTotal: '2500.00', qboInvoiceCurrency: 'USD' } });
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
     expect(metrics).toContain('http_requests_total{method="GET",route="/readyz",status="200"} 1');
     expect(await first.proc.stop('SIGINT')).toBe(0);

@@ -7,6 +7,7 @@ import type { Connection } from '../store/connections';
 import { ensureAppProperties } from '../sync/app-properties';
 import { TWO_WAY_FLOWS, type TwoWayObject } from '../sync/service';
 import { registerProjectAppEvents } from './app-events';
+import { registerProjectWorkflowActions } from './workflow-actions';
 import { emulatorProviderSettings } from './provider-settings';
 import { seedSandbox } from './seed';
 
@@ -39,7 +40,8 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
     qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
     await registerProjectAppEvents(hubspot.emulator);
-    seedSandbox(hubspot.emulator, qbo.emulator);
+    const [createInvoice] = await registerProjectWorkflowActions(hubspot.emulator, backend.publicUrl);
+    const { demoDeal } = seedSandbox(hubspot.emulator, qbo.emulator);
 
     const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
     const { runtime } = backend;
@@ -70,7 +72,11 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     print(
       `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,
     );
-    const line = { backendUrl: backend.url, hubspot: hubspot.info, quickbooks: qbo.info };
+    // What a workflow does when it reaches the action: the HubSpot emulator executes the project's definition.
+    const demo = { definition: createInvoice!, objectId: demoDeal.id, inputFields: { paymentTerms: 'Net 30', sendEmail: 'yes' } };
+    print(`Try the "Create invoice" workflow action on the deal "${demoDeal.name}":`);
+    print(`  curl -X POST ${hubspot.info.url}/__emulator/workflow-actions/invoke -H 'content-type: application/json' -d '${JSON.stringify(demo)}'`);
+    const line = { backendUrl: backend.url, hubspot: hubspot.info, quickbooks: qbo.info, createInvoiceDemo: demo };
     return { backend, line, stop };
   } catch (err) {
     await stop();
