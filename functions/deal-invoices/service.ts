@@ -136,29 +136,36 @@ export class DealInvoiceService {
   }
 
   async #settleFailure(connectionId: string, idempotencyKey: string, dealId: string, failure: InvoiceFailure, source: string): Promise<InvoiceCreation> {
-    const { store } = this.#deps;
-    const connected = (await store.connections.get(connectionId)) !== undefined;
-    const request = connected ? await store.invoiceRequests.begin(connectionId, idempotencyKey, dealId) : undefined;
-    // An invoice created before a later step failed (the e-mail) stays part of the outcome.
-    const outcome: InvoiceCreation = { status: 'failed', failure, invoice: undefined, replayed: false };
-    if (request !== undefined) {
-      await store.invoiceRequests.settle(connectionId, idempotencyKey, 'failed', stored(outcome));
-      await store.syncLog.record({
-        connectionId,
-        object: 'invoices',
-        direction: 'to_qbo',
-        hubspotId: dealId,
-        ...(request.qboInvoiceId !== undefined ? { qboId: request.qboInvoiceId } : {}),
-        action: 'create_from_deal',
-        outcome: 'failed',
-        errorCode: failure.code,
-        message: failure.message,
-        details: { requestedBy: source, detail: failure.detail },
-      });
-    }
     this.#deps.log.info({ connectionId, dealId, code: failure.code, detail: failure.detail }, 'invoice from deal not created');
-    return outcome;
+    const outcome: InvoiceCreation = { status: 'failed', failure, invoice: undefined, replayed: false };
+    // A portal with no connection has no request to record nor log to write to.
+    if ((await this.#deps.store.connections.get(connectionId)) === undefined) return outcome;
+    const request = await this.#deps.store.invoiceRequests.begin(connectionId, idempotencyKey, dealId);
+    return settle(this.#deps.store, request, outcome, source);
   }
+}
+
+/**
+ * Stores a request's outcome for replays and writes it to the sync log, where the settings page shows it: a failure
+ * with its rule's message, and the invoice when one was created before a later step (the e-mail) failed.
+ */
+async function settle(store: Store, request: InvoiceRequest, outcome: InvoiceCreation, source: string): Promise<InvoiceCreation> {
+  const { connectionId, idempotencyKey, dealId } = request;
+  const qboId = outcome.invoice?.id ?? request.qboInvoiceId;
+  await store.invoiceRequests.settle(connectionId, idempotencyKey, outcome.status, stored(outcome));
+  const where = { connectionId, object: 'invoices' as const, direction: 'to_qbo' as const, hubspotId: dealId, ...(qboId !== undefined ? { qboId } : {}), action: 'create_from_deal' };
+  if (outcome.status === 'created') {
+    const { invoice } = outcome;
+    await store.syncLog.record({
+      ...where,
+      outcome: 'succeeded',
+      message: `Invoice ${invoice.number ?? invoice.id} (${invoice.total} ${invoice.currency}) created in QuickBooks from the deal, as ${source} asked${invoice.emailed ? ', and e-mailed' : ''}.`,
+      details: { requestedBy: source },
+    });
+  } else {
+    await store.syncLog.record({ ...where, outcome: 'failed', errorCode: outcome.failure.code, message: outcome.failure.message, details: { requestedBy: source, detail: outcome.failure.detail } });
+  }
+  return outcome;
 }
 
 /** What is kept of an outcome for replays. */
@@ -231,7 +238,10 @@ class InvoiceRun {
       if (emailFailure === undefined) await store.invoiceRequests.setEmailed(this.#connectionId, this.#request.idempotencyKey);
     }
     const created = createdInvoice(invoice, today, company, this.#deps.clients.settings.quickbooks.environment);
-    return emailFailure === undefined ? this.#settleCreated(created) : this.#settleEmailFailure(created, emailFailure);
+    this.#deps.log.info({ connectionId: this.#connectionId, dealId: this.#dealId, qboInvoiceId: invoice.Id }, 'invoice created from deal');
+    const outcome: InvoiceCreation =
+      emailFailure === undefined ? { status: 'created', invoice: created, replayed: false } : { status: 'failed', failure: emailFailure, invoice: created, replayed: false };
+    return settle(store, this.#request, outcome, this.#run.source);
   }
 
   async #createInQbo(company: InvoicingSettings, settings: InvoiceSettings, today: string): Promise<QboInvoice> {
@@ -396,44 +406,6 @@ class InvoiceRun {
       if (err instanceof QboApiError && !err.retryable && err.kind !== 'reauth_required') return { invoice, emailFailure: invoiceFailure('EMAIL_NOT_SENT', err.detail) };
       throw err;
     }
-  }
-
-  async #settleCreated(invoice: CreatedInvoice): Promise<InvoiceCreation> {
-    const { store, log } = this.#deps;
-    const outcome: InvoiceCreation = { status: 'created', invoice, replayed: false };
-    await store.invoiceRequests.settle(this.#connectionId, this.#request.idempotencyKey, 'created', stored(outcome));
-    await store.syncLog.record({
-      connectionId: this.#connectionId,
-      object: 'invoices',
-      direction: 'to_qbo',
-      hubspotId: this.#dealId,
-      qboId: invoice.id,
-      action: 'create_from_deal',
-      outcome: 'succeeded',
-      message: `Invoice ${invoice.number ?? invoice.id} (${invoice.total} ${invoice.currency}) created in QuickBooks from the deal, as ${this.#run.source} asked${invoice.emailed ? ', and e-mailed' : ''}.`,
-      details: { requestedBy: this.#run.source },
-    });
-    log.info({ connectionId: this.#connectionId, dealId: this.#dealId, qboInvoiceId: invoice.id }, 'invoice created from deal');
-    return outcome;
-  }
-
-  async #settleEmailFailure(invoice: CreatedInvoice, failure: InvoiceFailure): Promise<InvoiceCreation> {
-    const { store } = this.#deps;
-    const outcome: InvoiceCreation = { status: 'failed', failure, invoice, replayed: false };
-    await store.invoiceRequests.settle(this.#connectionId, this.#request.idempotencyKey, 'failed', stored(outcome));
-    await store.syncLog.record({
-      connectionId: this.#connectionId,
-      object: 'invoices',
-      direction: 'to_qbo',
-      hubspotId: this.#dealId,
-      qboId: invoice.id,
-      action: 'create_from_deal',
-      outcome: 'failed',
-      errorCode: failure.code,
-      message: failure.message,
-      details: { requestedBy: this.#run.source, detail: failure.detail },
-    });
-    return outcome;
   }
 }
 

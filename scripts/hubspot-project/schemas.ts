@@ -259,7 +259,7 @@ const APP_EVENT = {
         type: 'object',
         required: ['name', 'label', 'type'],
         properties: {
-          name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' },
+          name: fieldName,
           label: nonEmptyString,
           type: { enum: ['string', 'number', 'date', 'enumeration'] },
         },
