@@ -14,6 +14,8 @@ export interface SignedFetchOptions {
   userEmail?: string;
   /** Only `Authorization` may be set from `hubspot.fetch` (local proxy rule, reference §10). */
   headers?: { Authorization?: string };
+  /** Ends the request early (the proxy's timeout). */
+  signal?: AbortSignal;
 }
 
 export async function signedFetch(
@@ -34,5 +36,5 @@ export async function signedFetch(
     ...(body !== '' ? { 'Content-Type': 'application/json' } : {}),
     ...(opts.headers?.Authorization ? { Authorization: opts.headers.Authorization } : {}),
   };
-  return ctx.fetch(uri, { method, headers, redirect: 'manual', ...(body !== '' ? { body } : {}) });
+  return ctx.fetch(uri, { method, headers, redirect: 'manual', ...(body !== '' ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
 }

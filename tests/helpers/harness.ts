@@ -33,7 +33,12 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 /** TEST_LOG_LEVEL=debug shows the backend's logs while a test runs. */
 const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
 
-export async function startHarness() {
+export interface HarnessOptions {
+  /** Sees each request the emulators send the backend (webhooks, signed app requests) before it is handled. */
+  onDelivery?: (request: Request) => void;
+}
+
+export async function startHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
   const now = () => clock.now();
   const db: Db = await openPglite();
@@ -52,6 +57,11 @@ export async function startHarness() {
   let runtime: Runtime | undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
+    if (options.onDelivery) {
+      const request = new Request(input, init);
+      options.onDelivery(request.clone());
+      return runtime.app.request(request);
+    }
     return runtime.app.request(input instanceof Request ? input : String(input), init);
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Browser tests drive Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it) with playwright-core;
+ * no browser is downloaded. Where it is missing the suites say so and skip, rather than fail.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumInstalled = existsSync(CHROMIUM);
+
+/** Screenshots every browser test leaves behind for a person to look at (git-ignored). */
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../.artifacts/screenshots');
+
+/**
+ * Headless, no sandbox (the tests run as root), and no background networking: this machine's network is closed,
+ * and Chromium's own calls home would only be refused.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** `describe` where Chromium is installed; elsewhere one skipped test whose name says how to run them. */
+export function describeInChromium(name: string, body: () => void): void {
+  if (chromiumInstalled) {
+    describe(name, body);
+    return;
+  }
+  const why = `skipped: no Chromium at ${CHROMIUM}; install Debian's chromium package (apt-get install -y chromium) to run the browser tests`;
+  console.warn(`${name}: ${why}`);
+  describe(name, () => {
+    test.skip(why, () => undefined);
+  });
+}
