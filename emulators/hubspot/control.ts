@@ -7,7 +7,8 @@ import { requireObjectType } from './objects/types';
 
 /**
  * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
- * "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
+ * "edit as a user", webhook target and logs, workflow actions (register a definition, invoke, retry) and their callbacks,
+ * app events, tokens. Not part of HubSpot; no auth.
  */
 const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
 const subscription = z.strictObject({

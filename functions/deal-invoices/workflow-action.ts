@@ -10,7 +10,7 @@ import type { DealInvoiceService, InvoiceCreation } from './service';
 export const CREATE_INVOICE_QUEUE = 'deal-invoices.workflow-action';
 
 /** A blocked execution waits this long for its callback (ISO-8601); the queued retries end well before. */
-export const BLOCK_EXPIRES_IN = 'P1D';
+const BLOCK_EXPIRES_IN = 'P1D';
 
 /** Retries of a deferred execution: 30 s doubling to 15 min apart, about 1.5 hours in all, then QBO_UNAVAILABLE. */
 const RETRIES = { retryLimit: 10, retryDelaySeconds: 30, retryBackoff: true, retryDelayMaxSeconds: 900 } as const;
@@ -24,7 +24,7 @@ interface CompletionJob {
   dealProperties?: Record<string, string | null>;
 }
 
-export type ActionAnswer = { kind: 'done'; result: ActionResult } | { kind: 'blocked'; expiresIn: string };
+type ActionAnswer = { kind: 'done'; result: ActionResult } | { kind: 'blocked'; expiresIn: string };
 
 const idempotencyKey = (callbackId: string) => `workflow:${callbackId}`;
 const SOURCE = 'a workflow';
