@@ -22,7 +22,7 @@ describe('HubSpot project', () => {
     const appEvents = components.filter((c) => c.type === 'APP_EVENT');
     expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_received', 'payment_reversed']);
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });
-    // The "Create invoice" action (hubspot-platform.md §7): deal workflows, its endpoint on the backend, the deal
+    // The "Create invoice" action: deal workflows, its endpoint on the backend, the deal
     // properties it needs sent with each execution, and a rule with a message for each way it can fail.
     const action = components.find((c) => c.type === 'WORKFLOW_ACTION')!;
     expect(action.uid).toBe('create_invoice');

@@ -135,7 +135,7 @@ export class WorkflowActions {
     const actionDefinitionId = definition?.actionDefinitionId ?? ('actionDefinitionId' in input ? input.actionDefinitionId : undefined) ?? 10_860_211;
     const version = definition?.version ?? ('actionDefinitionVersion' in input ? input.actionDefinitionVersion : undefined) ?? 1;
     const workflowId = input.workflowId ?? 192_814_114;
-    // Body shape of the docs' example execution (reference hubspot-api.md §11.1), with the context fields the SDK's
+    // Body shape of the docs' example execution (custom-action-reference, "Example function"), with the context fields the SDK's
     // WorkflowsRequestContext names (actionId, actionExecutionIndexIdentifier).
     const request: Record<string, unknown> = {
       callbackId,
@@ -275,7 +275,8 @@ function checkInputs(definition: WorkflowActionDefinition, inputs: Record<string
 
 /**
  * The first execution rule whose conditions all hold for the outputs (a string equals, a list contains), its label
- * rendered with the outputs in `{{ name }}` placeholders (reference hubspot-api.md §11.2).
+ * rendered with the outputs in `{{ name }}` placeholders
+ * (https://developers.hubspot.com/docs/api-reference/automation-actions-v4-v4/custom-action-reference, execution rules).
  */
 function matchingRule(definition: WorkflowActionDefinition, outputs: Record<string, string>): { labelName: string; message: string } | undefined {
   const holds = (expected: unknown, actual: string | undefined) => (Array.isArray(expected) ? expected.includes(actual) : expected === actual);
@@ -285,7 +286,7 @@ function matchingRule(definition: WorkflowActionDefinition, outputs: Record<stri
   return { labelName: rule.labelName, message: label.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) => outputs[name] ?? '') };
 }
 
-/** `${VAR}` in every string of a project file, as the project parser fills them from a profile (hubspot-platform.md §3.8). */
+/** `${VAR}` in every string of a project file, as the project parser fills them from a profile (`hsprofile.<name>.json`). */
 function substitute(value: unknown, variables: Record<string, string>): unknown {
   if (typeof value === 'string') return value.replace(/\$\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole);
   if (Array.isArray(value)) return value.map((v) => substitute(v, variables));
@@ -308,7 +309,8 @@ const batchCompletionSchema = z.strictObject({
 /** `POST /automation/v4/actions/callbacks/{callbackId}/complete` and the batch form → 204 (SDK `CallbacksApi.js`). */
 export function callbackRoutes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
-  // The completion scope is unconfirmed (reference §11.2); `automation` is the scope custom actions need.
+  // HubSpot's OpenAPI for automation/v4/actions (api.hubspot.com/api-catalog-public/v1/apis/automation/v4/actions)
+  // secures both completion endpoints with the `automation` scope.
   const scopes = ['automation'];
   app.post('/automation/v4/actions/callbacks/complete', async (c) => {
     c.get('auth').require(scopes);

@@ -93,11 +93,11 @@ export interface BuildInput {
   docNumber: string | undefined;
 }
 
-/** QBO's limits on the strings an invoice carries (qbo-api.md §1.5). */
+/** QBO's limits on the strings an invoice carries (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice). */
 const MAX_DESCRIPTION = 4000;
 const MAX_PRIVATE_NOTE = 4000;
 const MAX_CUSTOM_FIELD = 31;
-/** The US pseudo tax codes (qbo-api.md §1.5, §7 item 7). */
+/** The US pseudo tax codes: US companies leave the rates to QBO's automated sales tax. */
 const US_TAX_CODES = ['TAX', 'NON'];
 
 const byNameOrId = <T extends { id: string; name: string }>(list: T[], wanted: string): T | undefined => {

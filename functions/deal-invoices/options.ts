@@ -17,7 +17,7 @@ export interface InvoiceOptions {
   whenItemMissing: 'create' | 'default_item' | 'fail';
 }
 
-/** QBO keeps at most 1,000 characters of a customer memo (qbo-api.md §1.5, QNP). */
+/** QBO keeps at most 1,000 characters of a customer memo (CustomerMemo, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice). */
 const MAX_CUSTOMER_MESSAGE = 1000;
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

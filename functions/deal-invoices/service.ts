@@ -67,7 +67,7 @@ const ANSWER_BUDGET_MS = 8_000;
 const DEAL_PROPERTIES = ['dealname', 'deal_currency_code'];
 const CONTACT_PROPERTIES = ['email', 'firstname', 'lastname'];
 const LINE_ITEM_PROPERTIES = ['name', 'description', 'quantity', 'price', 'amount', 'discount', 'hs_discount_percentage', 'hs_product_id', 'hs_line_item_currency_code'];
-/** QBO's DocNumber holds 21 characters (qbo-api.md §1.5); leave room for a "-N" suffix. */
+/** QBO's DocNumber holds 21 characters (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice); leave room for a "-N" suffix. */
 const DOC_NUMBER_BASE_LENGTH = 17;
 
 const byNumericId = (a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id);
@@ -422,7 +422,10 @@ function companyToday(now: Date, timeZone: string): string {
   }
 }
 
-/** QBO's request id (≤ 50 characters, unique per company, qbo-api.md §2.1): one per request key, so retries replay. */
+/**
+ * QBO's request id (at most 50 characters, unique per company; a repeat returns the first response,
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features): one per request key, so retries replay.
+ */
 const qboRequestId = (connectionId: string, idempotencyKey: string): string => createHash('sha256').update(`${connectionId}:invoice-from-deal:${idempotencyKey}`).digest('hex').slice(0, 36);
 
 function createdInvoice(invoice: QboInvoice, today: string, company: InvoicingSettings, environment: Parameters<typeof invoiceFacts>[2]): CreatedInvoice {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The wire format of custom workflow actions (https://developers.hubspot.com/docs/api-reference/automation-actions-v4-v4/custom-action-reference;
- * reference hubspot-api.md §11): the execution HubSpot POSTs to the actionUrl, and the `outputFields` the app answers
+ * and @hubspot/api-client's automation.actions models): the execution HubSpot POSTs to the actionUrl, and the `outputFields` the app answers
  * with or completes a blocked execution with.
  */
 export interface ActionExecution {

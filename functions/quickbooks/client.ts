@@ -87,7 +87,7 @@ export interface QboClient {
   /** `requestId` (≤ 50 chars, unique per company) makes a repeated create return the first result (§2.1). */
   create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, options: { requestId: string }): Promise<QboEntityMap[E]>;
   update<E extends QboEntityName>(entity: E, body: QboUpdateBody): Promise<QboEntityMap[E]>;
-  /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, §1.5): EmailStatus becomes EmailSent. */
+  /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): EmailStatus becomes EmailSent. */
   sendInvoice(id: string, email: string): Promise<QboInvoice>;
   /** Changes since `since` (≤ 30 days back, else a validation error: fall back to a LastUpdatedTime query). */
   cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>>;
@@ -295,7 +295,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     },
 
     async sendInvoice(id, email) {
-      // node-quickbooks appends sendTo to the URL as given (§5: a `+` in an address would read as a space).
+      // node-quickbooks appends sendTo to the URL as given (its sendInvoicePdf): a `+` in an address would read as a space.
       return parseEntity('Invoice', await execute('send', 'Invoice', (qbo, cb) => qbo.sendInvoicePdf(encodeURIComponent(id), encodeURIComponent(email), cb)));
     },
 

@@ -2,7 +2,10 @@ import type { InvoiceDraft } from '../deal-invoices/builder';
 import { toNumber } from '../deal-invoices/decimal';
 import type { QboCompanyInfo, QboPreferences } from './schemas';
 
-/** What a QBO company's settings mean for an invoice made from a deal (qbo-api.md §1.5, §1.8). */
+/**
+ * What a QBO company's settings mean for an invoice made from a deal
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences, …/companyinfo).
+ */
 export interface InvoicingSettings {
   /** Outside the US, QBO's global tax model puts a tax code on every line; US companies use automated sales tax. */
   usesTaxCodes: boolean;
@@ -33,7 +36,7 @@ export function invoicingSettings(company: QboCompanyInfo, prefs: QboPreferences
   };
 }
 
-/** QBO's invoice create body (§1.5) for a draft: one SalesItemLineDetail line per deal line. */
+/** QBO's invoice create body (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice) for a draft: one SalesItemLineDetail line per deal line. */
 export function qboInvoiceBody(draft: InvoiceDraft): Record<string, unknown> {
   return {
     CustomerRef: { value: draft.customerId },

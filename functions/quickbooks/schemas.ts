@@ -144,7 +144,7 @@ export const qboInvoiceSchema = z.looseObject({
   InvoiceLink: z.string().optional(),
 });
 
-/** Payment terms (a name list): `DueDays` after the invoice date for STANDARD terms (§1.5: DueDate defaults from them). */
+/** Payment terms (a name list): `DueDays` after the invoice date for STANDARD terms; an invoice's DueDate defaults from them. */
 export const qboTermSchema = z.looseObject({
   ...entity,
   Name: z.string(),
@@ -153,7 +153,7 @@ export const qboTermSchema = z.looseObject({
   DueDays: z.number().optional(),
 });
 
-/** Sales tax codes of global (non-US) companies; US companies use only the pseudo codes TAX and NON on lines (§1.5, §7 item 7). */
+/** Sales tax codes of global (non-US) companies; US companies use only the pseudo codes TAX and NON on lines. */
 export const qboTaxCodeSchema = z.looseObject({
   Id: z.string(),
   SyncToken: z.string().optional(),

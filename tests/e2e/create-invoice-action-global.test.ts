@@ -6,7 +6,7 @@ import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**
- * "Create invoice" for a company outside the US (qbo-api.md §1.5, §7 items 7 and 8): a UK company with multicurrency
+ * "Create invoice" for a company outside the US: a UK company with multicurrency
  * on (home GBP) puts a VAT code on every line and bills each customer in the customer's currency. The HubSpot portal's
  * company currency is GBP, with EUR added.
  */

@@ -319,7 +319,7 @@ export const invoice: EntityDef = {
 };
 
 /**
- * Legacy sales-form custom fields (§1.5, §1.8): field N exists when `SalesFormsPrefs.UseSalesCustomN` is on, labelled by
+ * Legacy sales-form custom fields: field N exists when `SalesFormsPrefs.UseSalesCustomN` is on, labelled by
  * `SalesCustomNameN`. Every invoice carries every such field, `{DefinitionId, Name, Type}` even when unset, as
  * recorded sandbox responses show (e.g. `"Crew #"` and `"Sales Rep"` with no StringValue); a value for a field the
  * company does not have is 2500.
