@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
 import { ProviderClients, type ClientTuning } from './connections/provider-clients';
 import type { ProviderSettings } from './connections/provider-settings';
+import { DealInvoiceService } from './deal-invoices/service';
+import { CreateInvoiceAction } from './deal-invoices/workflow-action';
 import { createApp } from './http/app';
 import type { Jobs } from './jobs/queue';
 import type { Logger } from './log';
@@ -30,6 +32,8 @@ export interface Runtime {
   invoices: InvoiceService;
   /** The invoice flow's tables; the "Create invoice" action records the deal an invoice came from here. */
   invoiceStore: InvoiceStore;
+  /** Deal → QBO invoice, exactly once per idempotency key: the workflow action's engine, and the deal card's. */
+  dealInvoices: DealInvoiceService;
 }
 
 /** Everything above the database and the queue: store, provider clients, sync flows and the HTTP app. */
@@ -43,6 +47,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const invoiceState = invoiceStore(db);
   const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now, metrics });
   await invoices.start();
+  const dealInvoices = new DealInvoiceService({ store, invoiceStore: invoiceState, invoices, sync, clients, log, now });
+  const createInvoice = new CreateInvoiceAction({ service: dealInvoices, store, jobs, clients, log });
+  await createInvoice.start();
   const app = createApp({
     log,
     metrics,
@@ -58,7 +65,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     sync,
     invoices,
     clients,
+    createInvoice,
     now,
   });
-  return { app, store, clients, sync, invoices, invoiceStore: invoiceState };
+  return { app, store, clients, sync, invoices, invoiceStore: invoiceState, dealInvoices };
 }

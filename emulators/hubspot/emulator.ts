@@ -17,7 +17,7 @@ import { seed, type SeedInput, type SeedResult } from './seed';
 import { signedFetch, type SignedFetchOptions } from './signed-fetch';
 import { createState, type ChangeActor, type CrmRecord, type EmulatorState } from './state';
 import { WebhookDispatcher, type WebhookSubscription } from './webhooks';
-import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput } from './workflow-actions';
+import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput, type WorkflowActionDefinition } from './workflow-actions';
 
 export interface HubSpotEmulatorOptions {
   clock?: Clock;
@@ -224,8 +224,18 @@ export class HubSpotEmulator {
     return this.records.merge(requireObjectType(objectType).name, primaryId, mergeId, this.userActor(opts));
   }
 
+  /** Registers a project's `workflow-actions/*-hsmeta.json` as `hs project upload` would, `${VAR}`s from a profile. */
+  registerWorkflowAction(hsmeta: unknown, variables: Record<string, string> = {}): WorkflowActionDefinition {
+    return this.workflowActions.registerDefinition(hsmeta, variables);
+  }
+
   invokeWorkflowAction(input: InvokeWorkflowActionInput): Promise<InvokeResult> {
     return this.workflowActions.invoke(input);
+  }
+
+  /** Sends an unanswered execution again, as HubSpot retries one that timed out or failed. */
+  retryWorkflowAction(callbackId: string, options: { loseResponse?: boolean } = {}): Promise<InvokeResult> {
+    return this.workflowActions.retry(callbackId, options);
   }
 
   signedFetch(url: string, opts: SignedFetchOptions = {}): Promise<Response> {

@@ -12,6 +12,7 @@ const seedSpec = z
     kind: z.enum(['us', 'non-us']).optional(),
     multicurrency: z.boolean().optional(),
     entities: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+    preferences: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ProviderClients } from '../connections/provider-clients';
+import type { CreateInvoiceAction } from '../deal-invoices/workflow-action';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -13,6 +14,7 @@ import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
 import { oauthRoutes } from './routes/oauth';
 import { qboWebhookRoutes } from './routes/qbo-webhooks';
 import { settingsApiRoutes } from './routes/settings-api';
+import { workflowActionRoutes } from './routes/workflow-actions';
 
 export interface AppDeps {
   log: Logger;
@@ -23,6 +25,7 @@ export interface AppDeps {
   sync: SyncService;
   invoices: InvoiceService;
   clients: ProviderClients;
+  createInvoice: CreateInvoiceAction;
   now: () => Date;
 }
 
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use('/webhooks/*', limit);
   app.use('/api/*', limit);
+  app.use('/workflow-actions/*', limit);
 
   app.route('/', healthRoutes(deps));
   app.route('/', oauthRoutes(deps));
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
   app.route('/', settingsApiRoutes(deps));
+  app.route('/', workflowActionRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret }));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

@@ -126,7 +126,7 @@ const SEARCH_PAGE_SIZE = 200;
 export const SEARCH_RESULT_WINDOW = 10_000;
 const ASSOCIATIONS_PAGE_SIZE = 500;
 
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
 const DEFAULT_MAX_IN_FLIGHT = 6;
 

@@ -12,6 +12,7 @@ import { PREVIEW_PREFIX } from './preview/boot';
 import type { Preview } from './preview/preview';
 import { emulatorProviderSettings } from './provider-settings';
 import { seedSandbox } from './seed';
+import { registerProjectWorkflowActions } from './workflow-actions';
 
 export interface Sandbox {
   backend: Backend;
@@ -57,7 +58,8 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
     qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
     await registerProjectAppEvents(hubspot.emulator);
-    seedSandbox(hubspot.emulator, qbo.emulator);
+    const [createInvoice] = await registerProjectWorkflowActions(hubspot.emulator, backend.publicUrl);
+    const { demoDeal } = seedSandbox(hubspot.emulator, qbo.emulator);
 
     const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
     const { runtime } = backend;
@@ -88,8 +90,12 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     print(
       `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,
     );
+    // What a workflow does when it reaches the action: the HubSpot emulator executes the project's definition.
+    const demo = { definition: createInvoice!, objectId: demoDeal.id, inputFields: { paymentTerms: 'Net 30', sendEmail: 'yes' } };
+    print(`Try the "Create invoice" workflow action on the deal "${demoDeal.name}":`);
+    print(`  curl -X POST ${hubspot.info.url}/__emulator/workflow-actions/invoke -H 'content-type: application/json' -d '${JSON.stringify(demo)}'`);
     const previewUrl = `${backend.url}${PREVIEW_PREFIX}/`;
-    const line = { backendUrl: backend.url, previewUrl, hubspot: hubspot.info, quickbooks: qbo.info };
+    const line = { backendUrl: backend.url, previewUrl, hubspot: hubspot.info, quickbooks: qbo.info, createInvoiceDemo: demo };
     return { backend, line, previewUrl, stop };
   } catch (err) {
     await stop();

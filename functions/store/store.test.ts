@@ -17,7 +17,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDb(kind);
-    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0006_books_of_record.sql']);
+    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0004_invoice_requests.sql', '0006_books_of_record.sql']);
     store = createStore(t.db, cipher);
   });
   afterAll(() => t.dispose());
@@ -105,6 +105,19 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(pending.map((e) => e.eventId)).toEqual(['evt-1', 'evt-2']);
     await store.inbox.markProcessed(pending.map((e) => e.id));
     expect(await store.inbox.unprocessed()).toEqual([]);
+  });
+
+  test('an invoice request is recorded once per idempotency key and keeps its first outcome', async () => {
+    const c = await store.connections.saveHubspotInstall(5005, tokens('r'));
+    const first = await store.invoiceRequests.begin(c.id, 'workflow:ap-1', '77');
+    expect(first).toMatchObject({ dealId: '77', status: 'pending', qboInvoiceId: undefined, emailed: false });
+    expect(await store.invoiceRequests.begin(c.id, 'workflow:ap-1', '88')).toMatchObject({ dealId: '77', status: 'pending' });
+    await store.invoiceRequests.setInvoice(c.id, 'workflow:ap-1', '130');
+    await store.invoiceRequests.setEmailed(c.id, 'workflow:ap-1');
+    await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'created', { qboId: '130' });
+    await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'failed', { code: 'LATE' });
+    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-1')).toMatchObject({ status: 'created', qboInvoiceId: '130', emailed: true, outcome: { qboId: '130' } });
+    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-2')).toBeUndefined();
   });
 
   test('the sync log answers "what failed and why", newest first', async () => {

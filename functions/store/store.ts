@@ -2,6 +2,7 @@ import type { TokenCipher } from '../security/token-cipher';
 import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
+import { invoiceRequestStore } from './invoice-requests';
 import { linkStore } from './links';
 import { oauthStateStore } from './oauth-states';
 import { syncLogStore } from './sync-log';
@@ -19,6 +20,7 @@ export function createStore(db: Db, cipher: TokenCipher) {
     syncLog: syncLogStore(db),
     inbox: webhookInboxStore(db),
     oauthStates: oauthStateStore(db),
+    invoiceRequests: invoiceRequestStore(db),
   };
 }
 

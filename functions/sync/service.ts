@@ -1,11 +1,12 @@
-import type { ProviderClients } from '../connections/provider-clients';
+import type { CallProfile, ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import { recordSyncCounts, type Metrics } from '../metrics';
+import type { Link } from '../store/links';
 import type { Store } from '../store/store';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
-import { ReconnectRequired } from './shared/failures';
+import { ReconnectRequired, RetryLater } from './shared/failures';
 import { activeConnection, defineFlowQueues, KeyedLock, runUnlessDisconnected } from './shared/flow-runtime';
 import { validateMappings } from './shared/mappings';
 import { withoutServerOwned } from './shared/settings-input';
@@ -125,6 +126,24 @@ export class SyncService {
     await this.#jobs.send(QUEUES.changes, { connectionId, object, hubspotIds: changed.hubspotIds ?? [], qboIds: changed.qboIds ?? [] });
   }
 
+  /**
+   * Links HubSpot records to their QBO twins (matched as the sync matches them), creating the missing ones, whether
+   * or not the sync is on: what "Create invoice" needs before it can bill a contact or a product. Runs under the
+   * flow's lock like any run. With a call profile the clients fail fast, and a flow busy with another run is not
+   * waited for: both come back as RetryLater for the caller to defer. Returns the links that exist afterwards; a
+   * record that could not be placed has its reason in the sync log.
+   */
+  async placeInQbo(connectionId: string, object: TwoWayObject, hubspotIds: string[], profile?: CallProfile): Promise<Map<string, Link>> {
+    const key = `${connectionId}:${object}`;
+    if (profile !== undefined && this.#lock.busy(key)) throw new RetryLater(`the ${object} sync is busy for this connection`);
+    return this.#lock.run(key, async () => {
+      const { settings } = await this.settings(connectionId, object);
+      await (await this.#engine(connectionId, object, { ...settings, createInQbo: true }, profile)).syncChanged({ hubspotIds });
+      const links = await this.#store.links.forIds(connectionId, object, 'hubspot', hubspotIds);
+      return new Map(links.map((l) => [l.hubspotId, l]));
+    });
+  }
+
   async preview(connectionId: string, object: TwoWayObject): Promise<FirstSyncPreview> {
     const { settings } = await this.settings(connectionId, object);
     return (await this.#engine(connectionId, object, settings)).preview();
@@ -179,10 +198,10 @@ export class SyncService {
     });
   }
 
-  async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings): Promise<TwoWaySync> {
+  async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings, profile?: CallProfile): Promise<TwoWaySync> {
     const connection = await activeConnection(this.#store, connectionId);
     return new TwoWaySync(
-      { store: this.#store, hubspot: this.#clients.hubspot(connection), qbo: this.#clients.qbo(connection), log: this.#log, now: this.#now },
+      { store: this.#store, hubspot: this.#clients.hubspot(connection, profile), qbo: this.#clients.qbo(connection, profile), log: this.#log, now: this.#now },
       connectionId,
       TWO_WAY_FLOWS[object] as TwoWayFlow,
       settings,

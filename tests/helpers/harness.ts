@@ -10,6 +10,7 @@ import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
+import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
@@ -88,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   });
   const rt = runtime;
   await registerProjectAppEvents(hubspot.emulator);
+  await registerProjectWorkflowActions(hubspot.emulator, PUBLIC_URL);
   hubspot.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/hubspot` });
   qbo.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/quickbooks`, format: 'cloudevents' });
 

@@ -698,7 +698,7 @@ export class TwoWaySync {
   /** A record's failure: logged against it in plain words, unless it is the connection's or worth retrying later. */
   async #failed(where: Omit<SyncLogEntry, 'connectionId' | 'object' | 'outcome'>, err: unknown): Promise<void> {
     const failure = describeFailure(err);
-    if (failure.reauth) throw new ReconnectRequired(failure.message);
+    if (failure.reauth) throw new ReconnectRequired(failure.message, { cause: err });
     if (failure.retryable) {
       this.#retryLater ??= err;
       return;
