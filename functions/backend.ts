@@ -24,6 +24,8 @@ export interface BackendOptions {
   /** Sandbox mode points the provider clients at the emulators; live mode reads them from config. */
   providers?: (publicUrl: string) => ProviderSettings;
   now?: () => Date;
+  /** Routes served beside the product under their own path prefix (sandbox mode's preview); live mode has none. */
+  extraRoutes?: (publicUrl: string) => { prefix: string; app: Hono };
 }
 
 /**
@@ -55,7 +57,8 @@ export async function startBackend(config: Config, log: Logger, options: Backend
   const publicUrl = config.publicUrl ?? server.url;
   const providers = options.providers ? options.providers(publicUrl) : liveProviderSettings(config);
   const runtime = await createRuntime({ db, jobs, cipher, providers, log, now });
-  handle = (req) => runtime.app.fetch(req);
+  const extra = options.extraRoutes?.(publicUrl);
+  handle = extra ? (req) => (new URL(req.url).pathname.startsWith(extra.prefix) ? extra.app.fetch(req) : runtime.app.fetch(req)) : (req) => runtime.app.fetch(req);
 
   return {
     url: server.url,

@@ -10,6 +10,13 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 0, dataDir: '/var/lib/qbo', databaseUrl: 'postgres://u@db:5432/app', publicUrl: undefined });
   });
 
+  test('LOG_FORMAT chooses readable or JSON logs; by default the terminal decides', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
+
   test('every bad key is reported at once', () => {
     try {
       loadConfig({ PORT: '-1', DATABASE_URL: 'mysql://db', TOKEN_ENCRYPTION_KEY: 'short', LOG_LEVEL: 'loud' });

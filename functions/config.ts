@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   TOKEN_ENCRYPTION_KEY: optionalString.pipe(
     z
@@ -43,6 +44,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
+  /** `auto`: readable lines when stdout is a terminal, JSON otherwise. */
+  logFormat: Env['LOG_FORMAT'];
   publicUrl: string | undefined;
   tokenEncryptionKey: string | undefined;
   hubspot: {
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     publicUrl: e.PUBLIC_URL,
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     hubspot: {

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { pretty: config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true) });
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
   let stop: () => Promise<void>;
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     const sandbox = await startSandbox(config, log, print);
     stop = sandbox.stop;
     print(`Listening on ${sandbox.backend.url} (sandbox mode). Press Ctrl-C to stop.`);
+    print(`Open ${sandbox.previewUrl} to see the settings page and the deal cards`);
     print(`SANDBOX ${JSON.stringify(sandbox.line)}`);
   } else {
     const backend = await startBackend(config, log);

@@ -2,8 +2,9 @@ import type { Hono } from 'hono';
 import { ProviderClients, type ClientTuning } from './connections/provider-clients';
 import { QboConnections } from './connections/qbo-connection';
 import type { ProviderSettings } from './connections/provider-settings';
+import { DealInvoiceService } from './deal-invoices/service';
+import { CreateInvoiceAction } from './deal-invoices/workflow-action';
 import { createApp } from './http/app';
-import type { InvoiceCreator } from './http/routes/deal-card-api';
 import type { Jobs } from './jobs/queue';
 import type { Logger } from './log';
 import { createMetrics } from './metrics';
@@ -23,8 +24,6 @@ export interface RuntimeDeps {
   log: Logger;
   now: () => Date;
   tuning?: ClientTuning;
-  /** Create invoice from a deal (the deal card's button); absent until the workflow action's builder exists. */
-  createInvoice?: InvoiceCreator;
 }
 
 export interface Runtime {
@@ -35,6 +34,8 @@ export interface Runtime {
   invoices: InvoiceService;
   /** The invoice flow's tables; the "Create invoice" action records the deal an invoice came from here. */
   invoiceStore: InvoiceStore;
+  /** Deal → QBO invoice, exactly once per idempotency key: the workflow action's engine, and the deal card's. */
+  dealInvoices: DealInvoiceService;
 }
 
 /** Everything above the database and the queue: store, provider clients, sync flows and the HTTP app. */
@@ -50,6 +51,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const invoiceState = invoiceStore(db);
   const invoices = new InvoiceService({ store, invoices: invoiceState, jobs, clients, log, now, metrics });
   await invoices.start();
+  const dealInvoices = new DealInvoiceService({ store, invoiceStore: invoiceState, invoices, sync, clients, log, now });
+  const createInvoice = new CreateInvoiceAction({ service: dealInvoices, store, jobs, clients, log });
+  await createInvoice.start();
   const app = createApp({
     log,
     metrics,
@@ -68,8 +72,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     clients,
     qboConnections,
     access: new PortalAccess(now),
-    ...(deps.createInvoice === undefined ? {} : { createInvoice: deps.createInvoice }),
+    createInvoice,
+    dealInvoices,
     now,
   });
-  return { app, store, clients, sync, invoices, invoiceStore: invoiceState };
+  return { app, store, clients, sync, invoices, invoiceStore: invoiceState, dealInvoices };
 }

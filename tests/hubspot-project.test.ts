@@ -20,8 +20,20 @@ describe('HubSpot project', () => {
     expect(webhooks.config).toMatchObject({ settings: { targetUrl: `${backend}/webhooks/hubspot` } });
     // The deal-timeline payment events (hubspot-api.md §12): app-event components attached to deals.
     const appEvents = components.filter((c) => c.type === 'APP_EVENT');
-    expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_received', 'payment_reversed']);
+    expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_changed', 'payment_received', 'payment_reversed']);
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });
+    // The "Create invoice" action: deal workflows, its endpoint on the backend, the deal
+    // properties it needs sent with each execution, and a rule with a message for each way it can fail.
+    const action = components.find((c) => c.type === 'WORKFLOW_ACTION')!;
+    expect(action.uid).toBe('create_invoice');
+    expect(action.config).toMatchObject({
+      actionUrl: `${backend}/workflow-actions/create-invoice`,
+      objectTypes: ['DEAL'],
+      supportedClients: [{ client: 'WORKFLOWS' }],
+      objectRequestOptions: { properties: expect.arrayContaining(['dealname', 'deal_currency_code']) },
+    });
+    const outputs = (action.config.outputFields as { typeDefinition: { name: string } }[]).map((f) => f.typeDefinition.name);
+    expect(outputs).toEqual(expect.arrayContaining(['qboInvoiceId', 'qboInvoiceNumber', 'qboInvoiceLink', 'qboInvoiceStatus', 'qboInvoiceTotal', 'qboInvoiceCurrency', 'errorCode']));
     const app = components.find((c) => c.type === 'APPLICATION')!;
     expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });
     expect((app.config as { auth: { requiredScopes: string[] } }).auth.requiredScopes).toContain('settings.users.read');
@@ -105,6 +117,30 @@ describe('HubSpot project', () => {
         j.dependencies.react = '^18.2.0';
       });
       await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/must pin react at exactly 18\.3\.1 \(found \^18\.2\.0\)/);
+      });
+
+    test('a workflow action with a key outside the template and the v4 model, an enumeration without options, and an unknown client', async () => {
+      await edit('app/workflow-actions/create-invoice-hsmeta.json', (j) => {
+        j.config.outputField = j.config.outputFields;
+        delete j.config.inputFields[4].typeDefinition.options;
+        j.config.supportedClients = [{ client: 'SEQUENCES' }];
+      });
+      const failure = validateHubSpotProject(copy, 'prod');
+      await expect(failure).rejects.toThrow(/create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+-  additionalProperty: outputField/);
+      await expect(failure).rejects.toThrow(/Missing required field: 'config\.inputFields\.4\.typeDefinition\.options'/);
+      await expect(failure).rejects.toThrow(/config\.supportedClients\.0\.client: must be equal to one of the allowed values/);
+    });
+
+    test('a workflow action whose rule has no message, whose message shows an undeclared output, and whose label names a missing input', async () => {
+      await edit('app/workflow-actions/create-invoice-hsmeta.json', (j) => {
+        delete j.config.labels.en.executionRules.noContact;
+        j.config.labels.en.executionRules.qboValidation = 'QuickBooks said {{ qboFault }}';
+        j.config.labels.en.inputFieldLabels.discount = 'Discount';
+      });
+      const failure = validateHubSpotProject(copy, 'prod');
+      await expect(failure).rejects.toThrow(/create-invoice-hsmeta\.json: execution rule noContact has no label in labels\.en/);
+      await expect(failure).rejects.toThrow(/execution rule qboValidation shows \{\{qboFault\}\}, which is not an output field/);
+      await expect(failure).rejects.toThrow(/labels\.en names input field discount, which is not declared/);
     });
 
     test('a property-change subscription without its property, and a bad uid', async () => {

@@ -8,7 +8,8 @@ import { toPublicUser } from './users';
 
 /**
  * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
- * portal users, "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
+ * portal users, "edit as a user", webhook target and logs, workflow actions (register a definition, invoke, retry) and
+ * their callbacks, app events, tokens. Not part of HubSpot; no auth.
  */
 const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
 const subscription = z.strictObject({
@@ -151,21 +152,32 @@ export function controlRoutes(): Hono<HubSpotEnv> {
   });
 
   app.get('/callbacks', (c) => c.json({ results: c.get('emulator').callbacks }));
+  app.post('/workflow-actions/definitions', async (c) => {
+    const body = parseBody(z.strictObject({ hsmeta: z.unknown(), variables: z.record(z.string(), z.string()).optional() }), await readJson(c));
+    return c.json(c.get('emulator').registerWorkflowAction(body.hsmeta, body.variables ?? {}), 201);
+  });
   app.post('/workflow-actions/invoke', async (c) => {
+    const common = {
+      objectId: z.union([z.string(), z.number()]),
+      inputFields: z.record(z.string(), z.string()).optional(),
+      workflowId: z.number().int().optional(),
+      signatures: z.enum(['v2', 'v2+v3']).optional(),
+      loseResponse: z.boolean().optional(),
+    };
     const body = parseBody(
-      z.strictObject({
-        actionUrl: z.string().url(),
-        objectType: z.string(),
-        objectId: z.union([z.string(), z.number()]),
-        inputFields: z.record(z.string(), z.string()).optional(),
-        properties: z.array(z.string()).optional(),
-        workflowId: z.number().int().optional(),
-      }),
+      z.union([
+        z.strictObject({ ...common, definition: z.string(), objectType: z.string().optional() }),
+        z.strictObject({ ...common, actionUrl: z.string().url(), objectType: z.string(), properties: z.array(z.string()).optional() }),
+      ]),
       await readJson(c),
     );
-    const { inputFields, properties, workflowId, ...rest } = body;
-    const result = await c.get('emulator').invokeWorkflowAction({ ...rest, ...(inputFields ? { inputFields } : {}), ...(properties ? { properties } : {}), ...(workflowId ? { workflowId } : {}) });
-    return c.json(result);
+    // exactOptionalPropertyTypes: drop the keys zod left undefined.
+    const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof c.var.emulator.invokeWorkflowAction>[0];
+    return c.json(await c.get('emulator').invokeWorkflowAction(input));
+  });
+  app.post('/workflow-actions/retry', async (c) => {
+    const body = parseBody(z.strictObject({ callbackId: z.string(), loseResponse: z.boolean().optional() }), await readJson(c));
+    return c.json(await c.get('emulator').retryWorkflowAction(body.callbackId, body.loseResponse === undefined ? {} : { loseResponse: body.loseResponse }));
   });
 
   app.post('/app-event-types', async (c) => c.json(c.get('emulator').registerAppEventType((await readJson(c)) as Parameters<typeof c.var.emulator.registerAppEventType>[0]), 201));

@@ -18,7 +18,7 @@ import { signedFetch, type SignedFetchOptions } from './signed-fetch';
 import { createState, type ChangeActor, type CrmRecord, type EmulatorState } from './state';
 import { PortalUsers, userRoutes, type PortalUser, type UserInput } from './users';
 import { WebhookDispatcher, type WebhookSubscription } from './webhooks';
-import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput } from './workflow-actions';
+import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput, type WorkflowActionDefinition } from './workflow-actions';
 
 export interface HubSpotEmulatorOptions {
   clock?: Clock;
@@ -108,6 +108,8 @@ export class HubSpotEmulator {
   readonly faults = new Faults();
   /** The portal's users: the installing user (a super admin) and whoever tests or the seed add. */
   users: PortalUsers;
+  /** The latest API requests served (up to 10,000), with their answer's status: how many calls a client made, for assertions. */
+  readonly requestLog: { method: string; path: string; status: number }[] = [];
   readonly rateLimiter: RateLimiter;
   readonly baseUrl: string | undefined;
   private readonly fetchImpl: typeof fetch;
@@ -176,6 +178,7 @@ export class HubSpotEmulator {
     this.workflowActions.reset();
     this.appEvents.reset();
     this.faults.clear();
+    this.requestLog.length = 0;
     this.rateLimiter.reset();
     this.restoreBootstrapToken();
   }
@@ -232,8 +235,18 @@ export class HubSpotEmulator {
     return this.records.merge(requireObjectType(objectType).name, primaryId, mergeId, this.userActor(opts));
   }
 
+  /** Registers a project's `workflow-actions/*-hsmeta.json` as `hs project upload` would, `${VAR}`s from a profile. */
+  registerWorkflowAction(hsmeta: unknown, variables: Record<string, string> = {}): WorkflowActionDefinition {
+    return this.workflowActions.registerDefinition(hsmeta, variables);
+  }
+
   invokeWorkflowAction(input: InvokeWorkflowActionInput): Promise<InvokeResult> {
     return this.workflowActions.invoke(input);
+  }
+
+  /** Sends an unanswered execution again, as HubSpot retries one that timed out or failed. */
+  retryWorkflowAction(callbackId: string, options: { loseResponse?: boolean } = {}): Promise<InvokeResult> {
+    return this.workflowActions.retry(callbackId, options);
   }
 
   signedFetch(url: string, opts: SignedFetchOptions = {}): Promise<Response> {
@@ -329,6 +342,8 @@ export class HubSpotEmulator {
     app.use('*', async (c, next) => {
       c.set('emulator', this);
       await next();
+      this.requestLog.push({ method: c.req.method, path: c.req.path, status: c.res.status });
+      if (this.requestLog.length > 10_000) this.requestLog.splice(0, this.requestLog.length - 10_000);
     });
     app.onError((err, c) => {
       if (err instanceof HubSpotError) {

@@ -13,6 +13,8 @@ export interface SignedFetchOptions {
   body?: Record<string, unknown>;
   /** Only `Authorization` may be set from `hubspot.fetch` (the local dev proxy refuses any other header). */
   headers?: { Authorization?: string };
+  /** Ends the request early (the proxy's timeout). */
+  signal?: AbortSignal;
 }
 
 export async function signedFetch(
@@ -30,5 +32,5 @@ export async function signedFetch(
     ...(body !== '' ? { 'Content-Type': 'application/json' } : {}),
     ...(opts.headers?.Authorization ? { Authorization: opts.headers.Authorization } : {}),
   };
-  return ctx.fetch(uri, { method, headers, redirect: 'manual', ...(body !== '' ? { body } : {}) });
+  return ctx.fetch(uri, { method, headers, redirect: 'manual', ...(body !== '' ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
 }

@@ -15,7 +15,8 @@ import { OAUTH_PATHS, OAuthServer, type TokenResponse } from './oauth';
 import { RateLimiter } from './rate-limit';
 import { dataRoutes } from './routes/data';
 import { seedRealm } from './state/seed';
-import { omitEmpty, type EntityName, type JsonObject, type RealmState, type SeedKind } from './state/store';
+import { clone, isObject, omitEmpty, table, type EntityName, type JsonObject, type RealmState, type SeedKind } from './state/store';
+import { metaTime } from './time';
 import { WebhookEmitter, type DeliveryAttempt, type WebhookTarget } from './webhooks';
 
 export interface QuickBooksEmulatorOptions {
@@ -50,6 +51,11 @@ export interface SeedSpec {
    */
   company?: { realmId: string; name?: string };
   entities?: Partial<Record<EntityName, JsonObject[]>>;
+  /**
+   * Company settings merged into Preferences (objects merge, other values replace), as an admin would change them in
+   * QBO's Account and settings, e.g. `{SalesFormsPrefs: {CustomTxnNumbers: true}}` for custom transaction numbers.
+   */
+  preferences?: JsonObject;
 }
 
 /** The line `main.ts` prints, and what tests and sandbox mode connect with. */
@@ -163,6 +169,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
         company = s.company ?? company;
         realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency, company.name);
       }
+      if (s.preferences) setPreferences(realm, s.preferences, clock.now());
       const created: Partial<Record<EntityName, JsonObject[]>> = {};
       const ctx = { ...writeContext(core, new Set()), emit: () => undefined };
       for (const [name, rows] of Object.entries(s.entities ?? {})) {
@@ -247,3 +254,20 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
   return emulator;
 }
 
+
+function merged(base: JsonObject, patch: JsonObject): JsonObject {
+  const out = clone(base) as JsonObject;
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merged(current, value) : clone(value);
+  }
+  return out;
+}
+
+function setPreferences(realm: RealmState, patch: JsonObject, at: Date): void {
+  const prefs = table(realm, 'Preferences').get('1');
+  if (!prefs) throw new Error('the realm has no Preferences');
+  const next = merged(prefs, patch);
+  const meta = isObject(prefs.MetaData) ? prefs.MetaData : {};
+  table(realm, 'Preferences').set('1', { ...next, SyncToken: String(Number(prefs.SyncToken) + 1), MetaData: { ...meta, LastUpdatedTime: metaTime(at, realm.timeZone) } });
+}

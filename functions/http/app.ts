@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ProviderClients } from '../connections/provider-clients';
 import type { QboConnections } from '../connections/qbo-connection';
+import type { DealInvoiceService } from '../deal-invoices/service';
+import type { CreateInvoiceAction } from '../deal-invoices/workflow-action';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -12,13 +14,14 @@ import type { Store } from '../store/store';
 import type { InvoiceService } from '../sync/invoices/service';
 import type { SyncService } from '../sync/service';
 import { apiAccess, type ApiEnv } from './api/access';
-import { dealCardApiRoutes, type InvoiceCreator } from './routes/deal-card-api';
+import { dealCardApiRoutes } from './routes/deal-card-api';
 import { healthRoutes, type Readiness } from './routes/health';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
 import { oauthRoutes } from './routes/oauth';
 import { qboWebhookRoutes } from './routes/qbo-webhooks';
 import { settingsApiRoutes } from './routes/settings-api';
 import { syncHealthApiRoutes } from './routes/sync-health-api';
+import { workflowActionRoutes } from './routes/workflow-actions';
 
 export interface AppDeps {
   log: Logger;
@@ -32,8 +35,9 @@ export interface AppDeps {
   clients: ProviderClients;
   qboConnections: QboConnections;
   access: PortalAccess;
-  /** Create invoice from a deal (the workflow action's builder); the deal card shows its button only when set. */
-  createInvoice?: InvoiceCreator;
+  createInvoice: CreateInvoiceAction;
+  /** Deal → QBO invoice: the workflow action's engine, which the deal card's button uses too. */
+  dealInvoices: DealInvoiceService;
   now: () => Date;
 }
 
@@ -59,6 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use('/webhooks/*', limit);
   app.use('/api/*', limit);
+  app.use('/workflow-actions/*', limit);
 
   app.route('/', healthRoutes(deps));
   app.route('/', oauthRoutes(deps));
@@ -74,6 +79,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', syncHealthApiRoutes(deps));
   api.route('/', dealCardApiRoutes(deps));
   app.route('/', api);
+  app.route('/', workflowActionRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret }));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

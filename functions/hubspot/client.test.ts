@@ -208,6 +208,43 @@ describe('associations', () => {
   });
 });
 
+describe('batch writes answered per record', () => {
+  it('one refused value fails that input only: its error in plain words, the others written, in input order', async () => {
+    const hs = client();
+    const created = await hs.createEach('contacts', [
+      { properties: { email: 'ok1@example.com', phone: '555-0001' } },
+      { properties: { email: 'bob@builder.dev, accounts@builder.dev' } },
+      { properties: { email: 'ok2@example.com' } },
+    ]);
+    expect(created.map((o) => o.ok)).toEqual([true, false, true]);
+    const [first, refused] = created;
+    // The answer carries what was written, not only the default properties.
+    expect(first!.ok && first!.record.properties).toMatchObject({ email: 'ok1@example.com', phone: '555-0001' });
+    expect(!refused!.ok && refused!.error).toMatchObject({ kind: 'validation', detail: 'Email address bob@builder.dev, accounts@builder.dev is invalid' });
+    expect(h.started.emulator.state.records.contacts.size).toBe(2);
+
+    const ids = created.flatMap((o) => (o.ok ? [o.record.id] : []));
+    const updated = await hs.updateEach('contacts', [
+      { id: ids[0]!, properties: { email: 'not an address' } },
+      { id: '987654321', properties: { firstname: 'Nobody' } },
+      { id: ids[1]!, properties: { city: 'Oslo' } },
+    ]);
+    expect(updated.map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['validation', 'not_found', 'ok']);
+    expect(updated[2]!.ok && updated[2]!.record.properties).toMatchObject({ city: 'Oslo' });
+    expect(hs.stats()).toMatchObject({ requests: 2, retries: 0 });
+  });
+
+  it('a batch refused whole is split until the refused input stands alone, and the others are written', async () => {
+    const hs = client();
+    const contacts = await hs.create('contacts', Array.from({ length: 4 }, (_, i) => ({ properties: { email: `s${i}@example.com` } })));
+    // Three whole-batch refusals: 4 inputs, then the first 2, then the first 1.
+    h.started.emulator.injectFault({ path: '/crm/v3/objects/contacts/batch/update', status: 400, body: { message: 'Property values were not valid', category: 'VALIDATION_ERROR' }, times: 3 });
+    const outcomes = await hs.updateEach('contacts', contacts.map((c) => ({ id: c.id, properties: { city: 'Bergen' } })));
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true, true, true]);
+    expect(hs.stats().requests).toBe(1 + 5);
+  });
+});
+
 describe('retries and error classification', () => {
   it('retries 429 honouring Retry-After, then succeeds', async () => {
     h.started.emulator.injectFault({ path: '/crm/v3/objects/contacts/batch/create', status: 429, headers: { 'Retry-After': '3' }, times: 2 });
@@ -242,14 +279,15 @@ describe('retries and error classification', () => {
 
   it('classifies 400, 404 and 409 without retrying them', async () => {
     const hs = client();
+    // Inputs carry objectWriteTraceIds, so HubSpot answers a refused input inside a 207.
     const bad = await failure(hs.create('contacts', [{ properties: { no_such_property: 'x' } }]));
-    expect(bad).toMatchObject({ kind: 'validation', status: 400, category: 'VALIDATION_ERROR', retryable: false });
-    expect(bad.detail).toContain('no_such_property');
+    expect(bad).toMatchObject({ kind: 'validation', status: 207, category: 'VALIDATION_ERROR', retryable: false });
+    expect(bad.detail).toBe('Property "no_such_property" does not exist');
     expect(bad.userMessage).toMatch(/rejected a value/);
 
     await hs.create('contacts', [{ properties: { email: 'dup@example.com' } }]);
     const dup = await failure(hs.create('contacts', [{ properties: { email: 'dup@example.com' } }]));
-    expect(dup).toMatchObject({ kind: 'conflict', status: 409 });
+    expect(dup).toMatchObject({ kind: 'conflict', category: 'CONFLICT' });
 
     const gone = await failure(hs.update('contacts', [{ id: '987654321', properties: { firstname: 'x' } }]));
     expect(gone).toMatchObject({ kind: 'not_found', category: 'OBJECT_NOT_FOUND' });

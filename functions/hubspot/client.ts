@@ -4,7 +4,7 @@ import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/obj
 import type { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate';
 import { z } from 'zod';
 import type { Logger } from '../log';
-import { classifyHubSpotError, classifyResponse, HubSpotApiError } from './errors';
+import { classifyHubSpotError, classifyResponse, HubSpotApiError, plainDetail, type HubSpotErrorKind } from './errors';
 
 /**
  * The HubSpot API as the sync engine needs it, over the official @hubspot/api-client (reference hubspot-api.md §2,
@@ -100,8 +100,15 @@ export interface HubSpotClientStats {
   refreshes: number;
 }
 
+/** One input of a batch write: the record as HubSpot holds it now, or why HubSpot refused that input alone. */
+export type WriteOutcome = { ok: true; record: HsObject } | { ok: false; error: HubSpotApiError };
+
 export interface HubSpotClient {
   read(type: HsObjectType, ids: string[], properties: string[]): Promise<HsObject[]>;
+  /** Every input written or refused on its own, answers in input order (100 per call). */
+  createEach(type: HsObjectType, inputs: CreateInput[]): Promise<WriteOutcome[]>;
+  updateEach(type: HsObjectType, inputs: UpdateInput[]): Promise<WriteOutcome[]>;
+  /** All or nothing for the caller: the records in input order, or the first refusal thrown. */
   create(type: HsObjectType, inputs: CreateInput[]): Promise<HsObject[]>;
   update(type: HsObjectType, inputs: UpdateInput[]): Promise<HsObject[]>;
   archive(type: HsObjectType, ids: string[]): Promise<void>;
@@ -142,7 +149,7 @@ const SEARCH_PAGE_SIZE = 200;
 export const SEARCH_RESULT_WINDOW = 10_000;
 const ASSOCIATIONS_PAGE_SIZE = 500;
 
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
 const DEFAULT_MAX_IN_FLIGHT = 6;
 
@@ -159,7 +166,12 @@ const hsObjectRaw = z.object({
   archived: z.boolean().optional(),
   objectWriteTraceId: z.string().optional(),
 });
-const batchErrorRaw = z.looseObject({ category: z.string(), message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() });
+const batchErrorRaw = z.looseObject({
+  category: z.string(),
+  message: z.string(),
+  context: z.record(z.string(), z.array(z.string())).optional(),
+  errors: z.array(z.looseObject({ message: z.string().optional() })).optional(),
+});
 const batchRaw = z.object({ results: z.array(hsObjectRaw), errors: z.array(batchErrorRaw).optional() });
 const pageRaw = z.object({ results: z.array(hsObjectRaw), paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional() });
 const searchPageRaw = pageRaw.extend({ total: z.number().int() });
@@ -192,6 +204,24 @@ const userRaw = z.object({
   roleIds: z.array(z.string()).optional(),
   roleId: z.string().optional(),
 });
+
+/** Refusals that concern the records sent, not the connection or HubSpot's health: answered per input. */
+const PER_RECORD_KINDS: ReadonlySet<HubSpotErrorKind> = new Set(['validation', 'conflict', 'not_found']);
+
+/** A `StandardError` of a batch answer, for the input(s) it names. */
+function fromBatchError(e: z.infer<typeof batchErrorRaw>): HubSpotApiError {
+  const kind: HubSpotErrorKind = e.category === 'OBJECT_NOT_FOUND' ? 'not_found' : e.category === 'CONFLICT' ? 'conflict' : 'validation';
+  const ids = kind === 'not_found' ? e.context?.['ids']?.join(', ') : undefined;
+  const detail = plainDetail(e) ?? e.message;
+  return new HubSpotApiError({ kind, status: 207, category: e.category, detail: ids ? `${detail} (ids: ${ids})` : detail });
+}
+
+function allOrThrow(outcomes: WriteOutcome[]): HsObject[] {
+  return outcomes.map((o) => {
+    if (!o.ok) throw o.error;
+    return o.record;
+  });
+}
 
 const toHsObject = (r: z.infer<typeof hsObjectRaw>): HsObject => ({
   id: r.id,
@@ -269,6 +299,60 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     return searchPageRaw.parse(page);
   }
 
+  async function writeEach(op: 'create' | 'update', type: HsObjectType, inputs: readonly (CreateInput | UpdateInput)[]): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const [n, chunk] of chunks(inputs, BATCH_SIZE).entries()) out.push(...(await writeBatch(op, type, chunk, n * BATCH_SIZE)));
+    return out;
+  }
+
+  /**
+   * One batch create or update of at most 100 inputs, each answered on its own, in input order. Every input carries
+   * an objectWriteTraceId, so HubSpot answers a 207 naming each refused input (docs D-errors, "Multi-status errors";
+   * batch update: changelog "Simplifying batch update response codes for CRM v3 APIs") and writes the others. A batch
+   * refused whole for one input's value is split in halves and sent again until the refused inputs stand alone, so
+   * one bad value never costs the others their write.
+   */
+  async function writeBatch(op: 'create' | 'update', type: HsObjectType, inputs: readonly (CreateInput | UpdateInput)[], offset: number): Promise<WriteOutcome[]> {
+    const traceIds = inputs.map((_, i) => `${offset + i}`);
+    let res: z.infer<typeof batchRaw>;
+    try {
+      res = batchRaw.parse(
+        await call(`${op} ${type}`, (c) =>
+          op === 'create'
+            ? c.crm.objects.batchApi.create(type, {
+                inputs: (inputs as CreateInput[]).map((input, i) => ({
+                  properties: input.properties,
+                  objectWriteTraceId: traceIds[i]!,
+                  associations: (input.associations ?? []).map((a) => ({
+                    to: { id: a.toId },
+                    types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: a.associationTypeId }],
+                  })),
+                })),
+              })
+            : c.crm.objects.batchApi.update(type, { inputs: (inputs as UpdateInput[]).map((input, i) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceIds[i]! })) }),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof HubSpotApiError && PER_RECORD_KINDS.has(err.kind))) throw err;
+      if (inputs.length === 1) return [{ ok: false, error: err }];
+      const half = Math.ceil(inputs.length / 2);
+      return [...(await writeBatch(op, type, inputs.slice(0, half), offset)), ...(await writeBatch(op, type, inputs.slice(half), offset + half))];
+    }
+    // HubSpot does not promise result order: results are matched back by trace id (or, on update, by record id).
+    const byTrace = new Map(res.results.flatMap((r) => (r.objectWriteTraceId !== undefined ? [[r.objectWriteTraceId, r] as const] : [])));
+    const byId = new Map(res.results.map((r) => [r.id, r]));
+    const errors = (res.errors ?? []).map((e) => ({ traces: e.context?.['objectWriteTraceId'] ?? [], ids: e.context?.['ids'] ?? [], error: fromBatchError(e) }));
+    return inputs.map((input, i): WriteOutcome => {
+      const id = 'id' in input ? input.id : undefined;
+      const result = byTrace.get(traceIds[i]!) ?? (id !== undefined ? byId.get(id) : undefined);
+      if (result !== undefined) return { ok: true, record: toHsObject(result) };
+      const named =
+        errors.find((e) => e.traces.includes(traceIds[i]!) || (id !== undefined && e.ids.includes(id))) ?? errors.find((e) => e.traces.length === 0 && e.ids.length === 0);
+      if (named !== undefined) return { ok: false, error: named.error };
+      throw new Error(`HubSpot batch ${op} of ${type} answered neither a result nor an error for input ${traceIds[i]}`);
+    });
+  }
+
   return {
     async read(type, ids, properties) {
       const out: HsObject[] = [];
@@ -284,55 +368,10 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
       return out;
     },
 
-    async create(type, inputs) {
-      const out: HsObject[] = [];
-      for (const [n, chunk] of chunks(inputs, BATCH_SIZE).entries()) {
-        // HubSpot does not promise result order; objectWriteTraceId (echoed per result) puts them back in input order.
-        const traceIds = chunk.map((_, i) => `${n * BATCH_SIZE + i}`);
-        const res = batchRaw.parse(
-          await call(`create ${type}`, (c) =>
-            c.crm.objects.batchApi.create(type, {
-              inputs: chunk.map((input, i) => ({
-                properties: input.properties,
-                objectWriteTraceId: traceIds[i]!,
-                associations: (input.associations ?? []).map((a) => ({
-                  to: { id: a.toId },
-                  types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: a.associationTypeId }],
-                })),
-              })),
-            }),
-          ),
-        );
-        const failed = res.errors?.[0];
-        if (failed) throw new HubSpotApiError({ kind: 'validation', status: 207, category: failed.category, detail: failed.message });
-        const byTrace = new Map(res.results.map((r) => [r.objectWriteTraceId, r]));
-        for (const trace of traceIds) {
-          const r = byTrace.get(trace);
-          if (r === undefined) throw new Error(`HubSpot batch create answered without objectWriteTraceId ${trace}`);
-          out.push(toHsObject(r));
-        }
-      }
-      return out;
-    },
-
-    async update(type, inputs) {
-      const out: HsObject[] = [];
-      for (const chunk of chunks(inputs, BATCH_SIZE)) {
-        const res = batchRaw.parse(await call(`update ${type}`, (c) => c.crm.objects.batchApi.update(type, { inputs: chunk })));
-        const failed = res.errors?.[0];
-        if (failed) {
-          const kind = failed.category === 'OBJECT_NOT_FOUND' ? 'not_found' : 'validation';
-          const ids = failed.context?.['ids']?.join(', ');
-          throw new HubSpotApiError({ kind, status: 207, category: failed.category, detail: ids ? `${failed.message} (ids: ${ids})` : failed.message });
-        }
-        const byId = new Map(res.results.map((r) => [r.id, r]));
-        for (const { id } of chunk) {
-          const r = byId.get(id);
-          if (r !== undefined) out.push(toHsObject(r));
-        }
-      }
-      return out;
-    },
+    createEach: (type, inputs) => writeEach('create', type, inputs),
+    updateEach: (type, inputs) => writeEach('update', type, inputs),
+    create: async (type, inputs) => allOrThrow(await writeEach('create', type, inputs)),
+    update: async (type, inputs) => allOrThrow(await writeEach('update', type, inputs)),
 
     async archive(type, ids) {
       for (const chunk of chunks([...new Set(ids)], BATCH_SIZE)) {

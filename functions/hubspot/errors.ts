@@ -72,6 +72,7 @@ export class HubSpotApiError extends Error {
 const errorBodyRaw = z.looseObject({
   status: z.string().optional(),
   message: z.string().optional(),
+  errors: z.array(z.looseObject({ message: z.string().optional() })).optional(),
   category: z.string().optional(),
   error: z.string().optional(),
   error_description: z.string().optional(),
@@ -107,8 +108,18 @@ export async function classifyResponse(res: Response): Promise<HubSpotApiError> 
   return fromResponse(res.status, parseBody(text), lowerKeys(Object.fromEntries(res.headers.entries())));
 }
 
+/**
+ * HubSpot's own words for a refusal, as plainly as it says them: the per-property messages of `errors[]` ("Email
+ * address bob@builder is invalid") rather than the top-level message, which embeds them as JSON for property
+ * validation failures (https://developers.hubspot.com/docs/api-reference/error-handling).
+ */
+export function plainDetail(body: { message?: string | undefined; errors?: { message?: string | undefined }[] | undefined }): string | undefined {
+  const details = (body.errors ?? []).flatMap((e) => (e.message ? [e.message] : []));
+  return details.length > 0 ? details.join('; ') : body.message;
+}
+
 function fromResponse(status: number, body: ErrorBodyRaw, headers: Record<string, string>): HubSpotApiError {
-  const detail = body.message ?? body.error_description ?? `HTTP ${status}`;
+  const detail = plainDetail(body) ?? body.error_description ?? `HTTP ${status}`;
   // The token endpoint's `status` (BAD_REFRESH_TOKEN…) is more specific than its generic category; API bodies say "error".
   const category = body.status !== undefined && body.status !== 'error' ? body.status : body.category;
   const make = (kind: HubSpotErrorKind, retryAfterMs?: number) => new HubSpotApiError({ kind, status, category, detail, retryAfterMs });

@@ -150,6 +150,28 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
   });
 });
 
+describe('terms, tax codes and e-mailing an invoice', () => {
+  it('reads payment terms and a global company\'s tax codes; sends an invoice to an address with a +', async () => {
+    const c = client();
+    expect((await c.query('Term')).map((t) => [t.Name, t.DueDays])).toEqual([
+      ['Due on receipt', 0],
+      ['Net 15', 15],
+      ['Net 30', 30],
+      ['Net 60', 60],
+    ]);
+    const customer = await c.create('Customer', { DisplayName: 'Mail Co' }, { requestId: 'mail-co' });
+    const invoice = await c.create('Invoice', invoiceBody(customer.Id), { requestId: 'mail-invoice' });
+    expect(invoice.EmailStatus).toBe('NotSet');
+    const sent = await c.sendInvoice(invoice.Id, 'ap+invoices@mail.example');
+    expect(sent).toMatchObject({ Id: invoice.Id, EmailStatus: 'EmailSent', BillEmail: { Address: 'ap+invoices@mail.example' } });
+    expect(calls.at(-1)).toMatchObject({ operation: 'send', outcome: 'ok' });
+
+    qbo.emulator.reset('non-us');
+    expect((await client().query('TaxCode')).map((t) => t.Name)).toEqual(['20.0% S', '5.0% R', '0.0% Z']);
+    qbo.emulator.reset('us');
+  });
+});
+
 describe('idempotent creates', () => {
   it('repeating a requestId returns the first result instead of a duplicate', async () => {
     const c = client();

@@ -23,6 +23,7 @@ import {
   type QboDeleted,
   type QboEntityMap,
   type QboEntityName,
+  type QboInvoice,
   type QboPreferences,
 } from './schemas';
 
@@ -39,7 +40,7 @@ export interface RetryPolicy {
 }
 
 export interface QboCall {
-  operation: 'query' | 'get' | 'create' | 'update' | 'cdc' | 'companyInfo' | 'preferences';
+  operation: 'query' | 'get' | 'create' | 'update' | 'send' | 'cdc' | 'companyInfo' | 'preferences';
   entity: string | undefined;
   attempt: number;
   outcome: 'ok' | QboErrorKind;
@@ -86,6 +87,8 @@ export interface QboClient {
   /** `requestId` (≤ 50 chars, unique per company) makes a repeated create return the first result (§2.1). */
   create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, options: { requestId: string }): Promise<QboEntityMap[E]>;
   update<E extends QboEntityName>(entity: E, body: QboUpdateBody): Promise<QboEntityMap[E]>;
+  /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): EmailStatus becomes EmailSent. */
+  sendInvoice(id: string, email: string): Promise<QboInvoice>;
   /** Changes since `since` (≤ 30 days back, else a validation error: fall back to a LastUpdatedTime query). */
   cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>>;
   companyInfo(): Promise<QboCompanyInfo>;
@@ -102,7 +105,7 @@ export const QUERY_PAGE_SIZE = 1000;
 /** A CDC response holds at most this many objects in all (§2.5); a full one may have left changes out. */
 export const CDC_MAX_OBJECTS = 1000;
 
-const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account']);
+const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account', 'Term', 'TaxCode']);
 
 /**
  * A literal for a QBO query (§2.3, §7 item 2): strings single-quoted with `\` escapes, numbers and
@@ -135,6 +138,7 @@ type NodeQuickBooks = { endpoint: string } & {
   changeDataCapture(entities: string, since: string, cb: NodeCallback): void;
   getCompanyInfo(id: string, cb: NodeCallback): void;
   getPreferences(cb: NodeCallback): void;
+  sendInvoicePdf(id: string, sendTo: string, cb: NodeCallback): void;
 };
 
 // node-quickbooks calls the CommonJS axios it requires itself (not the ESM build we would import),
@@ -288,6 +292,11 @@ export function createQboClient(opts: QboClientOptions): QboClient {
       const rid = randomUUID();
       // node-quickbooks forces `sparse: true` unless told otherwise (§5); a full update clears omitted fields (§7 item 4).
       return parseEntity(entity, await execute('update', entity, (qbo, cb) => qbo[`update${entity}`]({ ...body, requestId: rid }, cb)));
+    },
+
+    async sendInvoice(id, email) {
+      // node-quickbooks appends sendTo to the URL as given (its sendInvoicePdf): a `+` in an address would read as a space.
+      return parseEntity('Invoice', await execute('send', 'Invoice', (qbo, cb) => qbo.sendInvoicePdf(encodeURIComponent(id), encodeURIComponent(email), cb)));
     },
 
     async cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>> {

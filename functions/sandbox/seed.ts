@@ -39,7 +39,10 @@ export const SANDBOX_PORTAL: SeedInput = {
   ],
 };
 
-export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): void {
+/** The deal the README's "Create invoice" demo runs on: no invoice yet, its contact and product synced by the first syncs. */
+const DEMO_DEAL_INDEX = 2;
+
+export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): { demoDeal: { id: string; name: string } } {
   const portal = hubspot.seed(SANDBOX_PORTAL);
   qbo.seed({
     entities: {
@@ -57,4 +60,5 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
     },
   });
   seedSandboxInvoices(qbo, portal.deals.map((d) => d.id));
+  return { demoDeal: { id: portal.deals[DEMO_DEAL_INDEX]!.id, name: SANDBOX_PORTAL.deals![DEMO_DEAL_INDEX]!.properties['dealname']! } };
 }

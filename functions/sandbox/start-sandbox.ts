@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { startBackend, type Backend } from '../backend';
@@ -7,14 +8,22 @@ import type { Connection } from '../store/connections';
 import { ensureAppProperties } from '../sync/app-properties';
 import { TWO_WAY_FLOWS, type TwoWayObject } from '../sync/service';
 import { registerProjectAppEvents } from './app-events';
+import { PREVIEW_PREFIX } from './preview/boot';
+import type { Preview } from './preview/preview';
 import { emulatorProviderSettings } from './provider-settings';
 import { seedSandbox } from './seed';
+import { registerProjectWorkflowActions } from './workflow-actions';
 
 export interface Sandbox {
   backend: Backend;
   line: Record<string, unknown>;
+  /** Where a person sees the app's settings page and cards (the preview index). */
+  previewUrl: string;
   stop(): Promise<void>;
 }
+
+/** The HubSpot project the preview draws: the same `src/` that `hs project upload` sends. */
+const PROJECT_SRC = path.resolve(import.meta.dirname, '../../src');
 
 type Print = (line: string) => void;
 
@@ -29,9 +38,19 @@ type Print = (line: string) => void;
 export async function startSandbox(config: Config, log: Logger, print: Print): Promise<Sandbox> {
   const hubspot = await startHubSpotEmulator({ port: 0 });
   const qbo = await startQuickBooksEmulator({ port: 0 });
-  const backend = await startBackend(config, log, { providers: (publicUrl) => emulatorProviderSettings(publicUrl, hubspot.info, qbo.info) });
+  // Loaded here only: the preview's bundler and browser code are development tools that live mode never needs.
+  const { createPreview } = await import('./preview/preview');
+  let preview: Preview | undefined;
+  const backend = await startBackend(config, log, {
+    providers: (publicUrl) => emulatorProviderSettings(publicUrl, hubspot.info, qbo.info),
+    extraRoutes: (publicUrl) => {
+      preview = createPreview({ srcDir: PROJECT_SRC, backendUrl: publicUrl, hubspot: { emulator: hubspot.emulator, url: hubspot.info.url }, log });
+      return { prefix: PREVIEW_PREFIX, app: preview.app };
+    },
+  });
   const stop = async () => {
     await backend.stop();
+    await preview?.stop();
     await hubspot.close();
     await qbo.close();
   };
@@ -39,7 +58,8 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
     qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
     await registerProjectAppEvents(hubspot.emulator);
-    seedSandbox(hubspot.emulator, qbo.emulator);
+    const [createInvoice] = await registerProjectWorkflowActions(hubspot.emulator, backend.publicUrl);
+    const { demoDeal } = seedSandbox(hubspot.emulator, qbo.emulator);
 
     const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
     const { runtime } = backend;
@@ -70,8 +90,13 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     print(
       `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,
     );
-    const line = { backendUrl: backend.url, hubspot: hubspot.info, quickbooks: qbo.info };
-    return { backend, line, stop };
+    // What a workflow does when it reaches the action: the HubSpot emulator executes the project's definition.
+    const demo = { definition: createInvoice!, objectId: demoDeal.id, inputFields: { paymentTerms: 'Net 30', sendEmail: 'yes' } };
+    print(`Try the "Create invoice" workflow action on the deal "${demoDeal.name}":`);
+    print(`  curl -X POST ${hubspot.info.url}/__emulator/workflow-actions/invoke -H 'content-type: application/json' -d '${JSON.stringify(demo)}'`);
+    const previewUrl = `${backend.url}${PREVIEW_PREFIX}/`;
+    const line = { backendUrl: backend.url, previewUrl, hubspot: hubspot.info, quickbooks: qbo.info, createInvoiceDemo: demo };
+    return { backend, line, previewUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,7 +7,9 @@ export interface InvoiceState {
   /** The invoice's own date (TxnDate), `YYYY-MM-DD`. */
   invoiceDate?: string | undefined;
   dueDate: string | undefined;
+  billedCents: number;
   balanceCents: number;
+  currency: string | undefined;
   daysOverdue: number;
   dealValues: Record<string, string>;
 }
@@ -25,6 +27,20 @@ export interface PaymentApplication {
   state: PaymentState;
   receivedSent: boolean;
   reversalSent: boolean;
+  /** What the deal timeline last said was received; a later different amount gets a "changed" event. */
+  reportedCents: number | undefined;
+  /** How many "changed" events were sent (each carries its own occurrence id). */
+  changeEvents: number;
+}
+
+/** A deal's invoices in one currency, summed in cents. */
+export interface DealInvoiceTotals {
+  currency: string | undefined;
+  invoices: number;
+  billedCents: number;
+  paidCents: number;
+  outstandingCents: number;
+  overdue: number;
 }
 
 interface StateRow {
@@ -33,7 +49,9 @@ interface StateRow {
   qbo_updated_at: Date;
   invoice_date: string | Date | null;
   due_date: string | Date | null;
+  billed_cents: string | number;
   balance_cents: string | number;
+  currency: string | null;
   days_overdue: number;
   deal_values: Record<string, string>;
 }
@@ -49,6 +67,8 @@ interface PaymentRow {
   state: PaymentState;
   received_sent: boolean;
   reversal_sent: boolean;
+  reported_cents: string | number | null;
+  change_events: number;
 }
 
 /** `date` columns come back as Date from node-postgres and as a string from PGlite: both become `YYYY-MM-DD`. */
@@ -60,7 +80,9 @@ const stateFromRow = (r: StateRow): InvoiceState => ({
   qboUpdatedAt: new Date(r.qbo_updated_at),
   invoiceDate: isoDate(r.invoice_date),
   dueDate: isoDate(r.due_date),
+  billedCents: Number(r.billed_cents),
   balanceCents: Number(r.balance_cents),
+  currency: r.currency ?? undefined,
   daysOverdue: r.days_overdue,
   dealValues: r.deal_values,
 });
@@ -76,6 +98,8 @@ const paymentFromRow = (r: PaymentRow): PaymentApplication => ({
   state: r.state,
   receivedSent: r.received_sent,
   reversalSent: r.reversal_sent,
+  reportedCents: r.reported_cents === null ? undefined : Number(r.reported_cents),
+  changeEvents: r.change_events,
 });
 
 /** The invoice flow's own tables (migration 0003): deal attribution, per-invoice deal roll-ups, payment applications. */
@@ -102,11 +126,12 @@ export function invoiceStore(db: Queryable) {
 
     async saveState(connectionId: string, s: InvoiceState): Promise<void> {
       await db.query(
-        `INSERT INTO invoice_states (connection_id, qbo_invoice_id, deal_id, qbo_updated_at, invoice_date, due_date, balance_cents, days_overdue, deal_values)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO invoice_states (connection_id, qbo_invoice_id, deal_id, qbo_updated_at, invoice_date, due_date, billed_cents, balance_cents, currency, days_overdue, deal_values)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (connection_id, qbo_invoice_id) DO UPDATE SET
            deal_id = EXCLUDED.deal_id, qbo_updated_at = EXCLUDED.qbo_updated_at, invoice_date = EXCLUDED.invoice_date, due_date = EXCLUDED.due_date,
-           balance_cents = EXCLUDED.balance_cents, days_overdue = EXCLUDED.days_overdue, deal_values = EXCLUDED.deal_values`,
+           billed_cents = EXCLUDED.billed_cents, balance_cents = EXCLUDED.balance_cents, currency = EXCLUDED.currency,
+           days_overdue = EXCLUDED.days_overdue, deal_values = EXCLUDED.deal_values`,
         [
           connectionId,
           s.qboInvoiceId,
@@ -114,7 +139,9 @@ export function invoiceStore(db: Queryable) {
           s.qboUpdatedAt,
           s.invoiceDate ?? null,
           s.dueDate ?? null,
+          s.billedCents,
           s.balanceCents,
+          s.currency ?? null,
           s.daysOverdue,
           JSON.stringify(s.dealValues),
         ],
@@ -157,6 +184,31 @@ export function invoiceStore(db: Queryable) {
       return rows.map(paymentFromRow);
     },
 
+    /**
+     * Every invoice of a deal, summed per currency in whole cents: billed, paid (money received by payments that are
+     * still applied; credit used is not money), outstanding (QBO's balance due), and how many are overdue.
+     */
+    async dealTotals(connectionId: string, dealId: string): Promise<DealInvoiceTotals[]> {
+      const rows = await db.query<{ currency: string | null; invoices: number; billed: string | number; paid: string | number; outstanding: string | number; overdue: number }>(
+        `SELECT s.currency, count(*)::int AS invoices, sum(s.billed_cents) AS billed, coalesce(sum(p.paid), 0) AS paid,
+                sum(s.balance_cents) AS outstanding, (count(*) FILTER (WHERE s.days_overdue > 0))::int AS overdue
+         FROM invoice_states s
+         LEFT JOIN (SELECT qbo_invoice_id, sum(amount_cents) AS paid FROM payment_applications
+                    WHERE connection_id = $1 AND state = 'applied' GROUP BY qbo_invoice_id) p ON p.qbo_invoice_id = s.qbo_invoice_id
+         WHERE s.connection_id = $1 AND s.deal_id = $2
+         GROUP BY s.currency ORDER BY s.currency`,
+        [connectionId, dealId],
+      );
+      return rows.map((r) => ({
+        currency: r.currency ?? undefined,
+        invoices: r.invoices,
+        billedCents: Number(r.billed),
+        paidCents: Number(r.paid),
+        outstandingCents: Number(r.outstanding),
+        overdue: r.overdue,
+      }));
+    },
+
     /** Invoices still owing whose days overdue have moved on since they were synced (the calendar, not QBO, changed). */
     async overdueDrift(connectionId: string, today: string): Promise<string[]> {
       const rows = await db.query<{ qbo_invoice_id: string }>(
@@ -176,7 +228,7 @@ export function invoiceStore(db: Queryable) {
     },
 
     /** Records what a payment applies now; the event flags survive, so an event already sent is never sent again. */
-    async savePayment(connectionId: string, a: Omit<PaymentApplication, 'receivedSent' | 'reversalSent'>): Promise<void> {
+    async savePayment(connectionId: string, a: Omit<PaymentApplication, 'receivedSent' | 'reversalSent' | 'reportedCents' | 'changeEvents'>): Promise<void> {
       await db.query(
         `INSERT INTO payment_applications (connection_id, qbo_payment_id, qbo_invoice_id, amount_cents, currency, method, reference, paid_on, state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -197,12 +249,14 @@ export function invoiceStore(db: Queryable) {
       ]);
     },
 
-    async markEventSent(connectionId: string, qboPaymentId: string, qboInvoiceId: string, event: 'received' | 'reversal'): Promise<void> {
-      const column = event === 'received' ? 'received_sent' : 'reversal_sent';
-      await db.query(`UPDATE payment_applications SET ${column} = true WHERE connection_id = $1 AND qbo_payment_id = $2 AND qbo_invoice_id = $3`, [
+    /** A timeline event was sent for the application: `reportedCents` is the amount the timeline now shows. */
+    async markEventSent(connectionId: string, qboPaymentId: string, qboInvoiceId: string, event: 'received' | 'changed' | 'reversal', reportedCents: number): Promise<void> {
+      const set = { received: 'received_sent = true', changed: 'change_events = change_events + 1', reversal: 'reversal_sent = true' }[event];
+      await db.query(`UPDATE payment_applications SET ${set}, reported_cents = $4 WHERE connection_id = $1 AND qbo_payment_id = $2 AND qbo_invoice_id = $3`, [
         connectionId,
         qboPaymentId,
         qboInvoiceId,
+        reportedCents,
       ]);
     },
 

@@ -1,5 +1,8 @@
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 import type { SyncObject } from './sync-settings';
+
+/** Fields one side cleared while the other kept its value: field → the side that holds it empty. */
+export type ClearedFields = Record<string, 'hubspot' | 'qbo'>;
 
 export interface Link {
   connectionId: string;
@@ -12,6 +15,7 @@ export interface Link {
   qboSyncToken: string | undefined;
   /** Field values both sides held after the last sync (keyed by mapping); undefined before the first. */
   syncedValues: Record<string, string> | undefined;
+  clearedOn?: ClearedFields | undefined;
   lastSyncedAt: Date | undefined;
 }
 
@@ -24,6 +28,7 @@ interface Row {
   qbo_hash: string | null;
   qbo_sync_token: string | null;
   synced_values: Record<string, string> | null;
+  cleared_on: ClearedFields | null;
   last_synced_at: Date | null;
 }
 
@@ -36,39 +41,56 @@ const fromRow = (r: Row): Link => ({
   qboHash: r.qbo_hash ?? undefined,
   qboSyncToken: r.qbo_sync_token ?? undefined,
   syncedValues: r.synced_values ?? undefined,
+  clearedOn: r.cleared_on ?? undefined,
   lastSyncedAt: r.last_synced_at === null ? undefined : new Date(r.last_synced_at),
 });
 
-export function linkStore(db: Queryable) {
+/**
+ * A pair, once linked, stays linked: saving the same pair again only refreshes hashes and the SyncToken. Linking
+ * either id to a different partner violates a unique key and throws, by design.
+ */
+async function saveLink(db: Queryable, link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, synced_values, cleared_on, last_synced_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (connection_id, object, hubspot_id) DO UPDATE SET
+       hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash, qbo_sync_token = EXCLUDED.qbo_sync_token,
+       synced_values = EXCLUDED.synced_values, cleared_on = EXCLUDED.cleared_on, last_synced_at = EXCLUDED.last_synced_at
+     WHERE links.qbo_id = EXCLUDED.qbo_id`,
+    [
+      link.connectionId,
+      link.object,
+      link.hubspotId,
+      link.qboId,
+      link.hubspotHash ?? null,
+      link.qboHash ?? null,
+      link.qboSyncToken ?? null,
+      link.syncedValues === undefined ? null : JSON.stringify(link.syncedValues),
+      link.clearedOn === undefined || Object.keys(link.clearedOn).length === 0 ? null : JSON.stringify(link.clearedOn),
+      syncedAt,
+    ],
+  );
+}
+
+export function linkStore(db: Db) {
   const one = async (sql: string, params: unknown[]) => {
     const [row] = await db.query<Row>(sql, params);
     return row === undefined ? undefined : fromRow(row);
   };
   return {
-    /**
-     * A pair, once linked, stays linked: saving the same pair again only refreshes hashes and the SyncToken.
-     * Linking either id to a different partner violates a unique key and throws, by design.
-     */
     async save(link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
-      await db.query(
-        `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, synced_values, last_synced_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (connection_id, object, hubspot_id) DO UPDATE SET
-           hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash, qbo_sync_token = EXCLUDED.qbo_sync_token,
-           synced_values = EXCLUDED.synced_values, last_synced_at = EXCLUDED.last_synced_at
-         WHERE links.qbo_id = EXCLUDED.qbo_id`,
-        [
-          link.connectionId,
-          link.object,
-          link.hubspotId,
-          link.qboId,
-          link.hubspotHash ?? null,
-          link.qboHash ?? null,
-          link.qboSyncToken ?? null,
-          link.syncedValues === undefined ? null : JSON.stringify(link.syncedValues),
-          syncedAt,
-        ],
-      );
+      await saveLink(db, link, syncedAt);
+    },
+
+    /**
+     * Moves a QBO entity's link to another HubSpot record, when the record it was linked to no longer exists (deleted,
+     * or merged into the other): the old link is forgotten and the new one saved, in one transaction.
+     */
+    async relink(from: Pick<Link, 'connectionId' | 'object' | 'hubspotId' | 'qboId'>, link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query('DELETE FROM links WHERE connection_id = $1 AND object = $2 AND hubspot_id = $3 AND qbo_id = $4', [from.connectionId, from.object, from.hubspotId, from.qboId]);
+        await saveLink(tx, link, syncedAt);
+      });
     },
 
     byHubspotId: (connectionId: string, object: SyncObject, hubspotId: string) =>

@@ -19,7 +19,14 @@ describe.each(databaseKinds())('store on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDb(kind);
-    expect(await migrate(t.db)).toEqual(['0001_init.sql', '0002_sync_state.sql', '0003_invoices.sql', '0005_settings_and_card.sql']);
+    expect(await migrate(t.db)).toEqual([
+      '0001_init.sql',
+      '0002_sync_state.sql',
+      '0003_invoices.sql',
+      '0004_invoice_requests.sql',
+      '0005_settings_and_card.sql',
+      '0006_books_of_record.sql',
+    ]);
     store = createStore(t.db, cipher);
   });
   afterAll(() => t.dispose());
@@ -109,6 +116,19 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(await store.inbox.unprocessed()).toEqual([]);
   });
 
+  test('an invoice request is recorded once per idempotency key and keeps its first outcome', async () => {
+    const c = await store.connections.saveHubspotInstall(5005, tokens('r'));
+    const first = await store.invoiceRequests.begin(c.id, 'workflow:ap-1', '77');
+    expect(first).toMatchObject({ dealId: '77', status: 'pending', qboInvoiceId: undefined, emailed: false });
+    expect(await store.invoiceRequests.begin(c.id, 'workflow:ap-1', '88')).toMatchObject({ dealId: '77', status: 'pending' });
+    await store.invoiceRequests.setInvoice(c.id, 'workflow:ap-1', '130');
+    await store.invoiceRequests.setEmailed(c.id, 'workflow:ap-1');
+    await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'created', { qboId: '130' });
+    await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'failed', { code: 'LATE' });
+    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-1')).toMatchObject({ status: 'created', qboInvoiceId: '130', emailed: true, outcome: { qboId: '130' } });
+    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-2')).toBeUndefined();
+  });
+
   test('the sync log answers "what failed and why", newest first', async () => {
     const c = await store.connections.saveHubspotInstall(4004, tokens('l'));
     await store.syncLog.record({ connectionId: c.id, object: 'contacts', direction: 'to_qbo', hubspotId: '1', action: 'create', outcome: 'succeeded' });
@@ -180,7 +200,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
       await store.syncLog.record({ connectionId: id, object: 'products', direction: 'to_qbo', hubspotId: '21', action: 'update', outcome: 'failed' });
       await store.syncRuns.record(id, { object: 'products', kind: 'reconcile', finishedAt: new Date(), counts: { failed: 1 } });
       await invoices.recordOrigin(id, '130', '9001');
-      await invoices.saveState(id, { qboInvoiceId: '130', dealId: '9001', qboUpdatedAt: new Date(), dueDate: undefined, balanceCents: 100, daysOverdue: 0, dealValues: {} });
+      await invoices.saveState(id, { qboInvoiceId: '130', dealId: '9001', qboUpdatedAt: new Date(), dueDate: undefined, billedCents: 100, balanceCents: 100, currency: 'USD', daysOverdue: 0, dealValues: {} });
       await invoices.savePayment(id, { qboPaymentId: '140', qboInvoiceId: '130', amountCents: 100, currency: 'USD', method: undefined, reference: undefined, paidOn: '2026-01-10', state: 'applied' });
     }
     const now = new Date('2026-01-15T12:00:00Z');
@@ -226,7 +246,9 @@ describe.each(databaseKinds())('store on %s', (kind) => {
       qboUpdatedAt: new Date(),
       invoiceDate,
       dueDate: '2026-02-01',
+      billedCents: 5000,
       balanceCents: 5000,
+      currency: 'USD',
       daysOverdue: 0,
       dealValues: { qbo_invoice_number: `INV-${id}` },
     });

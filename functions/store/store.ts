@@ -2,6 +2,7 @@ import type { TokenCipher } from '../security/token-cipher';
 import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
+import { invoiceRequestStore } from './invoice-requests';
 import { linkStore } from './links';
 import { oauthStateStore } from './oauth-states';
 import { pendingQboConnectionStore } from './pending-qbo-connections';
@@ -23,6 +24,7 @@ export function createStore(db: Db, cipher: TokenCipher) {
     inbox: webhookInboxStore(db),
     oauthStates: oauthStateStore(db),
     pendingQboConnections: pendingQboConnectionStore(db, cipher),
+    invoiceRequests: invoiceRequestStore(db),
   };
 }
 

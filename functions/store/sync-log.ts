@@ -79,6 +79,16 @@ export function syncLogStore(db: Queryable) {
       );
     },
 
+    /** Which of these QBO records already have an entry for `action`: what is logged once is not logged again. */
+    async loggedQboIds(connectionId: string, object: SyncObject, action: string, qboIds: readonly string[]): Promise<Set<string>> {
+      if (qboIds.length === 0) return new Set();
+      const rows = await db.query<{ qbo_id: string }>(
+        'SELECT DISTINCT qbo_id FROM sync_log WHERE connection_id = $1 AND object = $2 AND action = $3 AND qbo_id = ANY($4::text[])',
+        [connectionId, object, action, [...qboIds]],
+      );
+      return new Set(rows.map((r) => r.qbo_id));
+    },
+
     async recent(
       connectionId: string,
       filter: { object?: SyncObject; outcome?: SyncOutcome; limit?: number } = {},

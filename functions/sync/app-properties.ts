@@ -30,7 +30,10 @@ export const INVOICE_PROPERTIES: PropertyDef[] = [
   text('qbo_invoice_link', 'Open in QuickBooks'),
 ];
 
-/** On deals: the most recently updated QBO invoice of the deal, for workflows, lists and reports. */
+/**
+ * On deals: the most recently updated QBO invoice of the deal (as HubSpot's own QuickBooks integration does), and the
+ * totals across all of the deal's invoices, for workflows, lists and reports on money owed.
+ */
 export const DEAL_INVOICE_PROPERTIES: PropertyDef[] = [
   text('qbo_invoice_number', 'Invoice number'),
   status('qbo_invoice_status', 'Invoice status'),
@@ -41,6 +44,12 @@ export const DEAL_INVOICE_PROPERTIES: PropertyDef[] = [
   date('qbo_invoice_due_date', 'Invoice due date'),
   number('qbo_invoice_days_overdue', 'Invoice days overdue'),
   text('qbo_invoice_link', 'Invoice in QuickBooks'),
+  number('qbo_invoices_count', 'Invoices (all)'),
+  number('qbo_invoices_total_billed', 'Total billed (all invoices)'),
+  number('qbo_invoices_total_paid', 'Total paid (all invoices)'),
+  number('qbo_invoices_total_outstanding', 'Total outstanding (all invoices)'),
+  number('qbo_invoices_overdue_count', 'Overdue invoices'),
+  text('qbo_invoices_currency', 'Currency of the invoice totals'),
 ];
 
 /**

@@ -1,17 +1,19 @@
-import type { ProviderClients } from '../connections/provider-clients';
+import type { CallProfile, ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import { recordSyncCounts, type Metrics } from '../metrics';
+import type { Link } from '../store/links';
 import type { Store } from '../store/store';
 import { runCounts, type SyncRunKind } from '../store/sync-runs';
 import { contactsCustomers } from './contacts-customers/flow';
 import { productsItems } from './products-items/flow';
-import { ReconnectRequired } from './shared/failures';
+import { ReconnectRequired, RetryLater } from './shared/failures';
 import { activeConnection, defineFlowQueues, KeyedLock, runUnlessDisconnected } from './shared/flow-runtime';
 import { validateMappings } from './shared/mappings';
+import { withoutServerOwned } from './shared/settings-input';
 import { TwoWaySync, type FirstSyncPreview, type Progress, type SyncCounts } from './two-way/engine';
 import type { TwoWayFlow } from './two-way/flow';
-import { defaultFlowSettings, FlowSettingsSchema, type FlowSettings } from './two-way/settings';
+import { defaultFlowSettings, EditableFlowSettingsSchema, FlowSettingsSchema, type FlowSettings } from './two-way/settings';
 
 export const TWO_WAY_FLOWS = { contacts: contactsCustomers, products: productsItems } as const satisfies Record<string, TwoWayFlow<never>>;
 export type TwoWayObject = keyof typeof TWO_WAY_FLOWS;
@@ -37,6 +39,9 @@ interface ObjectJob {
   connectionId: string;
   object: TwoWayObject;
 }
+
+/** Settings the server keeps beside the admin's, which no request may set. */
+const SERVER_OWNED = Object.keys(FlowSettingsSchema.shape).filter((key) => !(key in EditableFlowSettingsSchema.shape));
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -79,19 +84,25 @@ export class SyncService {
 
   // ── settings ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /** The stored settings, with this flow's own settings at their defaults where an admin never set them. */
   async settings(connectionId: string, object: TwoWayObject): Promise<{ enabled: boolean; settings: FlowSettings }> {
+    const flow: TwoWayFlow = TWO_WAY_FLOWS[object];
     const stored = await this.#store.syncSettings.get(connectionId, object);
-    if (!stored) return { enabled: false, settings: defaultFlowSettings(TWO_WAY_FLOWS[object].defaultMappings) };
-    return { enabled: stored.enabled, settings: FlowSettingsSchema.parse(stored.settings) };
+    if (!stored) return { enabled: false, settings: defaultFlowSettings(flow.defaultMappings, flow.defaultSettings) };
+    return { enabled: stored.enabled, settings: { ...flow.defaultSettings, ...FlowSettingsSchema.parse(stored.settings) } };
   }
 
+  /**
+   * Saves what an admin may edit. State the server keeps (when the first sync completed) is never taken from a
+   * request: a body that carries it has it ignored, and the stored value is kept.
+   */
   async saveSettings(connectionId: string, object: TwoWayObject, input: unknown): Promise<FlowSettings> {
-    const parsed = FlowSettingsSchema.safeParse(input);
+    const parsed = EditableFlowSettingsSchema.safeParse(withoutServerOwned(input, SERVER_OWNED));
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const problems = validateMappings(parsed.data.mappings, Object.keys(TWO_WAY_FLOWS[object].qboFields));
     if (problems.length > 0) throw new InvalidSettingsError(problems);
     const current = await this.settings(connectionId, object);
-    const next = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
+    const next: FlowSettings = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
     await this.#store.syncSettings.save(connectionId, object, current.enabled, next);
     return next;
   }
@@ -114,6 +125,24 @@ export class SyncService {
 
   async enqueueChanges(connectionId: string, object: TwoWayObject, changed: { hubspotIds?: string[]; qboIds?: string[] }): Promise<void> {
     await this.#jobs.send(QUEUES.changes, { connectionId, object, hubspotIds: changed.hubspotIds ?? [], qboIds: changed.qboIds ?? [] });
+  }
+
+  /**
+   * Links HubSpot records to their QBO twins (matched as the sync matches them), creating the missing ones, whether
+   * or not the sync is on: what "Create invoice" needs before it can bill a contact or a product. Runs under the
+   * flow's lock like any run. With a call profile the clients fail fast, and a flow busy with another run is not
+   * waited for: both come back as RetryLater for the caller to defer. Returns the links that exist afterwards; a
+   * record that could not be placed has its reason in the sync log.
+   */
+  async placeInQbo(connectionId: string, object: TwoWayObject, hubspotIds: string[], profile?: CallProfile): Promise<Map<string, Link>> {
+    const key = `${connectionId}:${object}`;
+    if (profile !== undefined && this.#lock.busy(key)) throw new RetryLater(`the ${object} sync is busy for this connection`);
+    return this.#lock.run(key, async () => {
+      const { settings } = await this.settings(connectionId, object);
+      await (await this.#engine(connectionId, object, { ...settings, createInQbo: true }, profile)).syncChanged({ hubspotIds });
+      const links = await this.#store.links.forIds(connectionId, object, 'hubspot', hubspotIds);
+      return new Map(links.map((l) => [l.hubspotId, l]));
+    });
   }
 
   async preview(connectionId: string, object: TwoWayObject): Promise<FirstSyncPreview> {
@@ -172,15 +201,13 @@ export class SyncService {
     });
   }
 
-  async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings): Promise<TwoWaySync> {
+  async #engine(connectionId: string, object: TwoWayObject, settings: FlowSettings, profile?: CallProfile): Promise<TwoWaySync> {
     const connection = await activeConnection(this.#store, connectionId);
     return new TwoWaySync(
-      { store: this.#store, hubspot: this.#clients.hubspot(connection), qbo: this.#clients.qbo(connection), log: this.#log, now: this.#now },
+      { store: this.#store, hubspot: this.#clients.hubspot(connection, profile), qbo: this.#clients.qbo(connection, profile), log: this.#log, now: this.#now },
       connectionId,
       TWO_WAY_FLOWS[object] as TwoWayFlow,
       settings,
     );
   }
-
-
 }

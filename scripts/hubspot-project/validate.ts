@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { componentSchemas } from './schemas';
+import { workflowActionProblems, type WorkflowActionConfig } from './workflow-actions';
 
 export interface ValidProject {
   components: { uid: string; type: string; config: Record<string, unknown> }[];
@@ -18,7 +19,8 @@ export class InvalidProjectError extends Error {
 /**
  * Runs HubSpot's own project parser with full structural validation, offline: the schema fetch is answered
  * with our schemas (local-dev-lib's `http` is one shared ESM instance, so replacing `get` reaches the parser).
- * A hsmeta file the parser skips (wrong folder, nesting) would silently vanish on upload, so it is an error here.
+ * A hsmeta file the parser skips (wrong folder, nesting) would silently vanish on upload, so it is an error here, and
+ * so are workflow actions whose parts name fields they do not declare (workflow-actions.ts).
  */
 export async function validateHubSpotProject(projectDir: string, profile?: string): Promise<ValidProject> {
   const schemaFetch = http.get;
@@ -34,6 +36,10 @@ export async function validateHubSpotProject(projectDir: string, profile?: strin
       throw new InvalidProjectError(`HubSpot would skip these files (misplaced or nested):\n${result.skippedHsMetaFiles.join('\n')}`);
     }
     const nodes = Object.values(result.intermediateRepresentation.intermediateNodesIndexedByUid);
+    const crossReferences = nodes.flatMap((n) =>
+      n.componentType === 'WORKFLOW_ACTION' ? workflowActionProblems(n.config as unknown as WorkflowActionConfig).map((p) => `${n.metaFilePath}: ${p}`) : [],
+    );
+    if (crossReferences.length > 0) throw new InvalidProjectError(`Workflow actions refer to fields they do not declare:\n${crossReferences.join('\n')}`);
     const components = nodes.map((n) => ({ uid: n.uid, type: n.componentType, config: n.config as Record<string, unknown> }));
     const problems = (await Promise.all(components.map((c) => extensionProblems(path.join(projectDir, config.srcDir), c)))).flat();
     if (problems.length > 0) throw new InvalidProjectError(`UI extensions HubSpot would not build:\n${problems.join('\n')}`);

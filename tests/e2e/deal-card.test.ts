@@ -77,9 +77,6 @@ describe('deal card API', () => {
       ['2026-01-12', '400.00', 'Check', 'CHK-7', '1001', 'applied'],
     ]);
     expect(body.totals).toEqual([{ currency: 'USD', billed: '1300.00', paid: '650.50', outstanding: '649.50' }]);
-    // No "Create invoice" until the app can create invoices from a deal.
-    expect(body.createInvoice).toEqual({ available: false, enabled: false, reason: null });
-    expect((await h.appFetch(`/api/deals/${dealId}/invoices`, { method: 'POST' })).status).toBe(404);
   });
 
   test('a deal without invoices has empty lists, not an error', async () => {
@@ -101,43 +98,77 @@ describe('deal card API', () => {
 });
 
 /**
- * The card's "Create invoice" once the workflow action's builder is wired in (`createInvoice` at the composition
- * root): here a stand-in that creates the QBO invoice through the connection's own client, as the real builder will.
+ * The card's "Create invoice", with the workflow action's own builder: the deal's contact is the QBO customer (linked by
+ * the Contacts sync), its line items the products (linked by the Products sync). One click is one invoice, however
+ * often the request arrives.
  */
-describe('deal card API with Create invoice', () => {
+describe('deal card API: Create invoice', () => {
   let h: Harness;
   let connection: Connection;
   let dealId: string;
-  const created: string[] = [];
+  let emptyDeal: string;
+
+  const create = (deal: string, requestId: string) => h.appFetch(`/api/deals/${deal}/invoices`, { method: 'POST', body: { requestId } });
 
   beforeAll(async () => {
-    h = await startHarness({
-      createInvoice: async (conn, deal) => {
-        const qbo = h.runtime.clients.qbo(conn);
-        const invoice = await qbo.create('Invoice', { CustomerRef: { value: '1' }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: '1' } } }] }, { requestId: `deal-${deal}` });
-        created.push(deal);
-        return { qboInvoiceId: invoice.Id, number: invoice.DocNumber ?? null, qboUrl: null };
+    h = await startHarness();
+    const seeded = h.hubspot.emulator.seed({
+      contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace' }],
+      products: [{ name: 'Consulting hour', price: '150', hs_sku: 'CONS-1' }],
+      deals: [
+        { properties: { dealname: 'Engine retrofit' }, lineItems: [{ productIndex: 0, properties: { quantity: '2' } }], contactIndexes: [0] },
+        { properties: { dealname: 'Nothing to bill' }, contactIndexes: [0] },
+      ],
+    });
+    [dealId, emptyDeal] = seeded.deals.map((d) => d.id) as [string, string];
+    h.qbo.emulator.seed({
+      entities: {
+        Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }],
+        Item: [{ Name: 'Consulting hour', Sku: 'CONS-1', Type: 'Service', UnitPrice: 150, IncomeAccountRef: { value: '1' } }],
       },
     });
-    dealId = h.hubspot.emulator.seed({ deals: [{ properties: { dealname: 'Invoice me' } }] }).deals[0]!.id;
-    h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Buyer' }] } });
     connection = await h.connect();
+    await ensureAppProperties(h.runtime.clients.hubspot(connection));
+    for (const object of ['contacts', 'products'] as const) {
+      const { settings } = await h.runtime.sync.settings(connection.id, object);
+      await h.runtime.sync.saveSettings(connection.id, object, { ...settings, createInHubspot: false, createInQbo: false });
+      await h.runtime.sync.setEnabled(connection.id, object, true);
+    }
+    await h.runtime.invoices.setEnabled(connection.id, true);
+    await h.drain();
   });
   afterAll(() => h.stop());
 
-  test('the button is offered, creates the invoice for the deal, and is disabled with the reason when QuickBooks is not connected', async () => {
+  test('the button is offered and creates the invoice from the deal, once per click', async () => {
     const body = (await (await h.appFetch(`/api/deals/${dealId}/invoices`)).json()) as DealInvoices;
     expect(body.createInvoice).toEqual({ available: true, enabled: true, reason: null });
-    const res = await h.appFetch(`/api/deals/${dealId}/invoices`, { method: 'POST' });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ qboInvoiceId: expect.any(String) });
-    expect(created).toEqual([dealId]);
-
-    await h.runtime.store.connections.disconnectQbo(connection.id);
+    const first = await create(dealId, 'click-0001');
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { qboInvoiceId: string; number: string | null; qboUrl: string };
+    expect(created.qboUrl).toMatch(/\/app\/invoice\?txnId=/);
+    const invoice = h.qbo.emulator.state.entities.get('Invoice')!.get(created.qboInvoiceId)!;
+    expect(invoice).toMatchObject({ TotalAmt: 300 });
+    // The same click again (HubSpot's proxy retries a request once): the same invoice, not a second one.
+    expect(await (await create(dealId, 'click-0001')).json()).toEqual(created);
+    expect(h.qbo.emulator.state.entities.get('Invoice')!.size).toBe(1);
+    // The invoice flow brings it back onto the deal's card.
+    await h.drain();
     const after = (await (await h.appFetch(`/api/deals/${dealId}/invoices`)).json()) as DealInvoices;
-    expect(after.createInvoice).toEqual({ available: true, enabled: false, reason: expect.stringContaining('not connected') });
-    const refused = await h.appFetch(`/api/deals/${dealId}/invoices`, { method: 'POST' });
-    expect(refused.status).toBe(409);
-    expect(created).toEqual([dealId]);
+    expect(after.invoices.map((i) => [i.qboInvoiceId, i.amount])).toEqual([[created.qboInvoiceId, '300.00']]);
+  });
+
+  test('a deal that cannot be invoiced is refused with the reason, and a request without a click id is refused', async () => {
+    const res = await create(emptyDeal, 'click-0002');
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: 'no_line_items', message: expect.any(String) });
+    expect((await h.appFetch(`/api/deals/${dealId}/invoices`, { method: 'POST', body: {} })).status).toBe(400);
+  });
+
+  test('when QuickBooks is not connected the button is disabled with the reason, and a click creates nothing', async () => {
+    await h.runtime.store.connections.disconnectQbo(connection.id);
+    const body = (await (await h.appFetch(`/api/deals/${dealId}/invoices`)).json()) as DealInvoices;
+    expect(body.createInvoice).toEqual({ available: true, enabled: false, reason: expect.stringContaining('not connected') });
+    expect((await create(dealId, 'click-0003')).status).toBe(409);
+    expect(h.qbo.emulator.state.entities.get('Invoice')!.size).toBe(1);
   });
 });

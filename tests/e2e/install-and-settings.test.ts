@@ -1,6 +1,6 @@
 import type { SettingsOverview, SyncSummary } from '../../functions/http/api/contract';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
-import { Browser } from '../helpers/browser';
+import { Browser } from '../helpers/oauth-browser';
 
 /**
  * An admin's path: install the app from HubSpot, connect QuickBooks, then run the syncs from the settings page

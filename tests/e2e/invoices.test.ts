@@ -1,7 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { signPayload } from '../../emulators/quickbooks/webhooks';
 import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import type { QboInvoice, QboPayment } from '../../functions/quickbooks/schemas';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
@@ -55,12 +54,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
   const invoiceOf = (qboId: string) => accountant.get('Invoice', qboId);
   /** Void and delete, which node-quickbooks does not offer for every entity (qbo-api.md §1.5, §1.7). */
   const qboOperation = async (entity: 'invoice' | 'payment', query: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${emulatorApiBase(h.qbo.info.url)}${h.qbo.info.realmId}/${entity}?${query}&minorversion=75`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(200);
+    expect((await h.qboPost(entity, body, query)).status).toBe(200);
   };
   const pay = (invoiceId: string, amount: number, ref: string, method = { value: '2' }) =>
     accountant.create('Payment', { CustomerRef: { value: customerId }, TotalAmt: amount, PaymentRefNum: ref, PaymentMethodRef: method, Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }] }, { requestId: `pay-${ref}` });

@@ -1,7 +1,7 @@
 import type { ConnectionView, SettingsOverview } from '../../functions/http/api/contract';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
-import { Browser } from '../helpers/browser';
+import { Browser } from '../helpers/oauth-browser';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**

@@ -154,7 +154,7 @@ describe('deal card', () => {
     expect(backend.calls).toEqual([]);
   });
 
-  test('no Create invoice button until the app can create invoices from deals', async () => {
+  test('no Create invoice button when the backend does not offer it', async () => {
     const { r } = renderCard({ [ROUTE]: data() });
     await loaded(r);
     expect(r.maybeFindByTestId(Button, 'create-invoice')).toBeNull();
@@ -173,7 +173,8 @@ describe('deal card', () => {
     r.findByTestId(Button, 'create-invoice').trigger('onClick');
     await r.waitFor(() => expect(r.findByTestId(Table, 'invoices')).toBeDefined());
     expect(r.mocks.actions.addAlert.calls[0]![0]).toEqual({ type: 'success', message: 'Invoice 1004 was created in QuickBooks.' });
-    expect(backend.callsTo(`POST /api/deals/${DEAL_ID}/invoices`)).toHaveLength(1);
+    const [post] = backend.callsTo(`POST /api/deals/${DEAL_ID}/invoices`);
+    expect(post!.body).toEqual({ requestId: expect.stringMatching(/^[A-Za-z0-9-]{8,64}$/) });
   });
 
   test('Create invoice is disabled with the reason when QuickBooks is not connected; a failure is shown', async () => {
@@ -184,12 +185,17 @@ describe('deal card', () => {
     expect(r.findByTestId(Button, 'create-invoice').props.disabled).toBe(true);
     expect(textOf(r.getRootNode())).toContain('QuickBooks is not connected: an admin can connect it on the app’s settings page.');
 
-    const failing = renderCard({
+    const { r: failing, backend: failingBackend } = renderCard({
       [ROUTE]: data({ createInvoice: { available: true, enabled: true, reason: null } }),
-      [`POST /api/deals/${DEAL_ID}/invoices`]: () => answer(502, { error: 'provider_error', message: 'QuickBooks rejected the invoice: the customer is inactive.' }),
-    }).r;
+      [`POST /api/deals/${DEAL_ID}/invoices`]: () => answer(422, { error: 'qbo_validation', message: 'QuickBooks rejected the invoice: the customer is inactive.' }),
+    });
     await loaded(failing);
     failing.findByTestId(Button, 'create-invoice').trigger('onClick');
     await failing.waitFor(() => expect(textOf(failing.find(Alert, { title: 'The invoice was not created' }))).toBe('QuickBooks rejected the invoice: the customer is inactive.'));
+    // Clicking again retries the same request: the backend makes one invoice of it at most.
+    failing.findByTestId(Button, 'create-invoice').trigger('onClick');
+    await failing.waitFor(() => expect(failingBackend.callsTo(`POST /api/deals/${DEAL_ID}/invoices`)).toHaveLength(2));
+    const [first, second] = failingBackend.callsTo(`POST /api/deals/${DEAL_ID}/invoices`);
+    expect(second!.body).toEqual(first!.body);
   });
 });

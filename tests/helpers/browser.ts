@@ -1,55 +1,46 @@
-import { PUBLIC_URL, type Harness } from './harness';
-
-interface Cookie {
-  origin: string;
-  path: string;
-  value: string;
-}
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
- * A person's browser for OAuth round trips: follows redirects one by one (recording each address), keeps the cookies
- * each origin sets (name, path, Max-Age=0 deletes), and sends them back where they apply. Requests to the backend's
- * public origin go to the in-process app; everything else (the emulators' consent screens) over real HTTP.
+ * Browser tests drive Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it) with playwright-core;
+ * no browser is downloaded. Where it is missing the suites say so and skip, rather than fail.
  */
-export class Browser {
-  readonly visited: string[] = [];
-  readonly #h: Harness;
-  readonly #cookies = new Map<string, Cookie>();
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumInstalled = existsSync(CHROMIUM);
 
-  constructor(h: Harness) {
-    this.#h = h;
-  }
+/** Screenshots every browser test leaves behind for a person to look at (git-ignored). */
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../.artifacts/screenshots');
 
-  /** Opens `url` and follows up to `follow` redirects; the response after the last one followed is returned. */
-  async open(url: string, follow = 10): Promise<Response> {
-    let current = url;
-    for (let hop = 0; ; hop++) {
-      const res = await this.#request(current);
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location || hop === follow) return res;
-      current = new URL(location, current).toString();
-      this.visited.push(current);
-    }
-  }
+/**
+ * Headless, no sandbox (the tests run as root), and no background networking: this machine's network is closed,
+ * and Chromium's own calls home would only be refused.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
-  cookie(name: string): string | undefined {
-    return this.#cookies.get(name)?.value;
-  }
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
 
-  async #request(url: string): Promise<Response> {
-    const target = new URL(url);
-    const cookies = [...this.#cookies]
-      .filter(([, c]) => c.origin === target.origin && target.pathname.startsWith(c.path))
-      .map(([name, c]) => `${name}=${c.value}`);
-    const headers: Record<string, string> = cookies.length > 0 ? { cookie: cookies.join('; ') } : {};
-    const res = target.origin === new URL(PUBLIC_URL).origin ? await this.#h.runtime.app.request(url, { headers }) : await fetch(url, { headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((p) => p.trim());
-      const [name = '', value = ''] = pair.split('=');
-      const attr = (key: string) => attributes.find((a) => a.toLowerCase().startsWith(`${key}=`))?.split('=')[1];
-      if (value === '' || attr('max-age') === '0') this.#cookies.delete(name);
-      else this.#cookies.set(name, { origin: target.origin, path: attr('path') ?? '/', value });
-    }
-    return res;
+/** `describe` where Chromium is installed; elsewhere one skipped test whose name says how to run them. */
+export function describeInChromium(name: string, body: () => void): void {
+  if (chromiumInstalled) {
+    describe(name, body);
+    return;
   }
+  const why = `skipped: no Chromium at ${CHROMIUM}; install Debian's chromium package (apt-get install -y chromium) to run the browser tests`;
+  console.warn(`${name}: ${why}`);
+  describe(name, () => {
+    test.skip(why, () => undefined);
+  });
 }

@@ -9,8 +9,9 @@ import { createQboClient } from '../../functions/quickbooks/client';
 import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
-import { createRuntime, type Runtime, type RuntimeDeps } from '../../functions/runtime';
+import { createRuntime, type Runtime } from '../../functions/runtime';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
+import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
@@ -33,9 +34,17 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 /** TEST_LOG_LEVEL=debug shows the backend's logs while a test runs. */
 const testLog = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
 
-export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> = {}) {
+export interface HarnessOptions {
+  /** How far the backend's own clock runs ahead of HubSpot's and QBO's (negative: behind), as on a skewed server. */
+  backendClockAheadMs?: number;
+  /** Sees each request the emulators send the backend (webhooks, signed app requests) before it is handled. */
+  onDelivery?: (request: Request) => void;
+}
+
+export async function startHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
-  const now = () => clock.now();
+  const skew = options.backendClockAheadMs ?? 0;
+  const now = () => new Date(clock.now().getTime() + skew);
   const db: Db = await openPglite();
   await migrate(db);
   const bossClock = new TestClock(clock.now());
@@ -52,13 +61,17 @@ export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> =
   let runtime: Runtime | undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
+    if (options.onDelivery) {
+      const request = new Request(input, init);
+      options.onDelivery(request.clone());
+      return runtime.app.request(request);
+    }
     return runtime.app.request(input instanceof Request ? input : String(input), init);
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
   const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
   const providers = emulatorProviderSettings(PUBLIC_URL, hubspot.info, qbo.info);
   runtime = await createRuntime({
-    ...options,
     db,
     jobs,
     cipher: new TokenCipher(randomBytes(32)),
@@ -77,6 +90,7 @@ export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> =
   });
   const rt = runtime;
   await registerProjectAppEvents(hubspot.emulator);
+  await registerProjectWorkflowActions(hubspot.emulator, PUBLIC_URL);
   hubspot.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/hubspot` });
   qbo.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/quickbooks`, format: 'cloudevents' });
 
@@ -153,6 +167,19 @@ export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> =
     return hubspot.emulator.signedFetch(url.toString(), rest);
   };
 
+  /**
+   * An accountant's write through the raw API, for what node-quickbooks or the product's adapter does not offer
+   * (credit memos, void and delete of every entity): `POST /v3/company/{realm}/{entity}?{query}`, the answer's JSON.
+   */
+  const qboPost = async (entity: string, body: Record<string, unknown>, query = ''): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${emulatorApiBase(qbo.info.url)}${qbo.info.realmId}/${entity}?${query ? `${query}&` : ''}minorversion=75`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
   const stop = async () => {
     await jobs.stop();
     await hubspot.close();
@@ -160,5 +187,5 @@ export async function startHarness(options: Pick<RuntimeDeps, 'createInvoice'> =
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, appFetch, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, appFetch, qboPost, stop };
 }

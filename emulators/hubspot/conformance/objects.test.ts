@@ -149,6 +149,51 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(search.total).toBe(0);
   });
 
+  test('multi-status: with an objectWriteTraceId on every input, batch create answers 207 naming each refused input; batch update always does', async () => {
+    type WithErrors = { numErrors: number; errors: { category: string; message: string; context: Record<string, string[]>; errors: { message: string; code: string }[] }[] };
+    const created = await h.client.crm.contacts.batchApi.create({
+      inputs: [
+        { properties: { email: 'ok@example.com', phone: '555-0100' }, associations: [], objectWriteTraceId: 't1' },
+        { properties: { email: 'bob@builder.dev, accounts@builder.dev' }, associations: [], objectWriteTraceId: 't2' },
+        { properties: { email: 'ok2@example.com', nope: 'x' }, associations: [], objectWriteTraceId: 't3' },
+      ],
+    });
+    const errors = (created as unknown as WithErrors).errors;
+    expect(created.results.map((r) => [r.objectWriteTraceId, r.properties.email, r.properties.phone])).toEqual([['t1', 'ok@example.com', '555-0100']]);
+    expect(errors.map((e) => [e.category, e.context.objectWriteTraceId, e.errors[0]?.code])).toEqual([
+      ['VALIDATION_ERROR', ['t2'], 'INVALID_EMAIL'],
+      ['VALIDATION_ERROR', ['t3'], 'PROPERTY_DOESNT_EXIST'],
+    ]);
+    expect(errors[0]!.errors[0]!.message).toBe('Email address bob@builder.dev, accounts@builder.dev is invalid');
+    // A unique value taken is that input's CONFLICT, not the batch's.
+    const dup = await h.client.crm.contacts.batchApi.create({ inputs: [{ properties: { email: 'OK@example.com' }, associations: [], objectWriteTraceId: 'd1' }] });
+    expect((dup as unknown as WithErrors).errors.map((e) => [e.category, e.context.objectWriteTraceId])).toEqual([['CONFLICT', ['d1']]]);
+
+    const id = created.results[0]!.id;
+    const updated = await h.client.crm.contacts.batchApi.update({
+      inputs: [
+        { id, properties: { city: 'Oslo', phone: '' } },
+        { id: '1', properties: { city: 'Bergen' } },
+      ],
+    });
+    // The written properties come back, a cleared one as null; the missing record is named by id.
+    expect(updated.results.map((r) => [r.id, r.properties.city, r.properties.phone])).toEqual([[id, 'Oslo', null]]);
+    expect((updated as unknown as WithErrors).errors.map((e) => [e.category, e.context.ids])).toEqual([['OBJECT_NOT_FOUND', ['1']]]);
+    const refused = await h.client.crm.contacts.batchApi.update({ inputs: [{ id, properties: { email: 'nope' }, objectWriteTraceId: 'u1' }] });
+    expect((refused as unknown as WithErrors).errors.map((e) => [e.context.ids, e.context.objectWriteTraceId])).toEqual([[[id], ['u1']]]);
+    expect((await h.client.crm.contacts.basicApi.getById(id, ['email'])).properties.email).toBe('ok@example.com');
+  });
+
+  test('create and update answers carry the default properties and every property written', async () => {
+    const c = await h.client.crm.contacts.basicApi.create({ properties: { email: 'w@example.com', phone: '555-0199', city: 'Oslo' }, associations: [] });
+    expect(c.properties).toMatchObject({ email: 'w@example.com', phone: '555-0199', city: 'Oslo', firstname: null });
+    const u = await h.client.crm.contacts.basicApi.update(c.id, { properties: { jobtitle: 'Accountant' } });
+    expect(u.properties).toMatchObject({ jobtitle: 'Accountant', email: 'w@example.com' });
+    expect(u.properties).not.toHaveProperty('city');
+    const p = await h.client.crm.products.basicApi.create({ properties: { name: 'Rivet', price: '0.0125', hs_sku: 'R-1' }, associations: [] });
+    expect(p.properties).toMatchObject({ name: 'Rivet', price: '0.0125', hs_sku: 'R-1' });
+  });
+
   test('unsupported input gets HubSpot error bodies, never a silent 200', async () => {
     const { url, accessToken } = h.started.info;
     const call = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });

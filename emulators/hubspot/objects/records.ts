@@ -219,7 +219,7 @@ export class RecordService {
         continue;
       }
       const value = raw === null || raw === undefined ? '' : String(raw).trim();
-      const normalized = value === '' ? '' : normalizeValue(def, value);
+      const normalized = value === '' ? '' : type === 'contacts' && name === 'email' ? validEmail(value) : normalizeValue(def, value);
       if (typeof normalized === 'object') {
         problems.push({ name, message: normalized.message, error: normalized.error, propertyValue: value });
         continue;
@@ -318,6 +318,14 @@ export class RecordService {
 }
 
 type Invalid = { error: string; message: string };
+
+/**
+ * A contact's primary e-mail must be one address (a list, a missing domain or TLD is refused with INVALID_EMAIL,
+ * "Email address … is invalid", as HubSpot answers; reported in https://github.com/Atlas-Authority/marketing-automation/issues/174).
+ */
+function validEmail(value: string): string | Invalid {
+  return /^[^\s@,;<>()]+@[^\s@,;<>()]+\.[a-z]{2,}$/i.test(value) ? value : { error: 'INVALID_EMAIL', message: `Email address ${value} is invalid` };
+}
 
 /** HubSpot's value formats (docs D-props "Date values", numbers, enumerations, booleans). */
 export function normalizeValue(def: PropertyDefinition, value: string): string | Invalid {

@@ -42,6 +42,17 @@ const batchUpsertSchema = z.strictObject({
 const batchArchiveSchema = z.strictObject({ inputs: z.array(batchIdSchema) });
 const mergeSchema = z.strictObject({ primaryObjectId: z.string(), objectIdToMerge: z.string() });
 
+/** One input of a multi-status batch: its result, or its error as a `StandardError` naming the input in `context`. */
+function perInput<T>(write: () => T, context: Record<string, string[]>): { ok: true; value: T } | { ok: false; value: unknown } {
+  try {
+    return { ok: true, value: write() };
+  } catch (err) {
+    if (!(err instanceof HubSpotError) || err.httpStatus >= 500) throw err;
+    const { correlationId: _, ...standard } = err.body;
+    return { ok: false, value: { ...standard, errors: standard.errors ?? [], context: { ...standard.context, ...context }, links: standard.links ?? {} } };
+  }
+}
+
 export function objectRoutes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
   const ctx = (c: Context<HubSpotEnv>) => {
@@ -124,15 +135,23 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     const body = parseBody(batchCreateSchema, await readJson(c));
     checkBatchSize(body.inputs.length);
     const startedAt = emu.clock.now();
-    // Validate everything first so a bad input fails the whole request without half-writing (docs D-errors: batch
-    // create answers one error for the batch unless every input carries an objectWriteTraceId).
-    const results = emu.transaction(() =>
-      body.inputs.map((input) => {
-        const r = svc.create(info.name, input.properties, auth.actor, input.associations ?? []);
-        return { ...toApiObject(svc, r), ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
-      }),
-    );
-    return batchEnvelope(c, startedAt, results, [], 201);
+    const createOne = (input: (typeof body.inputs)[number]) => {
+      const r = svc.create(info.name, input.properties, auth.actor, input.associations ?? []);
+      return { ...toApiObject(svc, r, { written: Object.keys(input.properties) }), ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
+    };
+    // Multi-status (docs D-errors, "Multi-status errors"): when every input carries a unique objectWriteTraceId, each
+    // input succeeds or fails on its own and the answer is a 207 naming the failed ones by trace id. Otherwise one bad
+    // input fails the whole request without half-writing.
+    const traceIds = body.inputs.map((i) => i.objectWriteTraceId);
+    const multiStatus = body.inputs.length > 0 && traceIds.every((t) => t !== undefined) && new Set(traceIds).size === traceIds.length;
+    if (!multiStatus) return batchEnvelope(c, startedAt, emu.transaction(() => body.inputs.map(createOne)), [], 201);
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of body.inputs) {
+      const outcome = perInput(() => emu.transaction(() => createOne(input)), { objectWriteTraceId: [input.objectWriteTraceId!] });
+      (outcome.ok ? results : errors).push(outcome.value);
+    }
+    return batchEnvelope(c, startedAt, results, errors, 201);
   });
 
   app.post('/crm/v3/objects/:objectType/batch/update', async (c) => {
@@ -144,12 +163,24 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     checkDuplicates(body.inputs.map((i) => i.id));
     const startedAt = emu.clock.now();
     const missing = body.inputs.filter((i) => !svc.find(info.name, i.id, i.idProperty ? { idProperty: i.idProperty } : {})).map((i) => i.id);
-    const results = emu.transaction(() =>
-      body.inputs
-        .filter((i) => !missing.includes(i.id))
-        .map((i) => toApiObject(svc, svc.update(info.name, i.id, i.properties, auth.actor, i.idProperty))),
-    );
-    return batchEnvelope(c, startedAt, results, missing.length > 0 ? [notFound(info, missing)] : [], 200);
+    // Each input is applied on its own: 200 when all succeed, 207 naming each failed input otherwise (changelog
+    // "Simplifying batch update response codes for CRM v3 APIs"). A refused value names its input by id (and by
+    // objectWriteTraceId when one was sent).
+    const results: unknown[] = [];
+    const errors: unknown[] = missing.length > 0 ? [notFound(info, missing)] : [];
+    for (const i of body.inputs.filter((input) => !missing.includes(input.id))) {
+      const context = { ids: [i.id], ...(i.objectWriteTraceId ? { objectWriteTraceId: [i.objectWriteTraceId] } : {}) };
+      const outcome = perInput(
+        () =>
+          emu.transaction(() => ({
+            ...toApiObject(svc, svc.update(info.name, i.id, i.properties, auth.actor, i.idProperty), { written: Object.keys(i.properties) }),
+            ...(i.objectWriteTraceId ? { objectWriteTraceId: i.objectWriteTraceId } : {}),
+          })),
+        context,
+      );
+      (outcome.ok ? results : errors).push(outcome.value);
+    }
+    return batchEnvelope(c, startedAt, results, errors, 200);
   });
 
   app.post('/crm/v3/objects/:objectType/batch/upsert', async (c) => {
@@ -168,8 +199,9 @@ export function objectRoutes(): Hono<HubSpotEnv> {
           throw validationError(`${i.idProperty} is not a unique value property of ${info.name} and cannot be used as idProperty`);
         }
         const existing = svc.find(info.name, i.id, { idProperty: i.idProperty });
-        if (existing) return { ...toApiObject(svc, svc.update(info.name, existing.id, i.properties, auth.actor)), new: false };
-        return { ...toApiObject(svc, svc.create(info.name, { ...i.properties, [i.idProperty]: i.id }, auth.actor)), new: true };
+        const written = { written: [...Object.keys(i.properties), i.idProperty] };
+        if (existing) return { ...toApiObject(svc, svc.update(info.name, existing.id, i.properties, auth.actor), written), new: false };
+        return { ...toApiObject(svc, svc.create(info.name, { ...i.properties, [i.idProperty]: i.id }, auth.actor), written), new: true };
       }),
     );
     return batchEnvelope(c, startedAt, results, [], 200);
@@ -202,7 +234,7 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, []);
     const body = parseBody(createSchema, await readJson(c));
     const r = svc.create(info.name, body.properties, auth.actor, body.associations ?? []);
-    return c.json(toApiObject(svc, r), 201);
+    return c.json(toApiObject(svc, r, { written: Object.keys(body.properties) }), 201);
   });
 
   app.get('/crm/v3/objects/:objectType/:objectId', (c) => {
@@ -220,7 +252,7 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, ['idProperty']);
     const body = parseBody(updateSchema, await readJson(c));
     const r = svc.update(info.name, c.req.param('objectId'), body.properties, auth.actor, c.req.query('idProperty'));
-    return c.json(toApiObject(svc, r));
+    return c.json(toApiObject(svc, r, { written: Object.keys(body.properties) }));
   });
 
   app.delete('/crm/v3/objects/:objectType/:objectId', (c) => {

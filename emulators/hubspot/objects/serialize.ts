@@ -5,6 +5,8 @@ import { associationType } from '../associations/types';
 
 export interface ReadOptions {
   properties?: readonly string[] | undefined;
+  /** A write's answer: the type's default properties plus the ones the request wrote (`properties` is ignored). */
+  written?: readonly string[] | undefined;
   propertiesWithHistory?: readonly string[] | undefined;
   associations?: readonly string[] | undefined;
 }
@@ -12,13 +14,16 @@ export interface ReadOptions {
 /**
  * `SimplePublicObject[WithAssociations]` (SDK model; docs D-objects). Without `properties` the type's default
  * properties are returned; requested properties without a value come back as `null` (docs D-li), and unknown
- * requested names are skipped, as HubSpot does.
+ * requested names are skipped, as HubSpot does. Create and update answers carry the default properties and every
+ * property the request wrote (the docs' create and update examples echo the written values).
  */
 export function toApiObject(svc: RecordService, record: CrmRecord, opts: ReadOptions = {}) {
   const info = OBJECT_TYPES[record.type];
-  const names = opts.properties && opts.properties.length > 0
-    ? [...new Set([...opts.properties, 'hs_object_id', 'createdate', info.lastModifiedProperty])]
-    : info.defaultProperties;
+  const names = opts.written
+    ? [...new Set([...info.defaultProperties, ...opts.written])]
+    : opts.properties && opts.properties.length > 0
+      ? [...new Set([...opts.properties, 'hs_object_id', 'createdate', info.lastModifiedProperty])]
+      : info.defaultProperties;
   const properties: Record<string, string | null> = {};
   for (const name of names) {
     if (!svc.property(record.type, name)) continue;

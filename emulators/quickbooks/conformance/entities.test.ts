@@ -90,6 +90,15 @@ describe('Item', () => {
     expect((await h.fault('createItem', { Name: 'Stock', Type: 'Inventory', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('2020');
   });
 
+  it('a Category groups items: a name, no price or accounts; items of every type come back from a query', async () => {
+    const cat = await h.call('createItem', { Name: 'Hardware', Type: 'Category' });
+    expect(cat).toMatchObject({ Name: 'Hardware', Type: 'Category', Active: true });
+    expect(cat).not.toHaveProperty('UnitPrice');
+    expect((await h.fault('createItem', { Name: 'Tools', Type: 'Category', UnitPrice: 5 })).body.Fault.Error[0].code).toBe('2010');
+    expect((await h.fault('createItem', { Name: 'hardware', Type: 'Service', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('6240');
+    expect((await h.call('findItems', { Type: 'Category' })).QueryResponse.Item.map((i: { Name: string }) => i.Name)).toEqual(['Hardware']);
+  });
+
   it('an inactive item referenced on an invoice is 610', async () => {
     const c = await customer('Ref Co');
     const i = await h.call('createItem', { Name: 'Old', Type: 'Service', IncomeAccountRef: { value: '1' } });
@@ -130,6 +139,42 @@ describe('Invoice', () => {
     expect((await h.fault('createInvoice', invoiceBody(c.Id, 10, { DocNumber: 'HS-1' }))).body.Fault.Error[0].code).toBe('6140');
     const dup = await h.call('createInvoice', invoiceBody(c.Id, 10, { DocNumber: 'HS-1', allowDuplicateDocNum: true }));
     expect(dup.DocNumber).toBe('HS-1');
+  });
+
+  it('every invoice carries the company\'s sales-form custom fields, set or not, as recorded responses do', async () => {
+    const c = await customer('Custom Co');
+    const plain = await h.call('createInvoice', invoiceBody(c.Id));
+    expect(plain.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType' }]);
+    const set = await h.call('updateInvoice', { Id: plain.Id, SyncToken: plain.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '77' }] });
+    expect(set.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType', StringValue: '77' }]);
+    const other = await h.call('updateInvoice', { Id: set.Id, SyncToken: set.SyncToken, sparse: true, PrivateNote: 'kept' });
+    expect(other.CustomField[0].StringValue).toBe('77');
+    // Field 2 is not turned on in the company's settings.
+    expect((await h.fault('createInvoice', invoiceBody(c.Id, 300, { CustomField: [{ DefinitionId: '2', Type: 'StringType', StringValue: 'x' }] }))).body.Fault.Error[0]).toMatchObject({ code: '2500', element: 'CustomField.DefinitionId' });
+  });
+
+  it('a line whose Amount is not Qty × UnitPrice (rounded half up to the cent) is 6070', async () => {
+    const c = await customer('Math Co');
+    const line = (amount: number, qty: number, price: number) => ({ CustomerRef: { value: c.Id }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: price } }] });
+    expect((await h.fault('createInvoice', line(1000, 7, 225))).body.Fault.Error[0]).toMatchObject({ code: '6070', Message: 'Amount is not equal to UnitPrice * Qty', Detail: 'Amount is not equal to UnitPrice * Qty. Supplied value:1000' });
+    // 128.35 × 14.5 = 1861.075 exactly: QBO expects 1861.08, though binary floating point computes 1861.0749….
+    expect((await h.fault('createInvoice', line(1861.07, 128.35, 14.5))).body.Fault.Error[0].code).toBe('6070');
+    expect((await h.call('createInvoice', line(1861.08, 128.35, 14.5))).TotalAmt).toBe(1861.08);
+    expect((await h.call('createInvoice', line(250, 3, 83.33333))).TotalAmt).toBe(250);
+  });
+
+  it('with custom transaction numbers on, QBO numbers nothing: the DocNumber sent is kept, none sent means none', async () => {
+    const c = await customer('Numbers Co');
+    h.emulator.seed({ preferences: { SalesFormsPrefs: { CustomTxnNumbers: true } } });
+    try {
+      const prefs = await h.call('getPreferences');
+      expect(prefs.SalesFormsPrefs).toMatchObject({ CustomTxnNumbers: true, DefaultTerms: { value: '3' } });
+      expect((await h.call('createInvoice', invoiceBody(c.Id))).DocNumber).toBeUndefined();
+      expect((await h.call('createInvoice', invoiceBody(c.Id, 300, { DocNumber: 'HS-42' }))).DocNumber).toBe('HS-42');
+    } finally {
+      h.emulator.seed({ preferences: { SalesFormsPrefs: { CustomTxnNumbers: false } } });
+    }
+    expect((await h.call('createInvoice', invoiceBody(c.Id))).DocNumber).toMatch(/^\d+$/);
   });
 
   it('full update replaces lines; lines keep their Id when sent back', async () => {
@@ -178,6 +223,36 @@ describe('Payment', () => {
     expect((await h.call('getInvoice', inv.Id)).Balance).toBe(0);
     await h.call('deletePayment', { Id: p2.Id, SyncToken: p2.SyncToken });
     expect((await h.call('getInvoice', inv.Id)).Balance).toBe(300);
+  });
+});
+
+describe('CreditMemo', () => {
+  it('a payment uses a credit memo towards an invoice: TotalAmt is the money received, the credit is used up', async () => {
+    const c = await customer('Credit Co');
+    const inv = await h.call('createInvoice', invoiceBody(c.Id, 300));
+    const memo = await h.call('createCreditMemo', { CustomerRef: { value: c.Id }, Line: invoiceBody(c.Id, 50).Line });
+    expect(memo).toMatchObject({ TotalAmt: 50, Balance: 50, RemainingCredit: 50, CustomerRef: { value: c.Id } });
+    expect((await h.call('getCustomer', c.Id)).Balance).toBe(250);
+
+    // $300 invoice: $50 of credit and $250 of money.
+    const p = await h.call('createPayment', {
+      CustomerRef: { value: c.Id },
+      TotalAmt: 250,
+      Line: [
+        { Amount: 300, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: 50, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] },
+      ],
+    });
+    expect(p).toMatchObject({ TotalAmt: 250, UnappliedAmt: 0 });
+    expect((await h.call('getInvoice', inv.Id)).Balance).toBe(0);
+    expect(await h.call('getCreditMemo', memo.Id)).toMatchObject({ Balance: 0, RemainingCredit: 0, SyncToken: '1' });
+    expect((await h.call('getCustomer', c.Id)).Balance).toBe(0);
+
+    const tooMuchCredit = { CustomerRef: { value: c.Id }, TotalAmt: 0, Line: [{ Amount: 10, LinkedTxn: [{ TxnId: memo.Id, TxnType: 'CreditMemo' }] }] };
+    expect((await h.fault('createPayment', tooMuchCredit)).body.Fault.Error[0].code).toBe('6000');
+    expect((await h.fault('deleteCreditMemo', { Id: memo.Id, SyncToken: '1' })).body.Fault.Error[0].code).toBe('6000');
+    await h.call('deletePayment', { Id: p.Id, SyncToken: p.SyncToken });
+    expect((await h.call('getCreditMemo', memo.Id)).Balance).toBe(50);
   });
 });
 

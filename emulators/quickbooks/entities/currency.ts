@@ -36,7 +36,7 @@ export const currencyOf = (realm: RealmState, entity: JsonObject | undefined): s
 
 function hasTransactions(realm: RealmState, customerId: string): boolean {
   const mine = (t: JsonObject) => refValue(t.CustomerRef) === customerId;
-  return [...table(realm, 'Invoice').values()].some(mine) || [...table(realm, 'Payment').values()].some(mine);
+  return (['Invoice', 'Payment', 'CreditMemo'] as const).some((name) => [...table(realm, name).values()].some(mine));
 }
 
 /** The customer's `CurrencyRef`: the home currency unless multicurrency is on and another is asked for. */
@@ -52,10 +52,10 @@ export function customerCurrency(realm: RealmState, input: JsonObject, prior: Js
 }
 
 /**
- * `CurrencyRef` and `ExchangeRate` of an invoice or payment for `customer`. Required with multicurrency on;
+ * `CurrencyRef` and `ExchangeRate` of an invoice, payment or credit memo for `customer`. Required with multicurrency on;
  * a currency other than the customer's is a 6000 business validation fault (text unconfirmed, README).
  */
-export function transactionCurrency(realm: RealmState, input: JsonObject, customer: JsonObject, entity: 'Invoice' | 'Payment'): { CurrencyRef: JsonObject; ExchangeRate?: number } {
+export function transactionCurrency(realm: RealmState, input: JsonObject, customer: JsonObject, entity: 'Invoice' | 'Payment' | 'CreditMemo'): { CurrencyRef: JsonObject; ExchangeRate?: number } {
   if (!realm.multicurrency) return { CurrencyRef: homeRef(realm) };
   const ref = currencyRef(input.CurrencyRef, 'CurrencyRef');
   const expected = currencyOf(realm, customer);

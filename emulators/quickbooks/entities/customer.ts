@@ -62,7 +62,7 @@ export const customer: EntityDef = {
   },
 };
 
-/** Open balance: open invoices minus unapplied payments (XSD `Balance`, "the open AR total"). */
+/** Open balance: open invoices minus unapplied payments and unused credit memos (XSD `Balance`, "the open AR total"). */
 export function recomputeCustomerBalance(realm: RealmState, customerId: string): void {
   const c = table(realm, 'Customer').get(customerId);
   if (!c) return;
@@ -72,6 +72,9 @@ export function recomputeCustomerBalance(realm: RealmState, customerId: string):
   }
   for (const p of table(realm, 'Payment').values()) {
     if (refValue(p.CustomerRef) === customerId) balance -= Number(p.UnappliedAmt ?? 0);
+  }
+  for (const m of table(realm, 'CreditMemo').values()) {
+    if (refValue(m.CustomerRef) === customerId) balance -= Number(m.Balance ?? 0);
   }
   c.Balance = round2(balance);
   c.BalanceWithJobs = round2(balance);

@@ -1,5 +1,6 @@
 import type { EntityName } from '../state/store';
 import { companyInfo, preferencesDef } from './company';
+import { creditMemo } from './credit-memo';
 import { customer } from './customer';
 import { invoice } from './invoice';
 import { account, item, paymentMethod, taxCode, taxRate, term } from './lists';
@@ -7,7 +8,7 @@ import { payment } from './payment';
 import type { EntityDef } from './types';
 
 export const ENTITIES: Record<EntityName, EntityDef> = {
-  Customer: customer, Item: item, Invoice: invoice, Payment: payment, Account: account, TaxCode: taxCode, TaxRate: taxRate,
+  Customer: customer, Item: item, Invoice: invoice, Payment: payment, CreditMemo: creditMemo, Account: account, TaxCode: taxCode, TaxRate: taxRate,
   Term: term, PaymentMethod: paymentMethod, CompanyInfo: companyInfo, Preferences: preferencesDef,
 };
 

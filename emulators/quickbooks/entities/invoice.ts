@@ -11,7 +11,7 @@ import { inHomeCurrency, transactionCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { address, bool, date, email, memo, money, ref, str } from './fields';
 import { touch } from './operations';
-import { refOut, resolveRef, round2 } from './refs';
+import { productCents, refOut, resolveRef, round2 } from './refs';
 import type { EntityDef, WriteContext } from './types';
 
 const salesItemLineDetail = z
@@ -22,7 +22,8 @@ const salesItemLineDetail = z
   })
   .strict();
 
-const line = z
+/** A sales-form line (invoices and credit memos share them). */
+export const salesLine = z
   .object({
     Id: z.union([z.string(), z.number().transform(String)]).optional(),
     LineNum: z.number().optional(),
@@ -45,7 +46,7 @@ const customField = z
   .object({ DefinitionId: z.string(), Name: z.string().optional(), Type: z.enum(['StringType', 'BooleanType', 'NumberType', 'DateType']), StringValue: str(31).optional() })
   .strict();
 
-type LineIn = z.infer<typeof line>;
+type SalesLineIn = z.infer<typeof salesLine>;
 
 export function preferences(realm: RealmState): JsonObject {
   const p = table(realm, 'Preferences').get('1');
@@ -60,12 +61,17 @@ const salesForms = (realm: RealmState): JsonObject => {
 
 /** Money a stored payment applies to an invoice (its lines linked with TxnType Invoice). */
 export function appliedTo(realm: RealmState, invoiceId: string): { amount: number; paymentIds: string[] } {
+  return appliedToTxn(realm, 'Invoice', invoiceId);
+}
+
+/** What stored payments apply to a transaction: an invoice they pay, or a credit memo whose credit they use (§1.7). */
+export function appliedToTxn(realm: RealmState, txnType: 'Invoice' | 'CreditMemo', txnId: string): { amount: number; paymentIds: string[] } {
   let amount = 0;
   const paymentIds: string[] = [];
   for (const p of table(realm, 'Payment').values()) {
     for (const l of Array.isArray(p.Line) ? p.Line : []) {
       if (!isObject(l) || !Array.isArray(l.LinkedTxn)) continue;
-      if (l.LinkedTxn.some((t) => isObject(t) && t.TxnType === 'Invoice' && t.TxnId === invoiceId)) {
+      if (l.LinkedTxn.some((t) => isObject(t) && t.TxnType === txnType && t.TxnId === txnId)) {
         amount += Number(l.Amount ?? 0);
         if (!paymentIds.includes(String(p.Id))) paymentIds.push(String(p.Id));
       }
@@ -134,7 +140,7 @@ function computeTax(realm: RealmState, lines: JsonObject[], mode: string): TaxCo
   return { totalTax: round2(totalTax), taxLines };
 }
 
-function buildLines(ctx: WriteContext, raw: LineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
+function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | undefined): { lines: JsonObject[]; subtotal: number; discount: number } {
   const realm = ctx.realm;
   const priorIds = new Set((Array.isArray(prior?.Line) ? prior.Line : []).map((l) => (isObject(l) ? l.Id : undefined)).filter(Boolean));
   let nextId = Math.max(0, ...[...priorIds].map(Number).filter(Number.isFinite)) + 1;
@@ -151,6 +157,8 @@ function buildLines(ctx: WriteContext, raw: LineIn[], prior: JsonObject | undefi
       const d = l.SalesItemLineDetail;
       if (!d?.ItemRef) throw faults.requiredParam('Line.SalesItemLineDetail.ItemRef');
       const item = resolveRef(realm, 'Item', d.ItemRef as JsonObject, 'Line.SalesItemLineDetail.ItemRef');
+      // QBO checks a line's arithmetic when it states both: Amount must be Qty × UnitPrice, rounded half up to the cent.
+      if (d.Qty !== undefined && d.UnitPrice !== undefined && productCents(d.Qty, d.UnitPrice) !== productCents(l.Amount)) throw faults.amountMismatch(l.Amount);
       const detail: JsonObject = { ...(d as JsonObject), ItemRef: refOut(item) };
       if (realm.seed === 'us') {
         const code = d.TaxCodeRef ? refValue(d.TaxCodeRef) : item.entity.Taxable === true ? 'TAX' : 'NON';
@@ -194,12 +202,26 @@ function buildLines(ctx: WriteContext, raw: LineIn[], prior: JsonObject | undefi
   return { lines, subtotal, discount: round2(discount) };
 }
 
+/** What every sales form (invoice, credit memo) computes from its customer and lines: currency, lines and tax, total. */
+export function salesFormAmounts(ctx: WriteContext, input: JsonObject, prior: JsonObject | undefined, entity: 'Invoice' | 'CreditMemo') {
+  const realm = ctx.realm;
+  if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
+  const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
+  const currency = transactionCurrency(realm, input, customerRef.entity, entity);
+  if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
+  const { lines, subtotal, discount } = buildLines(ctx, input.Line as SalesLineIn[], prior);
+  const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
+  const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
+  const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
+  return { customerRef, currency, lines, mode, tax, total };
+}
+
 export const invoice: EntityDef = {
   name: 'Invoice',
   nameList: false,
   operations: new Set(['create', 'update', 'delete', 'void']),
   writable: {
-    CustomerRef: ref, Line: z.array(line), DocNumber: str(21), TxnDate: date, DueDate: date, ShipDate: date, SalesTermRef: ref,
+    CustomerRef: ref, Line: z.array(salesLine), DocNumber: str(21), TxnDate: date, DueDate: date, ShipDate: date, SalesTermRef: ref,
     BillEmail: email, BillEmailCc: email, BillEmailBcc: email, BillAddr: address, ShipAddr: address, ShipFromAddr: address,
     PrivateNote: str(4000), CustomerMemo: memo, CustomField: z.array(customField),
     EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']), PrintStatus: z.enum(['NotSet', 'NeedToPrint', 'PrintComplete']),
@@ -216,14 +238,7 @@ export const invoice: EntityDef = {
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
-    if (!input.CustomerRef) throw faults.requiredParam('CustomerRef');
-    const customerRef = resolveRef(realm, 'Customer', input.CustomerRef, 'CustomerRef');
-    const currency = transactionCurrency(realm, input, customerRef.entity, 'Invoice');
-    if (!Array.isArray(input.Line) || input.Line.length === 0) throw faults.requiredParam('Line');
-    const { lines, subtotal, discount } = buildLines(ctx, input.Line as LineIn[], prior);
-    const mode = realm.seed === 'us' ? undefined : String(input.GlobalTaxCalculation ?? 'TaxExcluded');
-    const tax = computeTax(realm, lines, mode ?? 'NotApplicable');
-    const total = round2(subtotal - discount + (mode === 'TaxInclusive' ? 0 : tax.totalTax));
+    const { customerRef, currency, lines, mode, tax, total } = salesFormAmounts(ctx, input, prior, 'Invoice');
     const applied = prior ? appliedTo(realm, String(prior.Id)).amount : 0;
     if (total < applied) throw faults.businessValidation(`The invoice total ${total} is less than the ${applied} already paid on it.`);
 
@@ -244,7 +259,7 @@ export const invoice: EntityDef = {
     const dueDate = typeof input.DueDate === 'string' ? input.DueDate : addDays(txnDate, Number(term?.entity.DueDays ?? 0));
 
     if (input.EmailStatus === 'NeedToSend' && !input.BillEmail && !customerRef.entity.PrimaryEmailAddr) throw faults.requiredParam('BillEmail');
-    const customFields = Array.isArray(input.CustomField) ? input.CustomField.map((f) => withCustomFieldName(realm, f)) : undefined;
+    const customFields = customFieldsOf(realm, input.CustomField);
 
     const entity: JsonObject = {
       ...input,
@@ -275,7 +290,8 @@ export const invoice: EntityDef = {
     else delete entity.DocNumber;
     if (mode) entity.GlobalTaxCalculation = mode;
     if (term) entity.SalesTermRef = refOut(term);
-    if (customFields) entity.CustomField = customFields;
+    if (customFields.length > 0) entity.CustomField = customFields;
+    else delete entity.CustomField;
     if (!prior && !input.BillEmail && isObject(customerRef.entity.PrimaryEmailAddr)) {
       entity.BillEmail = { Address: customerRef.entity.PrimaryEmailAddr.Address ?? '' };
     }
@@ -315,16 +331,33 @@ export const invoice: EntityDef = {
   },
 };
 
-/** Legacy sales-form custom fields: DefinitionId N must be enabled in Preferences (`SalesFormsPrefs.SalesCustomNameN`; §1.5). */
-function withCustomFieldName(realm: RealmState, f: Json): JsonObject {
-  const field = f as JsonObject;
-  const defs = salesForms(realm).CustomField;
-  let name: string | undefined;
-  for (const group of Array.isArray(defs) ? defs : []) {
-    for (const d of isObject(group) && Array.isArray(group.CustomField) ? group.CustomField : []) {
-      if (isObject(d) && d.Name === `SalesFormsPrefs.SalesCustomName${String(field.DefinitionId)}`) name = String(d.StringValue);
-    }
+/**
+ * Legacy sales-form custom fields: field N exists when `SalesFormsPrefs.UseSalesCustomN` is on, labelled by
+ * `SalesCustomNameN`. Every invoice carries every such field, `{DefinitionId, Name, Type}` even when unset, as
+ * recorded sandbox responses show (e.g. `"Crew #"` and `"Sales Rep"` with no StringValue); a value for a field the
+ * company does not have is 2500.
+ */
+export function salesCustomFields(realm: RealmState): { id: string; name: string }[] {
+  const entries: JsonObject[] = [];
+  const groups = salesForms(realm).CustomField;
+  for (const group of Array.isArray(groups) ? groups : []) {
+    for (const d of isObject(group) && Array.isArray(group.CustomField) ? group.CustomField : []) if (isObject(d)) entries.push(d);
   }
-  if (name === undefined) throw faults.invalidReference('CustomField.DefinitionId', String(field.DefinitionId));
-  return { ...field, Name: name };
+  const entry = (name: string) => entries.find((e) => e.Name === `SalesFormsPrefs.${name}`);
+  return ['1', '2', '3'].flatMap((n) => {
+    const label = entry(`SalesCustomName${n}`)?.StringValue;
+    return entry(`UseSalesCustom${n}`)?.BooleanValue === true && typeof label === 'string' && label !== '' ? [{ id: n, name: label }] : [];
+  });
+}
+
+function customFieldsOf(realm: RealmState, input: Json | undefined): JsonObject[] {
+  const defs = salesCustomFields(realm);
+  const given = (Array.isArray(input) ? input : []).filter(isObject);
+  for (const f of given) {
+    if (!defs.some((d) => d.id === String(f.DefinitionId))) throw faults.invalidReference('CustomField.DefinitionId', String(f.DefinitionId));
+  }
+  return defs.map((d) => {
+    const value = given.find((f) => String(f.DefinitionId) === d.id)?.StringValue;
+    return { DefinitionId: d.id, Name: d.name, Type: 'StringType', ...(typeof value === 'string' && value !== '' ? { StringValue: value } : {}) };
+  });
 }

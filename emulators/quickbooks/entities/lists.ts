@@ -90,8 +90,16 @@ export const item: EntityDef = {
     const name = requiredName(input, 100);
     // Since minor version 4, Type must be set explicitly (QNP via §1.3).
     if (typeof input.Type !== 'string') throw faults.requiredParam('Type');
-    if (input.Type === 'Group' || input.Type === 'Category') throw faults.unsupportedOperation(`create of Item Type ${input.Type} in the emulator`);
+    if (input.Type === 'Group') throw faults.unsupportedOperation(`create of Item Type ${input.Type} in the emulator`);
     uniqueName(ctx.realm, 'Item', name, prior?.Id, faults.duplicateItemName);
+    // A category only groups items (https://developer.intuit.com/app/developer/qbo/docs/workflows/item-hierarchies-using-categories):
+    // no price, no accounts, not sellable.
+    if (input.Type === 'Category') {
+      for (const f of ['UnitPrice', 'PurchaseCost', 'IncomeAccountRef', 'ExpenseAccountRef', 'AssetAccountRef', 'Sku'] as const) {
+        if (input[f] !== undefined) throw faults.invalidValue(f, 'a Category item has none');
+      }
+      return { entity: { ...input, Name: name, FullyQualifiedName: name, Active: input.Active ?? true, SubItem: false } };
+    }
     const entity: JsonObject = {
       ...input,
       Name: name,

@@ -1,6 +1,8 @@
 /**
- * Payment (§1.7): lines apply it to invoices (Invoice Balance and LinkedTxn follow); the rest is
- * UnappliedAmt. Deposits to Undeposited Funds by default. Void is a sparse update with `include=void`.
+ * Payment (§1.7): lines apply it to invoices (Invoice Balance and LinkedTxn follow) and may use a credit memo's
+ * credit towards them (its Balance follows): TotalAmt is the money received, the invoice lines less the credit
+ * lines, and what is not applied is UnappliedAmt. Deposits to Undeposited Funds by default. Void is a sparse update
+ * with `include=void`.
  */
 import { z } from 'zod';
 import { faults } from '../errors';
@@ -9,7 +11,8 @@ import { localDate } from '../time';
 import { transactionCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { bool, date, money, ref, str } from './fields';
-import { appliedTo, isVoided, syncInvoicePayments } from './invoice';
+import { syncCreditMemoUse } from './credit-memo';
+import { appliedToTxn, isVoided, syncInvoicePayments } from './invoice';
 import { refOut, resolveRef, round2 } from './refs';
 import type { EntityDef, WriteContext } from './types';
 
@@ -28,13 +31,14 @@ function undepositedFunds(realm: RealmState): JsonObject {
   throw faults.requiredParam('DepositToAccountRef');
 }
 
-const invoicesOf = (p: JsonObject | undefined): string[] =>
+const linkedOf = (p: JsonObject | undefined, txnType: 'Invoice' | 'CreditMemo'): string[] =>
   (Array.isArray(p?.Line) ? p.Line : []).flatMap((l) =>
-    isObject(l) && Array.isArray(l.LinkedTxn) ? l.LinkedTxn.filter((t) => isObject(t) && t.TxnType === 'Invoice').map((t) => String((t as JsonObject).TxnId)) : [],
+    isObject(l) && Array.isArray(l.LinkedTxn) ? l.LinkedTxn.filter((t) => isObject(t) && t.TxnType === txnType).map((t) => String((t as JsonObject).TxnId)) : [],
   );
 
 function afterPaymentChange(ctx: WriteContext, prior: JsonObject | undefined, next: JsonObject | undefined): void {
-  for (const id of new Set([...invoicesOf(prior), ...invoicesOf(next)])) syncInvoicePayments(ctx, id);
+  for (const id of new Set([...linkedOf(prior, 'Invoice'), ...linkedOf(next, 'Invoice')])) syncInvoicePayments(ctx, id);
+  for (const id of new Set([...linkedOf(prior, 'CreditMemo'), ...linkedOf(next, 'CreditMemo')])) syncCreditMemoUse(ctx, id);
   for (const c of new Set([refValue(prior?.CustomerRef), refValue(next?.CustomerRef)])) if (c) recomputeCustomerBalance(ctx.realm, c);
 }
 
@@ -61,26 +65,31 @@ export const payment: EntityDef = {
     const total = round2(Number(input.TotalAmt));
     if (total < 0) throw faults.businessValidation('You must set a transaction amount that is zero or more.');
     const lines: JsonObject[] = [];
-    let applied = 0;
+    let paid = 0;
+    let credited = 0;
     for (const l of (Array.isArray(input.Line) ? input.Line : []) as LineIn[]) {
       if (l.Amount === undefined) throw faults.requiredParam('Line.Amount');
       if (!l.LinkedTxn?.length) throw faults.requiredParam('Line.LinkedTxn');
       const links: JsonObject[] = [];
       for (const t of l.LinkedTxn) {
-        if (t.TxnType !== 'Invoice') throw faults.unsupportedOperation(`applying a payment to a ${t.TxnType} in the emulator`);
-        const inv = table(realm, 'Invoice').get(t.TxnId);
-        if (!inv) throw faults.invalidReference('Line.LinkedTxn.TxnId', t.TxnId);
-        if (refValue(inv.CustomerRef) !== customer.value) throw faults.businessValidation(`Invoice ${t.TxnId} belongs to a different customer than this payment.`);
-        if (isVoided(inv)) throw faults.businessValidation(`Invoice ${t.TxnId} is voided.`);
-        const alreadyByOthers = appliedTo(realm, t.TxnId).amount - (prior ? amountFor(prior, t.TxnId) : 0);
-        const open = round2(Number(inv.TotalAmt) - alreadyByOthers);
-        if (Number(l.Amount) > open) throw faults.businessValidation(`The amount applied to invoice ${t.TxnId} (${l.Amount}) exceeds its open balance (${open}).`);
-        links.push({ TxnId: t.TxnId, TxnType: 'Invoice' });
+        if (t.TxnType !== 'Invoice' && t.TxnType !== 'CreditMemo') throw faults.unsupportedOperation(`applying a payment to a ${t.TxnType} in the emulator`);
+        const txn = table(realm, t.TxnType).get(t.TxnId);
+        if (!txn) throw faults.invalidReference('Line.LinkedTxn.TxnId', t.TxnId);
+        if (refValue(txn.CustomerRef) !== customer.value) throw faults.businessValidation(`${t.TxnType} ${t.TxnId} belongs to a different customer than this payment.`);
+        if (t.TxnType === 'Invoice' && isVoided(txn)) throw faults.businessValidation(`Invoice ${t.TxnId} is voided.`);
+        const alreadyByOthers = appliedToTxn(realm, t.TxnType, t.TxnId).amount - (prior ? amountFor(prior, t.TxnType, t.TxnId) : 0);
+        const open = round2(Number(txn.TotalAmt) - alreadyByOthers);
+        const what = t.TxnType === 'Invoice' ? 'its open balance' : 'its remaining credit';
+        if (Number(l.Amount) > open) throw faults.businessValidation(`The amount applied to ${t.TxnType} ${t.TxnId} (${l.Amount}) exceeds ${what} (${open}).`);
+        links.push({ TxnId: t.TxnId, TxnType: t.TxnType });
       }
-      applied += Number(l.Amount);
+      if (links.some((t) => t.TxnType === 'CreditMemo')) credited += Number(l.Amount);
+      else paid += Number(l.Amount);
       lines.push({ Amount: round2(Number(l.Amount)), LinkedTxn: links });
     }
-    applied = round2(applied);
+    // Credit can only be used towards invoices this payment pays; the money received is what the credit did not cover.
+    if (round2(credited) > round2(paid)) throw faults.businessValidation('The credit applied exceeds the amount applied to invoices.');
+    const applied = round2(paid - credited);
     if (applied > total) throw faults.businessValidation('The amount applied to transactions exceeds the total payment amount.');
     const deposit = input.DepositToAccountRef
       ? resolveRef(realm, 'Account', input.DepositToAccountRef, 'DepositToAccountRef')
@@ -111,10 +120,10 @@ export const payment: EntityDef = {
   },
 };
 
-function amountFor(p: JsonObject, invoiceId: string): number {
+function amountFor(p: JsonObject, txnType: string, txnId: string): number {
   let sum = 0;
   for (const l of Array.isArray(p.Line) ? p.Line : []) {
-    if (isObject(l) && Array.isArray(l.LinkedTxn) && l.LinkedTxn.some((t) => isObject(t) && t.TxnId === invoiceId)) sum += Number(l.Amount ?? 0);
+    if (isObject(l) && Array.isArray(l.LinkedTxn) && l.LinkedTxn.some((t) => isObject(t) && t.TxnType === txnType && t.TxnId === txnId)) sum += Number(l.Amount ?? 0);
   }
   return sum;
 }

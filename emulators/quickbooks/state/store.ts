@@ -10,6 +10,7 @@ export type EntityName =
   | 'Item'
   | 'Invoice'
   | 'Payment'
+  | 'CreditMemo'
   | 'Account'
   | 'TaxCode'
   | 'TaxRate'
@@ -19,7 +20,7 @@ export type EntityName =
   | 'Preferences';
 
 export const ENTITY_NAMES: readonly EntityName[] = [
-  'Customer', 'Item', 'Invoice', 'Payment', 'Account', 'TaxCode', 'TaxRate', 'Term', 'PaymentMethod', 'CompanyInfo', 'Preferences',
+  'Customer', 'Item', 'Invoice', 'Payment', 'CreditMemo', 'Account', 'TaxCode', 'TaxRate', 'Term', 'PaymentMethod', 'CompanyInfo', 'Preferences',
 ];
 
 export interface Tombstone {

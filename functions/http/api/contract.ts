@@ -199,13 +199,13 @@ export const DealInvoicesSchema = z.object({
   ),
   /** Per currency: what was billed, paid and is still owed (voided and deleted invoices count for nothing). */
   totals: z.array(z.object({ currency: z.string().nullable(), billed: z.string(), paid: z.string(), outstanding: z.string() })),
-  /**
-   * The "Create invoice" button: `available` once the app can create invoices from deals; `enabled` false with
-   * `reason` when it cannot right now (QuickBooks not connected).
-   */
+  /** The "Create invoice" button: `enabled` false with `reason` when it cannot work right now (QuickBooks not connected). */
   createInvoice: z.object({ available: z.boolean(), enabled: z.boolean(), reason: z.string().nullable() }),
 });
 export type DealInvoices = z.infer<typeof DealInvoicesSchema>;
+
+/** Create invoice: an id the card makes per click and repeats on a retry, so one click makes one invoice. */
+export const CreateInvoiceRequestSchema = z.strictObject({ requestId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/) });
 
 export const CreatedInvoiceSchema = z.object({ qboInvoiceId: z.string(), number: z.string().nullable(), qboUrl: z.url().nullable() });
 export type CreatedInvoice = z.infer<typeof CreatedInvoiceSchema>;

@@ -1,45 +1,40 @@
 import { Hono } from 'hono';
-import type { Connection } from '../../store/connections';
+import { InvoiceCreationDeferred } from '../../deal-invoices/failures';
+import type { DealInvoiceService } from '../../deal-invoices/service';
 import type { InvoiceStore } from '../../store/invoices';
-import { fromCents, toCents } from '../../sync/invoices/status';
-import { fail, providerFailure, reply, type ApiEnv } from '../api/access';
-import { CreatedInvoiceSchema, DealInvoicesSchema, type CreatedInvoice, type DealInvoices } from '../api/contract';
+import { fromCents } from '../../sync/invoices/status';
+import { fail, reply, type ApiEnv } from '../api/access';
+import { CreatedInvoiceSchema, CreateInvoiceRequestSchema, DealInvoicesSchema, type DealInvoices } from '../api/contract';
 import { connectionState } from './settings-api';
-
-/**
- * Creates the QBO invoice for a deal, with the same builder as the "Create invoice" workflow action. Wired at the
- * composition root once that action exists; until then the card shows no button.
- */
-export type InvoiceCreator = (connection: Connection, dealId: string) => Promise<CreatedInvoice>;
 
 export interface DealCardApiDeps {
   invoiceStore: InvoiceStore;
-  createInvoice?: InvoiceCreator;
+  /** The "Create invoice" workflow action's engine: the card's button creates invoices with the same builder. */
+  dealInvoices: DealInvoiceService;
 }
 
-const VOID = new Set(['voided', 'deleted']);
+const NOT_CONNECTED = 'QuickBooks is not connected: an admin can connect it on the app’s settings page.';
 
 /**
- * The deal card's backend: the deal's invoices and payments as the invoice sync last wrote them to our database
- * (never a QBO call, so the card opens fast and works while QBO is slow or disconnected), and, once wired, Create
- * invoice. Any user of the portal may read; `dealId` comes from the card and only selects within that portal.
+ * The deal card's backend: the deal's invoices, payments and totals as the invoice sync last wrote them to our
+ * database (never a QBO call, so the card opens fast and works while QBO is slow or disconnected), and Create invoice.
+ * Any user of the portal may read and create; `dealId` comes from the card and only selects within that portal.
  */
 export function dealCardApiRoutes(deps: DealCardApiDeps): Hono<ApiEnv> {
-  const { invoiceStore, createInvoice } = deps;
+  const { invoiceStore, dealInvoices } = deps;
 
   return new Hono<ApiEnv>()
     .get('/api/deals/:dealId{[0-9]+}/invoices', async (c) => {
       const connection = c.get('connection');
       const dealId = c.req.param('dealId');
       const state = connectionState(connection);
-      const states = await invoiceStore.forDeal(connection.id, dealId);
-      const invoices: DealInvoices['invoices'] = states.map((s) => ({
+      const invoices: DealInvoices['invoices'] = (await invoiceStore.forDeal(connection.id, dealId)).map((s) => ({
         qboInvoiceId: s.qboInvoiceId,
         number: s.dealValues['qbo_invoice_number'] || null,
         invoiceDate: s.invoiceDate ?? null,
         dueDate: s.dueDate ?? null,
-        currency: s.dealValues['qbo_invoice_currency'] || null,
-        amount: s.dealValues['qbo_invoice_amount_billed'] || '0.00',
+        currency: s.currency ?? null,
+        amount: fromCents(s.billedCents),
         balance: fromCents(s.balanceCents),
         status: s.dealValues['qbo_invoice_status'] as DealInvoices['invoices'][number]['status'],
         daysOverdue: s.daysOverdue,
@@ -57,37 +52,39 @@ export function dealCardApiRoutes(deps: DealCardApiDeps): Hono<ApiEnv> {
         reference: p.reference ?? null,
         state: p.state,
       }));
-      const sums = new Map<string | null, { billed: number; outstanding: number }>();
-      for (const i of invoices) {
-        if (VOID.has(i.status)) continue;
-        const sum = sums.get(i.currency) ?? { billed: 0, outstanding: 0 };
-        sum.billed += toCents(Number(i.amount));
-        sum.outstanding += toCents(Number(i.balance));
-        sums.set(i.currency, sum);
-      }
-      const totals = [...sums].map(([currency, s]) => ({ currency, billed: fromCents(s.billed), paid: fromCents(s.billed - s.outstanding), outstanding: fromCents(s.outstanding) }));
-      const available = createInvoice !== undefined;
+      // The same sums as the deal's total properties: paid is money received by payments (credit used is not money).
+      const totals = (await invoiceStore.dealTotals(connection.id, dealId)).map((t) => ({
+        currency: t.currency ?? null,
+        billed: fromCents(t.billedCents),
+        paid: fromCents(t.paidCents),
+        outstanding: fromCents(t.outstandingCents),
+      }));
       const connected = state === 'connected';
       return reply(c, DealInvoicesSchema, {
         connection: { state, companyName: connection.qboCompanyName ?? null },
         invoices,
         payments,
         totals,
-        createInvoice: {
-          available,
-          enabled: available && connected,
-          reason: available && !connected ? 'QuickBooks is not connected: an admin can connect it on the app’s settings page.' : null,
-        },
+        createInvoice: { available: true, enabled: connected, reason: connected ? null : NOT_CONNECTED },
       });
     })
     .post('/api/deals/:dealId{[0-9]+}/invoices', async (c) => {
-      if (!createInvoice) return fail(c, 404, 'not_available', 'Creating invoices from a deal is not available in this version of the app.');
       const connection = c.get('connection');
-      if (connectionState(connection) !== 'connected') return fail(c, 409, 'not_connected', 'QuickBooks is not connected: an admin can connect it on the app’s settings page.');
+      if (connectionState(connection) !== 'connected') return fail(c, 409, 'not_connected', NOT_CONNECTED);
+      const body = CreateInvoiceRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!body.success) return fail(c, 400, 'invalid_request', 'Send {"requestId"}: an id for this click, the same when the click is retried.');
       try {
-        return reply(c, CreatedInvoiceSchema, await createInvoice(connection, c.req.param('dealId')), 201);
+        // One invoice per click however often it arrives (HubSpot's proxy retries a failed request once).
+        const outcome = await dealInvoices.createInvoiceFromDeal(connection.id, c.req.param('dealId'), {}, `card:${body.data.requestId}`, {
+          source: 'the deal card',
+          interactive: true,
+        });
+        if (outcome.status === 'failed') return fail(c, 422, outcome.failure.code.toLowerCase(), outcome.failure.message);
+        const { invoice } = outcome;
+        return reply(c, CreatedInvoiceSchema, { qboInvoiceId: invoice.id, number: invoice.number ?? null, qboUrl: invoice.link }, 201);
       } catch (err) {
-        return providerFailure(c, err);
+        if (!(err instanceof InvoiceCreationDeferred)) throw err;
+        return fail(c, 503, 'try_again', 'QuickBooks or HubSpot is busy right now. Click Create invoice again in a minute: no invoice is created twice.');
       }
     });
 }

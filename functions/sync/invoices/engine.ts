@@ -19,12 +19,13 @@ import {
   isVoidedPayment,
   paymentApplications,
   toDealRollup,
+  toDealTotals,
   toHubspotInvoice,
   type InvoiceFacts,
 } from './mapping';
 import type { InvoiceSettings } from './settings';
 import { localDate, type InvoiceStatus } from './status';
-import { paymentReceived, paymentReversed } from './timeline';
+import { paymentChanged, paymentReceived, paymentReversed } from './timeline';
 
 export interface InvoiceSyncDeps {
   store: Store;
@@ -59,6 +60,13 @@ const INVOICE_TO_DEAL = 175;
 const INVOICE_TO_CONTACT = 177;
 /** The link's HubSpot hash once the HubSpot invoice has been archived: a repeated delete notification is a no-op. */
 const ARCHIVED = 'archived';
+
+/** The timeline event a payment application is owed next, if any. */
+function nextPaymentEvent(a: PaymentApplication): 'received' | 'changed' | 'reversal' | undefined {
+  if (a.state !== 'applied') return a.receivedSent && !a.reversalSent ? 'reversal' : undefined;
+  if (!a.receivedSent) return a.amountCents > 0 ? 'received' : undefined;
+  return a.reportedCents !== a.amountCents ? 'changed' : undefined;
+}
 
 /** A read of changed entities: the entity, or undefined when QBO no longer has it (deleted, §1.6 rule 1). */
 type Reads<T> = Map<string, T | undefined>;
@@ -156,13 +164,16 @@ export class InvoiceSync {
 
   /**
    * Payments first (they name the invoices they touch), then every touched invoice, then the deals whose
-   * latest invoice may have changed, then the timeline events (which need the invoice's deal and number).
+   * latest invoice or totals may have changed, then the timeline events (which need the invoice's deal and number).
    */
   async #run(invoiceReads: Reads<QboInvoice>, paymentReads: Reads<QboPayment>, moreInvoiceIds: readonly string[]): Promise<InvoiceCounts> {
     const invoiceIds = new Set([...invoiceReads.keys(), ...moreInvoiceIds]);
+    const moneyMoved = new Set<string>();
     for (const [paymentId, payment] of paymentReads) {
       await this.#guard({ qboId: paymentId, action: 'payment' }, async () => {
-        for (const id of await this.#recordPayment(paymentId, payment)) invoiceIds.add(id);
+        const { touched, moved } = await this.#recordPayment(paymentId, payment);
+        for (const id of touched) invoiceIds.add(id);
+        for (const id of moved) moneyMoved.add(id);
       });
     }
     const toRead = [...invoiceIds].filter((id) => !invoiceReads.has(id));
@@ -170,6 +181,11 @@ export class InvoiceSync {
 
     for (const id of invoiceIds) {
       await this.#guard({ qboId: id, action: invoiceReads.get(id) ? 'upsert' : 'delete' }, () => this.#syncInvoice(id, invoiceReads.get(id)));
+    }
+    // Money received counts in the deal's totals even when the invoice's balance did not move (credit swapped for money).
+    for (const id of moneyMoved) {
+      const dealId = (await this.#deps.invoices.state(this.#connectionId, id))?.dealId;
+      if (dealId) this.#affectedDeals.add(dealId);
     }
     for (const dealId of this.#affectedDeals) {
       await this.#guard({ hubspotId: dealId, action: 'deal_rollup' }, () => this.#rollUp(dealId));
@@ -182,8 +198,11 @@ export class InvoiceSync {
 
   // ── payments ──────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Records what the payment applies now; what it applied before and no longer does is voided or deleted. Returns the invoices touched. */
-  async #recordPayment(paymentId: string, payment: QboPayment | undefined): Promise<string[]> {
+  /**
+   * Records the money the payment received for each invoice now (credit it uses is not money); what it applied before
+   * and no longer does is voided or deleted. Returns the invoices touched, and those whose money received changed.
+   */
+  async #recordPayment(paymentId: string, payment: QboPayment | undefined): Promise<{ touched: string[]; moved: string[] }> {
     const { invoices } = this.#deps;
     const prior = await invoices.payments(this.#connectionId, paymentId);
     const voided = payment !== undefined && isVoidedPayment(payment);
@@ -203,21 +222,28 @@ export class InvoiceSync {
     for (const a of prior) {
       if (a.state === 'applied' && !current.has(a.qboInvoiceId)) await invoices.setPaymentState(this.#connectionId, paymentId, a.qboInvoiceId, voided ? 'voided' : 'deleted');
     }
-    return [...new Set([...current.keys(), ...prior.map((a) => a.qboInvoiceId)])];
+    const before = new Map(prior.filter((a) => a.state === 'applied').map((a) => [a.qboInvoiceId, a.amountCents]));
+    const touched = [...new Set([...current.keys(), ...prior.map((a) => a.qboInvoiceId)])];
+    return { touched, moved: touched.filter((id) => before.get(id) !== current.get(id)) };
   }
 
-  /** One event when a payment lands on an invoice of a deal, and one more if it is later voided or deleted. */
+  /**
+   * The deal's timeline follows the money: one event when a payment's money lands on an invoice of a deal, one more
+   * each time its amount is edited in QBO, and one if it is voided or deleted. A payment that only uses credit
+   * received no money and adds nothing.
+   */
   async #sendPaymentEvents(paymentId: string): Promise<void> {
     const { invoices, now } = this.#deps;
     for (const a of await invoices.payments(this.#connectionId, paymentId)) {
-      const event = a.state === 'applied' ? (a.receivedSent ? undefined : 'received') : a.receivedSent && !a.reversalSent ? 'reversal' : undefined;
+      const event = nextPaymentEvent(a);
       if (event === undefined) continue;
       const state = await invoices.state(this.#connectionId, a.qboInvoiceId);
       if (!state?.dealId) continue;
       const number = state.dealValues['qbo_invoice_number'] || a.qboInvoiceId;
       const at = event === 'received' && a.paidOn ? this.#eventTime(a) : now();
-      await this.#sendOnce(event === 'received' ? paymentReceived(a, state.dealId, number, at) : paymentReversed(a, state.dealId, number, at));
-      await invoices.markEventSent(this.#connectionId, paymentId, a.qboInvoiceId, event);
+      const occurrence = { received: paymentReceived, changed: paymentChanged, reversal: paymentReversed }[event](a, state.dealId, number, at);
+      await this.#sendOnce(occurrence);
+      await invoices.markEventSent(this.#connectionId, paymentId, a.qboInvoiceId, event, event === 'reversal' ? 0 : a.amountCents);
       this.#counts.paymentEvents++;
     }
   }
@@ -285,7 +311,9 @@ export class InvoiceSync {
       qboUpdatedAt: facts.updatedAt,
       invoiceDate: facts.invoiceDate,
       dueDate: facts.dueDate,
+      billedCents: facts.amountBilledCents,
       balanceCents: facts.balanceDueCents,
+      currency: facts.currency,
       daysOverdue: facts.daysOverdue,
       dealValues,
     });
@@ -358,10 +386,22 @@ export class InvoiceSync {
     return (await this.#deps.store.links.byQboId(this.#connectionId, 'contacts', facts.customerId))?.hubspotId;
   }
 
-  /** The deal shows its most recently updated invoice; with none left, its invoice properties are cleared. */
+  /**
+   * The deal shows its most recently updated invoice, and its totals across all of its invoices; with none left, its
+   * invoice properties are cleared.
+   */
   async #rollUp(dealId: string): Promise<void> {
     const latest = await this.#deps.invoices.latestForDeal(this.#connectionId, dealId);
-    await this.#deps.hubspot.update('deals', [{ id: dealId, properties: latest?.dealValues ?? EMPTY_DEAL_ROLLUP }]);
+    const totals = await this.#deps.invoices.dealTotals(this.#connectionId, dealId);
+    await this.#deps.hubspot.update('deals', [{ id: dealId, properties: { ...(latest?.dealValues ?? EMPTY_DEAL_ROLLUP), ...toDealTotals(totals) } }]);
+    if (totals.length > 1) {
+      await this.#log({
+        hubspotId: dealId,
+        action: 'deal_rollup',
+        outcome: 'skipped',
+        message: `Deal ${dealId} has invoices in ${totals.map((t) => t.currency).join(' and ')}; amounts in different currencies do not add up, so its invoice totals show counts only.`,
+      });
+    }
     this.#counts.dealsUpdated++;
   }
 

@@ -1,5 +1,6 @@
 import { qboInvoiceSchema, qboPaymentSchema } from '../../quickbooks/schemas';
-import { dealIdFromCustomField, formatMoney, invoiceFacts, isVoidedPayment, paymentApplications, toDealRollup, toHubspotInvoice } from './mapping';
+import { dealIdFromCustomField, formatMoney, invoiceFacts, isVoidedPayment, paymentApplications, toDealRollup, toDealTotals, toHubspotInvoice } from './mapping';
+import { fromCents } from './status';
 
 // The create response of qbo-api.md §1.5, with a payment of 100 applied and a euro currency (multi-currency company).
 const invoice = qboInvoiceSchema.parse({
@@ -68,13 +69,13 @@ describe('invoice mapping', () => {
     expect(dealIdFromCustomField(notAnId, 'HubSpot Deal')).toBeUndefined();
   });
 
-  test('payments: what each line applies to which invoice, in cents; voids are recognised', () => {
-    // qbo-api.md §1.7 example, split over two invoices.
+  test('payments: the money each invoice received, in cents, credit used taken off; voids are recognised', () => {
+    // qbo-api.md §1.7 example, split over two invoices, with $5 of a credit memo used: $95.10 of money.
     const payment = qboPaymentSchema.parse({
       Id: '140',
       SyncToken: '0',
       CustomerRef: { value: '58' },
-      TotalAmt: 100.1,
+      TotalAmt: 95.1,
       PaymentRefNum: 'CHK-1001',
       Line: [
         { Amount: 60.05, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] },
@@ -83,11 +84,41 @@ describe('invoice mapping', () => {
       ],
     });
     expect([...paymentApplications(payment)]).toEqual([
-      ['130', 6005],
+      ['130', 5505],
       ['131', 4005],
     ]);
+    const creditOnly = qboPaymentSchema.parse({
+      ...payment,
+      TotalAmt: 0,
+      Line: [
+        { Amount: 20, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] },
+        { Amount: 20, LinkedTxn: [{ TxnId: '9', TxnType: 'CreditMemo' }] },
+      ],
+    });
+    expect([...paymentApplications(creditOnly)]).toEqual([['130', 0]]);
     expect(isVoidedPayment(payment)).toBe(false);
     expect(isVoidedPayment(qboPaymentSchema.parse({ ...payment, TotalAmt: 0, PrivateNote: 'Voided' }))).toBe(true);
+  });
+
+  test('deal totals across all invoices: one currency adds up; several give counts only', () => {
+    const usd = { currency: 'USD', invoices: 2, billedCents: 150_000, paidCents: 100_000, outstandingCents: 45_000, overdue: 1 };
+    expect(toDealTotals([usd])).toEqual({
+      qbo_invoices_count: '2',
+      qbo_invoices_overdue_count: '1',
+      qbo_invoices_currency: 'USD',
+      qbo_invoices_total_billed: '1500.00',
+      qbo_invoices_total_paid: '1000.00',
+      qbo_invoices_total_outstanding: '450.00',
+    });
+    expect(toDealTotals([usd, { ...usd, currency: 'EUR', overdue: 0 }])).toMatchObject({
+      qbo_invoices_count: '4',
+      qbo_invoices_overdue_count: '1',
+      qbo_invoices_currency: 'USD, EUR',
+      qbo_invoices_total_billed: '',
+    });
+    expect(toDealTotals([])).toMatchObject({ qbo_invoices_count: '', qbo_invoices_total_outstanding: '' });
+    expect(fromCents(123_456_789_012)).toBe('1234567890.12');
+    expect(fromCents(-5)).toBe('-0.05');
   });
 
   test('amounts read as money in their own currency', () => {

@@ -1,5 +1,6 @@
 import { qboAppLink } from '../../quickbooks/app-links';
 import type { QboEnvironment } from '../../quickbooks/endpoints';
+import type { DealInvoiceTotals } from '../../store/invoices';
 import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
 import { daysOverdue, deriveInvoiceStatus, fromCents, hubspotInvoiceStatus, toCents, type InvoiceStatus } from './status';
 
@@ -124,16 +125,63 @@ export function dealIdFromCustomField(invoice: QboInvoice, fieldName: string): s
 /** A voided payment keeps its lines with amounts zeroed and "Voided" prefixed to PrivateNote (qbo-api.md §1.5, §1.7). */
 export const isVoidedPayment = (p: QboPayment): boolean => (p.PrivateNote ?? '').startsWith('Voided') && toCents(p.TotalAmt) === 0;
 
-/** Invoice id → cents a payment applies to it (its lines linked with TxnType Invoice, §1.7). */
+/**
+ * Invoice id → cents of money a payment received for it. A payment's lines link the invoices it pays and, beside
+ * them, the credit it uses towards them: a credit memo, or another credit transaction (§1.7). Credit is not money
+ * received, so it is taken off the invoice lines in line order (QBO does not say which invoice it went to); what is
+ * left sums to the money the payment applied. An invoice settled by credit alone received 0.
+ */
 export function paymentApplications(p: QboPayment): Map<string, number> {
-  const applied = new Map<string, number>();
+  const invoiceLines: [string, number][] = [];
+  let credit = 0;
   for (const line of p.Line ?? []) {
-    for (const txn of line.LinkedTxn ?? []) {
-      if (txn.TxnType === 'Invoice') applied.set(txn.TxnId, (applied.get(txn.TxnId) ?? 0) + toCents(line.Amount ?? 0));
-    }
+    const cents = toCents(line.Amount ?? 0);
+    const linked = line.LinkedTxn ?? [];
+    const invoices = linked.filter((txn) => txn.TxnType === 'Invoice');
+    if (invoices.length > 0) for (const txn of invoices) invoiceLines.push([txn.TxnId, cents]);
+    else if (linked.length > 0) credit += cents;
   }
-  return applied;
+  const received = new Map<string, number>();
+  for (const [invoiceId, cents] of invoiceLines) {
+    const covered = Math.min(cents, credit);
+    credit -= covered;
+    received.set(invoiceId, (received.get(invoiceId) ?? 0) + cents - covered);
+  }
+  return received;
 }
+
+/**
+ * The deal's totals across all of its invoices, beside the most recently updated invoice's properties: workflows and
+ * reports on money owed need every invoice, not the latest. Amounts are in the invoices' currency; a deal whose
+ * invoices are in several currencies gets counts only (amounts in different currencies do not add up), and its
+ * currency property names them all.
+ */
+export function toDealTotals(perCurrency: readonly DealInvoiceTotals[]): Record<string, string> {
+  if (perCurrency.length === 0) return EMPTY_DEAL_TOTALS;
+  const counts = {
+    qbo_invoices_count: String(perCurrency.reduce((n, t) => n + t.invoices, 0)),
+    qbo_invoices_overdue_count: String(perCurrency.reduce((n, t) => n + t.overdue, 0)),
+    qbo_invoices_currency: perCurrency.map((t) => t.currency ?? '').filter(Boolean).join(', '),
+  };
+  const [only] = perCurrency;
+  if (perCurrency.length > 1 || only === undefined) return { ...EMPTY_DEAL_TOTALS, ...counts };
+  return {
+    ...counts,
+    qbo_invoices_total_billed: fromCents(only.billedCents),
+    qbo_invoices_total_paid: fromCents(only.paidCents),
+    qbo_invoices_total_outstanding: fromCents(only.outstandingCents),
+  };
+}
+
+/** A deal none of whose invoices remain: every total cleared. */
+export const EMPTY_DEAL_TOTALS: Record<string, string> = {
+  qbo_invoices_count: '',
+  qbo_invoices_overdue_count: '',
+  qbo_invoices_currency: '',
+  qbo_invoices_total_billed: '',
+  qbo_invoices_total_paid: '',
+  qbo_invoices_total_outstanding: '',
+};
 
 /** "$1,250.00", "€80.00": the amount as a reader of the deal timeline expects it. */
 export function formatMoney(cents: number, currency: string | undefined): string {

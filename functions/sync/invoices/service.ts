@@ -8,6 +8,7 @@ import { runCounts, type SyncRunKind } from '../../store/sync-runs';
 import { ensureInvoiceProperties } from '../app-properties';
 import { ReconnectRequired } from '../shared/failures';
 import { activeConnection, defineFlowQueues, runUnlessDisconnected } from '../shared/flow-runtime';
+import { withoutServerOwned } from '../shared/settings-input';
 import { InvalidSettingsError, RECONCILE_CRON } from '../service';
 import { InvoiceSync, type InvoiceCounts, type InvoicePreview } from './engine';
 import { defaultInvoiceSettings, InvoiceSettingsSchema, type InvoiceSettings } from './settings';
@@ -41,6 +42,8 @@ export class InvoiceService {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #metrics: Metrics;
+  /** Connections whose HubSpot properties this process has checked: a portal set up by an older version gets new ones. */
+  readonly #propertiesChecked = new Set<string>();
 
   constructor(deps: { store: Store; invoices: InvoiceStore; jobs: Jobs; clients: ProviderClients; log: Logger; now: () => Date; metrics: Metrics }) {
     this.#metrics = deps.metrics;
@@ -70,7 +73,7 @@ export class InvoiceService {
   }
 
   async saveSettings(connectionId: string, input: unknown): Promise<InvoiceSettings> {
-    const parsed = InvoiceSettingsSchema.omit({ firstSyncCompletedAt: true }).safeParse(input);
+    const parsed = InvoiceSettingsSchema.omit({ firstSyncCompletedAt: true }).safeParse(withoutServerOwned(input, ['firstSyncCompletedAt']));
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const current = await this.settings(connectionId);
     const next: InvoiceSettings = { ...parsed.data, ...(current.settings.firstSyncCompletedAt ? { firstSyncCompletedAt: current.settings.firstSyncCompletedAt } : {}) };
@@ -131,7 +134,13 @@ export class InvoiceService {
   async #run(connectionId: string, kind: SyncRunKind, work: (engine: InvoiceSync) => Promise<InvoiceCounts>): Promise<void> {
     const { enabled, settings } = await this.settings(connectionId);
     if (!enabled || settings.firstSyncCompletedAt === undefined) return;
-    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => work(await this.#engine(connectionId, settings)));
+    const counts = await runUnlessDisconnected({ store: this.#store, log: this.#log }, connectionId, 'invoices', async () => {
+      if (!this.#propertiesChecked.has(connectionId)) {
+        await ensureInvoiceProperties(this.#clients.hubspot(await activeConnection(this.#store, connectionId)));
+        this.#propertiesChecked.add(connectionId);
+      }
+      return work(await this.#engine(connectionId, settings));
+    });
     if (!counts) return;
     await this.#store.syncRuns.record(connectionId, { object: 'invoices', kind, finishedAt: this.#now(), counts: runCounts(counts) });
     recordSyncCounts(this.#metrics, 'invoices', counts);
@@ -154,6 +163,4 @@ export class InvoiceService {
       settings,
     );
   }
-
-
 }

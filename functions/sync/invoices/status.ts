@@ -19,7 +19,11 @@ export const STATUS_LABELS: Record<InvoiceStatus, string> = {
 /** Money compared in integer cents: QBO recomputes totals and rounds to the cent (qbo-api.md §7 item 7). */
 export const toCents = (amount: number): number => Math.round(amount * 100);
 
-export const fromCents = (cents: number): string => (cents / 100).toFixed(2);
+/** Whole cents as a decimal string, on the integer (no float division): 123456789 → "1234567.89". */
+export function fromCents(cents: number): string {
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
 
 /** The calendar date (`YYYY-MM-DD`) at `now` in an IANA time zone: QBO's "today" is the company's (CompanyInfo.DefaultTimeZone, §1.8). */
 export function localDate(now: Date, timeZone: string): string {

@@ -6,10 +6,12 @@ import { formatMoney } from './mapping';
  * Payment events on the deal timeline, as app events (hubspot-api.md §12; types in `src/app/app-events/`). The
  * event type is named by its uid, which the docs accept in place of the fullyQualifiedName. Occurrences are
  * immutable, so each carries an id derived from the payment and invoice: a repeated send is refused by HubSpot
- * instead of doubling the event, and a voided or deleted payment gets a second event rather than an edit.
+ * instead of doubling the event; a payment whose amount is edited, voided or deleted gets another event rather than an
+ * edit. Only money received is reported: credit a payment uses (a credit memo) is not.
  */
 export const PAYMENT_RECEIVED_EVENT = 'payment_received';
 export const PAYMENT_REVERSED_EVENT = 'payment_reversed';
+export const PAYMENT_CHANGED_EVENT = 'payment_changed';
 
 export function paymentReceived(a: PaymentApplication, dealId: string, invoiceNumber: string, at: Date): AppEventOccurrence {
   return {
@@ -28,6 +30,24 @@ export function paymentReceived(a: PaymentApplication, dealId: string, invoiceNu
   };
 }
 
+/** The amount a payment applies to an invoice was edited in QBO after the timeline said it was received. */
+export function paymentChanged(a: PaymentApplication, dealId: string, invoiceNumber: string, at: Date): AppEventOccurrence {
+  return {
+    eventTypeName: PAYMENT_CHANGED_EVENT,
+    objectId: dealId,
+    id: `qbo-payment-${a.qboPaymentId}-invoice-${a.qboInvoiceId}-change-${a.changeEvents + 1}`,
+    timestamp: at,
+    properties: {
+      previousAmount: formatMoney(a.reportedCents ?? 0, a.currency),
+      amount: formatMoney(a.amountCents, a.currency),
+      invoiceNumber,
+      reference: a.reference ?? 'None',
+      qboPaymentId: a.qboPaymentId,
+    },
+  };
+}
+
+/** Reverses what the timeline said was received for the invoice. */
 export function paymentReversed(a: PaymentApplication, dealId: string, invoiceNumber: string, at: Date): AppEventOccurrence {
   return {
     eventTypeName: PAYMENT_REVERSED_EVENT,
@@ -35,7 +55,7 @@ export function paymentReversed(a: PaymentApplication, dealId: string, invoiceNu
     id: `qbo-payment-${a.qboPaymentId}-invoice-${a.qboInvoiceId}-${a.state}`,
     timestamp: at,
     properties: {
-      amount: formatMoney(a.amountCents, a.currency),
+      amount: formatMoney(a.reportedCents ?? a.amountCents, a.currency),
       invoiceNumber,
       change: a.state === 'voided' ? 'voided' : 'deleted',
       reference: a.reference ?? 'None',

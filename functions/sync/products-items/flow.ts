@@ -1,11 +1,12 @@
 import { itemFields } from '../../quickbooks/fields';
-import type { QboItem } from '../../quickbooks/schemas';
+import { SELLABLE_ITEM_TYPES, type QboItem } from '../../quickbooks/schemas';
 import { twoWay } from '../shared/mappings';
 import type { TwoWayFlow } from '../two-way/flow';
 
 /**
  * Products ⇄ Products and Services. Matched by SKU, then by name (QBO item names are unique, qbo-api.md §1.3).
- * New QBO items are Service items posting to the income account chosen in settings, which QBO requires.
+ * New QBO items are Service items posting to the income account chosen in settings, which QBO requires. Only the
+ * item types a product can be sync (settings `itemTypes`); categories, bundles and the like are logged once, left alone.
  */
 export const productsItems: TwoWayFlow<QboItem> = {
   object: 'products',
@@ -22,6 +23,13 @@ export const productsItems: TwoWayFlow<QboItem> = {
     twoWay('price', 'unitPrice'),
     twoWay('hs_cost_of_goods_sold', 'purchaseCost'),
   ],
+  defaultSettings: { itemTypes: [...SELLABLE_ITEM_TYPES] },
+  skipReason(item, settings) {
+    const types: readonly string[] = settings.itemTypes ?? SELLABLE_ITEM_TYPES;
+    // Type is absent only below minor version 4 (§1.3), which QBO no longer serves: such an item is sellable.
+    if (item.Type === undefined || types.includes(item.Type)) return undefined;
+    return `QuickBooks item "${item.Name}" is of type ${item.Type}, which is not synced with HubSpot products (the Products sync covers ${types.join(', ')} items; see its settings).`;
+  },
   matchOn: [
     { hubspotProperty: 'hs_sku', qboField: 'sku', qboQueryField: 'Sku', kind: 'text' },
     { hubspotProperty: 'name', qboField: 'name', qboQueryField: 'Name', kind: 'text' },

@@ -56,6 +56,11 @@ export async function runUnlessDisconnected<T>(deps: { store: Store; log: Logger
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /** A run holds the key or waits for it. */
+  busy(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const current = previous.then(fn, fn);

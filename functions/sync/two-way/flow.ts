@@ -26,6 +26,10 @@ export interface TwoWayFlow<E extends { Id: string } = { Id: string }> {
   qboFields: Record<string, QboFieldAccess<E>>;
   fieldKinds: Record<string, FieldKind>;
   defaultMappings: FieldMapping[];
+  /** Settings of this flow only, with their defaults (shown on the settings page). */
+  defaultSettings?: Partial<FlowSettings>;
+  /** Why a QBO entity is not something this flow syncs, in words for the sync log; undefined when it is. */
+  skipReason?(entity: E, settings: FlowSettings): string | undefined;
   /** First-match keys, tried in order: each names a mapped HubSpot property whose value identifies a record. */
   matchOn: { hubspotProperty: string; qboField: string; qboQueryField: string; kind: FieldKind }[];
   /** The body of a new QBO entity, from the values that flow to QBO. */

@@ -20,7 +20,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import type { ExtensionPointApiActions, ExtensionPointApiContext } from '@hubspot/ui-extensions';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { backendFor, type Backend } from './backend';
 import { formatDate, formatMoney } from './format';
 import { useAction, useResource } from './resource';
@@ -40,7 +40,7 @@ const STATUS: Record<InvoiceStatus, { label: string; variant: 'danger' | 'warnin
   deleted: { label: 'Deleted', variant: 'default' },
 };
 
-/** The deal's QuickBooks invoices and payments, as the app last synced them; Create invoice once the app offers it. */
+/** The deal's QuickBooks invoices and payments, as the app last synced them, and Create invoice. */
 export function DealInvoices({ context, actions }: DealInvoicesProps) {
   const backend = useMemo(() => backendFor(context), [context]);
   if (!backend) {
@@ -53,10 +53,15 @@ export function DealInvoices({ context, actions }: DealInvoicesProps) {
   return <Loaded backend={backend} dealId={String(context.crm.objectId)} locale={context.user.locale} actions={actions} />;
 }
 
+/** An id for one click of Create invoice: sent again when that click is retried, so it makes one invoice at most. */
+const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
 function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId: string; locale: string | undefined; actions: DealInvoicesProps['actions'] }) {
   const path = `/api/deals/${encodeURIComponent(dealId)}/invoices`;
   const card = useResource(() => backend.get<DealInvoicesData>(path));
-  const create = useAction(() => backend.send<CreatedInvoice>('POST', path));
+  // Kept until an invoice is created: clicking again after a failure retries the same request, not a new one.
+  const [requestId, setRequestId] = useState(newRequestId);
+  const create = useAction(() => backend.send<CreatedInvoice>('POST', path, { requestId }));
   const { state } = card;
   const money = (amount: string, currency: string | null) => formatMoney(amount, currency, locale);
 
@@ -75,6 +80,7 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
   const createNow = async () => {
     const created = await create.perform();
     if (!created) return;
+    setRequestId(newRequestId());
     actions.addAlert({ type: 'success', message: `Invoice ${created.number ?? created.qboInvoiceId} was created in QuickBooks.` });
     card.reload();
   };
