@@ -169,10 +169,14 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
                   <TableRow key={`${p.qboPaymentId}-${p.qboInvoiceId}`}>
                     <TableCell>{formatDate(p.paidOn, locale)}</TableCell>
                     <TableCell>
-                      <Flex gap="extra-small" wrap>
-                        <Text>{money(p.amount, p.currency)}</Text>
-                        {p.state !== 'applied' && <Tag variant="warning">{p.state === 'voided' ? 'Voided' : 'Deleted'}</Tag>}
-                      </Flex>
+                      {p.state === 'applied' ? (
+                        money(p.amount, p.currency)
+                      ) : (
+                        <Flex gap="extra-small" wrap>
+                          <Text>{money(p.amount, p.currency)}</Text>
+                          <Tag variant="warning">{p.state === 'voided' ? 'Voided' : 'Deleted'}</Tag>
+                        </Flex>
+                      )}
                     </TableCell>
                     <TableCell>{[p.method, p.reference && `#${p.reference}`].filter(Boolean).join(' ') || '—'}</TableCell>
                     <TableCell>{p.invoiceNumber ?? p.qboInvoiceId}</TableCell>

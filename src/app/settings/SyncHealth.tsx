@@ -16,25 +16,27 @@ const RUN_KINDS = { first_sync: 'First sync', changes: 'Changes', reconcile: 'Sc
 const WORK = { first_sync: 'first-sync', changes: 'change', reconcile: 'scheduled-check' } as const;
 const SYNC_NOUNS: Record<SyncName, string> = { contacts: 'Contacts', products: 'Products', invoices: 'Invoices' };
 
-/** "2 created in QuickBooks, 1 failed": a run's non-zero counts, in words. */
+/** "2 created in QuickBooks, 1 failed": a run's non-zero counts, in words ([one, many] where the noun changes). */
+const COUNT_WORDS: Record<string, [string, string]> = {
+  linked: ['linked', 'linked'],
+  createdInHubspot: ['created in HubSpot', 'created in HubSpot'],
+  createdInQbo: ['created in QuickBooks', 'created in QuickBooks'],
+  updatedHubspot: ['updated in HubSpot', 'updated in HubSpot'],
+  updatedQbo: ['updated in QuickBooks', 'updated in QuickBooks'],
+  created: ['created', 'created'],
+  updated: ['updated', 'updated'],
+  archived: ['archived', 'archived'],
+  dealsUpdated: ['deal updated', 'deals updated'],
+  paymentEvents: ['payment on a deal timeline', 'payments on deal timelines'],
+  skipped: ['skipped', 'skipped'],
+  failed: ['failed', 'failed'],
+};
+
 function describeCounts(counts: Record<string, number>): string {
-  const words: Record<string, string> = {
-    linked: 'linked',
-    createdInHubspot: 'created in HubSpot',
-    createdInQbo: 'created in QuickBooks',
-    updatedHubspot: 'updated in HubSpot',
-    updatedQbo: 'updated in QuickBooks',
-    created: 'created',
-    updated: 'updated',
-    archived: 'archived',
-    dealsUpdated: 'deals updated',
-    paymentEvents: 'payments on timelines',
-    skipped: 'skipped',
-    failed: 'failed',
-  };
-  const parts = Object.entries(counts)
-    .filter(([key, n]) => n > 0 && words[key] !== undefined)
-    .map(([key, n]) => `${n} ${words[key]}`);
+  const parts = Object.entries(counts).flatMap(([key, n]) => {
+    const words = COUNT_WORDS[key];
+    return n > 0 && words ? [`${n} ${n === 1 ? words[0] : words[1]}`] : [];
+  });
   return parts.length > 0 ? parts.join(', ') : 'nothing to change';
 }
 
