@@ -5,7 +5,7 @@ import { silentLogger } from '../../functions/log';
 import { createPreview, type Preview } from '../../functions/sandbox/preview/preview';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
-import { describeInChromium, launchChromium, screenshot } from '../helpers/browser';
+import { describeInChromium, launchChromium, openPage, screenshot } from '../helpers/browser';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
 /**
@@ -80,14 +80,7 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     await h?.stop();
   });
 
-  const open = async (pathAndQuery: string) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${server.url}${pathAndQuery}`);
-    return { page, errors };
-  };
+  const open = (pathAndQuery: string) => openPage(browser, `${server.url}${pathAndQuery}`, 1000);
   const text = (page: Page, value: string) => page.getByText(value, { exact: false }).first();
 
   test('an admin sees the connection, the three syncs and the sync health, and edits a mapping', async () => {

@@ -7,7 +7,7 @@ import { SANDBOX_PORTAL } from '../../functions/sandbox/seed';
 import { createPreview, type Preview } from '../../functions/sandbox/preview/preview';
 import type { Persona } from '../../functions/sandbox/preview/personas';
 import type { Connection } from '../../functions/store/connections';
-import { describeInChromium, launchChromium, screenshot } from '../helpers/browser';
+import { describeInChromium, launchChromium, openPage, screenshot } from '../helpers/browser';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
 /**
@@ -54,15 +54,7 @@ describeInChromium('sandbox preview in Chromium', () => {
   });
 
   /** A page that fails the test on any error the host or an extension throws. */
-  const open = async (pathAndQuery: string) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-    await page.goto(`${server.url}${pathAndQuery}`);
-    return { page, errors };
-  };
+  const open = (pathAndQuery: string) => openPage(browser, `${server.url}${pathAndQuery}`);
   const syncRow = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
   test('the index links to the settings page and to the card of every demo deal', async () => {

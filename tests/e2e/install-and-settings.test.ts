@@ -1,6 +1,6 @@
 import type { SettingsOverview, SyncSummary } from '../../functions/http/api/contract';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
-import { Browser } from '../helpers/oauth-browser';
+import { ConsentBrowser } from '../helpers/oauth-browser';
 
 /**
  * An admin's path: install the app from HubSpot, connect QuickBooks, then run the syncs from the settings page
@@ -9,11 +9,11 @@ import { Browser } from '../helpers/oauth-browser';
  */
 describe('install, connect and settings', () => {
   let h: Harness;
-  let browser: Browser;
+  let browser: ConsentBrowser;
 
   beforeAll(async () => {
     h = await startHarness();
-    browser = new Browser(h);
+    browser = new ConsentBrowser(h);
     h.hubspot.emulator.seed({ contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace' }] });
     h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }, { DisplayName: 'Alan Turing' }] } });
   });
@@ -46,7 +46,7 @@ describe('install, connect and settings', () => {
   });
 
   test('a reinstall refreshes the HubSpot tokens and leaves the QuickBooks connection to the settings page', async () => {
-    const again = new Browser(h);
+    const again = new ConsentBrowser(h);
     const done = await again.open(`${PUBLIC_URL}/oauth/hubspot/install`);
     expect(await done.text()).toContain('Manage the QuickBooks connection from the app’s settings page');
     expect(again.visited.some((url) => url.startsWith(h.qbo.info.authorizeEndpoint))).toBe(false);

@@ -1,7 +1,7 @@
 import type { ConnectionView, SettingsOverview } from '../../functions/http/api/contract';
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
-import { Browser } from '../helpers/oauth-browser';
+import { ConsentBrowser } from '../helpers/oauth-browser';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**
@@ -38,7 +38,7 @@ describe('QuickBooks connection from the settings page', () => {
   const overview = async () => (await (await h.appFetch('/api/settings')).json()) as SettingsOverview;
   const adaId = () => [...h.hubspot.emulator.state.records.contacts.values()].find((r) => r.properties.email === 'ada@lovelace.dev')!.id;
   /** The admin clicks Connect (or Reconnect) and follows the link in their browser through QuickBooks' consent. */
-  const consent = async (browser = new Browser(h)) => {
+  const consent = async (browser = new ConsentBrowser(h)) => {
     const res = await h.appFetch('/api/quickbooks/connect', { method: 'POST' });
     expect(res.status).toBe(200);
     const { url } = (await res.json()) as { url: string };
@@ -50,19 +50,19 @@ describe('QuickBooks connection from the settings page', () => {
 
     const { url } = (await (await h.appFetch('/api/quickbooks/connect', { method: 'POST' })).json()) as { url: string };
     expect(url).toMatch(/^https:\/\/qbo-app\.test\/oauth\/quickbooks\/start\?state=/);
-    const browser = new Browser(h);
+    const browser = new ConsentBrowser(h);
     const first = await browser.open(url, 0);
     expect(first.status).toBe(302);
     expect(first.headers.get('location')!.startsWith(h.qbo.info.authorizeEndpoint)).toBe(true);
     expect(first.headers.get('set-cookie')).toMatch(/qbo_consent=.+; Max-Age=900; Path=\/oauth\/quickbooks; HttpOnly; Secure; SameSite=Lax/);
-    expect((await new Browser(h).open(url)).status).toBe(400);
+    expect((await new ConsentBrowser(h).open(url)).status).toBe(400);
   });
 
   test('a consent finished in another browser than the one that opened it connects nothing', async () => {
-    const admin = new Browser(h);
+    const admin = new ConsentBrowser(h);
     const { url } = (await (await h.appFetch('/api/quickbooks/connect', { method: 'POST' })).json()) as { url: string };
     const toIntuit = (await admin.open(url, 0)).headers.get('location')!;
-    const elsewhere = new Browser(h);
+    const elsewhere = new ConsentBrowser(h);
     const before = await h.runtime.store.connections.get(connection.id);
     const res = await elsewhere.open(toIntuit);
     expect(res.status).toBe(400);

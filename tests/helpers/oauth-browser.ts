@@ -11,7 +11,7 @@ interface Cookie {
  * each origin sets (name, path, Max-Age=0 deletes), and sends them back where they apply. Requests to the backend's
  * public origin go to the in-process app; everything else (the emulators' consent screens) over real HTTP.
  */
-export class Browser {
+export class ConsentBrowser {
   readonly visited: string[] = [];
   readonly #h: Harness;
   readonly #cookies = new Map<string, Cookie>();
