@@ -25,10 +25,10 @@ interface Row {
 }
 
 /**
- * Settings keys that name something inside one QBO company (an account id) or record its sync's progress: they
- * mean nothing in another company, so starting fresh drops them and keeps the rest (mappings, options).
+ * Settings keys that name something inside one QBO company (an account or item id) or record its sync's progress:
+ * they mean nothing in another company, so starting fresh drops them and keeps the rest (mappings, options).
  */
-export const COMPANY_SPECIFIC_SETTINGS = ['firstSyncCompletedAt', 'incomeAccountId'] as const;
+export const COMPANY_SPECIFIC_SETTINGS = ['firstSyncCompletedAt', 'incomeAccountId', 'defaultItemId'] as const;
 
 /**
  * Every table that holds QBO ids or QBO-derived state of a connection. Starting fresh with another company empties

@@ -195,6 +195,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     const invoices = invoiceStore(t.db);
     for (const id of [c.id, bystander.id]) {
       await store.syncSettings.save(id, 'products', true, { mappings: [], incomeAccountId: '1', firstSyncCompletedAt: '2026-01-01T00:00:00.000Z', createInQbo: true });
+      await store.syncSettings.save(id, 'invoices', true, { dealFieldName: 'Deal', onDelete: 'keep', defaultItemId: '7' });
       await store.links.save({ connectionId: id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined }, new Date());
       await store.checkpoints.set(id, 'products', 'qbo', 'cursor');
       await store.syncLog.record({ connectionId: id, object: 'products', direction: 'to_qbo', hubspotId: '21', action: 'update', outcome: 'failed' });
@@ -226,6 +227,8 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(await store.syncSettings.get(c.id, 'products')).toMatchObject({ enabled: false, settings: { mappings: [], createInQbo: true } });
     expect((await store.syncSettings.get(c.id, 'products'))!.settings).not.toHaveProperty('incomeAccountId');
     expect((await store.syncSettings.get(c.id, 'products'))!.settings).not.toHaveProperty('firstSyncCompletedAt');
+    expect(await store.syncSettings.get(c.id, 'invoices')).toMatchObject({ enabled: false, settings: { dealFieldName: 'Deal', onDelete: 'keep' } });
+    expect((await store.syncSettings.get(c.id, 'invoices'))!.settings).not.toHaveProperty('defaultItemId');
     expect(await store.syncSettings.get(bystander.id, 'products')).toMatchObject({ enabled: true, settings: { incomeAccountId: '1' } });
     expect(await store.pendingQboConnections.get(c.id, now)).toBeUndefined();
   });

@@ -99,4 +99,17 @@ describe('install, connect and settings', () => {
     expect(h.qbo.emulator.state.entities.get('Customer')?.size).toBe(2);
     expect((await h.appFetch('/api/settings/invoicez/enable', { method: 'POST' })).status).toBe(404);
   });
+
+  test('the field lists come from the portal and the company: HubSpot properties with their types, QuickBooks accounts and items', async () => {
+    const contacts = await json<{ hubspotProperties: { name: string; type: string; readOnly: boolean }[]; qboFields: { key: string; hubspotTypes: string[] }[] }>(h.appFetch('/api/settings/contacts/fields'));
+    expect(contacts.hubspotProperties).toContainEqual({ name: 'firstname', label: 'First Name', type: 'string', readOnly: false });
+    expect(contacts.hubspotProperties.find((p) => p.name === 'createdate')).toMatchObject({ readOnly: true });
+    expect(contacts.qboFields).toContainEqual(expect.objectContaining({ key: 'email', hubspotTypes: ['string', 'phone_number'] }));
+    const products = await json<{ incomeAccounts: { name: string }[] }>(h.appFetch('/api/settings/products/fields'));
+    expect(products.incomeAccounts.map((a) => a.name)).toEqual(['Services', 'Sales of Product Income']);
+    const invoices = await json<{ items: { id: string; name: string }[] }>(h.appFetch('/api/settings/invoices/fields'));
+    expect(invoices.items).toEqual([{ id: '1', name: 'Services' }]);
+    const saved = await h.appFetch('/api/settings/invoices', { method: 'PUT', body: { dealFieldName: 'HubSpot Deal', onDelete: 'archive', defaultItemId: '1' } });
+    expect(((await saved.json()) as SyncSummary).settings).toMatchObject({ defaultItemId: '1' });
+  });
 });

@@ -67,6 +67,7 @@ export const catalog: FieldCatalog = {
     { key: 'notes', label: 'Notes', valueType: 'text', hubspotTypes: ['string', 'phone_number'], hubspotTypesToQboOnly: ['enumeration'] },
   ],
   incomeAccounts: null,
+  items: null,
 };
 
 export const health = (over: Partial<SyncHealth> = {}): SyncHealth => ({

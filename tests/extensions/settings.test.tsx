@@ -385,10 +385,16 @@ describe('settings page: editing a two-way sync', () => {
 });
 
 describe('settings page: invoice options', () => {
-  test('the deal field, what a deleted invoice becomes and the first-sync start date are saved', async () => {
+  const items = [
+    { id: '1', name: 'Services' },
+    { id: '7', name: 'Consulting hour' },
+  ];
+
+  test('the deal field, what a deleted invoice becomes, the first-sync start date and the default item are saved', async () => {
     const put: unknown[] = [];
     const { r } = renderSettings({
       'GET /api/settings': overview({ syncs: [invoicesSync()] }),
+      'GET /api/settings/invoices/fields': { hubspotProperties: [], qboFields: [], incomeAccounts: null, items },
       'PUT /api/settings/invoices': (call) => {
         put.push(call.body);
         return invoicesSync({ settings: call.body as never });
@@ -396,12 +402,43 @@ describe('settings page: invoice options', () => {
     });
     await loaded(r);
     button(r, 'Edit sync settings').trigger('onClick');
+    await r.waitFor(() => expect(r.find(Select, { name: 'defaultItemId' }).props.value).toBe(''));
+    expect(r.find(Select, { name: 'defaultItemId' }).props.options.map((o) => o.label)).toEqual(['None: such a deal is not invoiced', 'Services', 'Consulting hour']);
     r.find(Input, { name: 'dealFieldName' }).trigger('onChange', 'Deal ID' as never);
     r.find(Select, { name: 'onDelete' }).trigger('onChange', 'keep' as never);
     r.find(DateInput, { name: 'firstSyncFrom' }).trigger('onChange', { year: 2025, month: 0, date: 1 } as never);
+    r.find(Select, { name: 'defaultItemId' }).trigger('onChange', '7' as never);
     button(r, 'Save').trigger('onClick');
     await r.waitFor(() => expect(put).toHaveLength(1));
-    expect(put[0]).toEqual({ dealFieldName: 'Deal ID', onDelete: 'keep', firstSyncFrom: '2025-01-01' });
+    expect(put[0]).toEqual({ dealFieldName: 'Deal ID', onDelete: 'keep', firstSyncFrom: '2025-01-01', defaultItemId: '7' });
+  });
+
+  test('the default item can be cleared; without QuickBooks connected it cannot be chosen', async () => {
+    const put: unknown[] = [];
+    const { r } = renderSettings({
+      'GET /api/settings': overview({ syncs: [invoicesSync({ settings: { dealFieldName: 'HubSpot Deal', onDelete: 'archive', defaultItemId: '7' } })] }),
+      'GET /api/settings/invoices/fields': { hubspotProperties: [], qboFields: [], incomeAccounts: null, items },
+      'PUT /api/settings/invoices': (call) => {
+        put.push(call.body);
+        return invoicesSync({ settings: call.body as never });
+      },
+    });
+    await loaded(r);
+    button(r, 'Edit sync settings').trigger('onClick');
+    await r.waitFor(() => expect(r.find(Select, { name: 'defaultItemId' }).props.value).toBe('7'));
+    r.find(Select, { name: 'defaultItemId' }).trigger('onChange', '' as never);
+    button(r, 'Save').trigger('onClick');
+    await r.waitFor(() => expect(put).toHaveLength(1));
+    expect(put[0]).toEqual({ dealFieldName: 'HubSpot Deal', onDelete: 'archive' });
+
+    const offline = renderSettings({
+      'GET /api/settings': overview({ connection: { state: 'not_connected' }, syncs: [invoicesSync()] }),
+      'GET /api/settings/invoices/fields': { hubspotProperties: [], qboFields: [], incomeAccounts: null, items: null },
+    }).r;
+    await loaded(offline);
+    button(offline, 'Edit sync settings').trigger('onClick');
+    await offline.waitFor(() => expect(textOf(offline.getRootNode())).toContain('Connect QuickBooks to choose the product or service'));
+    expect(offline.maybeFind(Select, { name: 'defaultItemId' })).toBeNull();
   });
 });
 

@@ -108,6 +108,8 @@ export const FieldCatalogSchema = z.object({
   ),
   /** Products only: the income accounts new QuickBooks items may post to. */
   incomeAccounts: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  /** Invoices only: the products and services "Create invoice" may use for a line item whose product has none. */
+  items: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
 });
 export type FieldCatalog = z.infer<typeof FieldCatalogSchema>;
 

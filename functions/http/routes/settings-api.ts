@@ -4,6 +4,8 @@ import type { ProviderClients } from '../../connections/provider-clients';
 import type { QboConnections } from '../../connections/qbo-connection';
 import type { Logger } from '../../log';
 import type { Connection } from '../../store/connections';
+import { qboQuote } from '../../quickbooks/client';
+import { SELLABLE_ITEM_TYPES } from '../../quickbooks/schemas';
 import type { Store } from '../../store/store';
 import { COMPATIBLE_TYPES, mappingProblem } from '../../sync/shared/compatibility';
 import type { InvoiceService } from '../../sync/invoices/service';
@@ -137,15 +139,18 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
     .get('/api/settings/:object/fields', async (c) => {
       const o = syncParam(c);
       if (!o) return unknownSync(c);
-      if (o === 'invoices') return fail(c, 404, 'no_field_mapping', 'The invoice sync has no field mapping; its options are part of its settings.');
       const connection = c.get('connection');
-      const flow = TWO_WAY_FLOWS[o];
+      const connected = connectionState(connection) === 'connected';
       try {
+        if (o === 'invoices') {
+          // The invoice sync maps no fields; its editable choice from QuickBooks is Create invoice's default item.
+          const items = connected ? (await clients.qbo(connection).query('Item', `Active = true AND Type IN (${SELLABLE_ITEM_TYPES.map(qboQuote).join(', ')})`)).map((i) => ({ id: i.Id, name: i.Name })) : null;
+          return reply(c, FieldCatalogSchema, { hubspotProperties: [], qboFields: [], incomeAccounts: null, items });
+        }
+        const flow = TWO_WAY_FLOWS[o];
         const properties = await clients.hubspot(connection).properties(flow.hubspotType);
         const incomeAccounts =
-          o === 'products' && connectionState(connection) === 'connected'
-            ? (await clients.qbo(connection).query('Account', "AccountType = 'Income' AND Active = true")).map((a) => ({ id: a.Id, name: a.Name }))
-            : null;
+          o === 'products' && connected ? (await clients.qbo(connection).query('Account', "AccountType = 'Income' AND Active = true")).map((a) => ({ id: a.Id, name: a.Name })) : null;
         const qboFields = Object.entries(flow.qboFields as Record<string, { label: string; valueType: 'text' | 'money' | 'boolean' }>).map(([key, f]) => ({
           key,
           label: f.label,
@@ -153,7 +158,7 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
           hubspotTypes: COMPATIBLE_TYPES[f.valueType].anyDirection,
           hubspotTypesToQboOnly: COMPATIBLE_TYPES[f.valueType].toQboOnly,
         }));
-        return reply(c, FieldCatalogSchema, { hubspotProperties: properties.sort((a, b) => a.label.localeCompare(b.label)), qboFields, incomeAccounts });
+        return reply(c, FieldCatalogSchema, { hubspotProperties: properties.sort((a, b) => a.label.localeCompare(b.label)), qboFields, incomeAccounts, items: null });
       } catch (err) {
         return providerFailure(c, err);
       }

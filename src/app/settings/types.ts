@@ -18,12 +18,16 @@ export interface TwoWaySettings {
   createInHubspot: boolean;
   createInQbo: boolean;
   incomeAccountId?: string;
+  /** Products only: the QuickBooks item types that sync (kept as they are; not edited on this page). */
+  itemTypes?: string[];
 }
 
 export interface InvoiceSettings {
   dealFieldName: string;
   onDelete: 'archive' | 'keep';
   firstSyncFrom?: string;
+  /** "Create invoice": the QuickBooks product or service for line items whose product has none there. */
+  defaultItemId?: string;
 }
 
 interface SyncCommon {
@@ -66,6 +70,7 @@ export interface FieldCatalog {
   hubspotProperties: { name: string; label: string; type: string; readOnly: boolean }[];
   qboFields: { key: string; label: string; valueType: 'text' | 'money' | 'boolean'; hubspotTypes: string[]; hubspotTypesToQboOnly: string[] }[];
   incomeAccounts: { id: string; name: string }[] | null;
+  items: { id: string; name: string }[] | null;
 }
 
 export type Preview =
