@@ -1,6 +1,9 @@
 import { QBO_LIMITS } from '../functions/quickbooks/rate-limiter';
 import { pairRecords } from '../functions/sync/two-way/matching';
+import { ensureAppProperties } from '../functions/sync/app-properties';
 import { startHarness, type Harness } from '../tests/helpers/harness';
+import type { SyncCounts } from '../functions/sync/two-way/run';
+import type { FlowSettings } from '../functions/sync/two-way/settings';
 
 /**
  * `npm run bench:sync`: the sync's speed and cost, on the emulators, in one run.
@@ -12,6 +15,7 @@ import { startHarness, type Harness } from '../tests/helpers/harness';
  */
 const FIRST_SYNC_CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const MATCHED_RECORDS = Number(process.env.BENCH_MATCHED ?? 200_000);
+const ACTION_RUNS = Number(process.env.BENCH_ACTIONS ?? 100);
 const WEBHOOK_CHANGES = 40;
 const DROPPED_CHANGES = 20;
 
@@ -40,7 +44,7 @@ async function firstSync(h: Harness): Promise<void> {
   const wallStart = performance.now();
   const callsBefore = h.qboCalls.count;
   let lastShown = 0;
-  const counts = await h.runtime.sync.runFirstSync(connection.id, 'contacts', ({ done, total, phase }) => {
+  const counts = await h.runtime.sync.runFirstSync<SyncCounts>(connection.id, 'contacts', ({ done, total, phase }) => {
     if (done - lastShown >= total / 10 || done === total) {
       lastShown = done;
       log(`  ${done}/${total} (${phase})`);
@@ -116,6 +120,57 @@ function matching(): void {
 }
 
 matching();
+/**
+ * The "Create invoice" workflow action: the HubSpot emulator executes it on deals with two line items each (contact
+ * and products already linked), the backend answers after creating the invoice in QBO. Response time is wall clock
+ * (every hop is real HTTP or an in-process request); one execution every 2 simulated seconds, as a workflow
+ * enrolling deals would send them, keeps QBO's 500 requests/minute out of the measurement.
+ */
+async function createInvoiceAction(h: Harness): Promise<void> {
+  const connection = (await h.runtime.store.connections.active())[0]!;
+  await ensureAppProperties(h.runtime.clients.hubspot(connection));
+  const contacts = (await h.runtime.store.links.list(connection.id, 'contacts')).slice(0, ACTION_RUNS);
+  const seeded = h.hubspot.emulator.seed({
+    products: [
+      { name: 'Bench consulting', price: '150', hs_sku: 'B-CONS' },
+      { name: 'Bench licence', price: '1200', hs_sku: 'B-LIC' },
+    ],
+    deals: contacts.map((_, i) => ({
+      properties: { dealname: `Bench deal ${i}` },
+      lineItems: [{ productIndex: 0, properties: { quantity: String(1 + (i % 5)), hs_discount_percentage: '10' } }, { productIndex: 1 }],
+    })),
+  });
+  const records = h.hubspot.emulator.records;
+  for (const [i, deal] of seeded.deals.entries()) {
+    records.associations.add('deals', deal.id, 'contacts', contacts[i]!.hubspotId, [records.associations.defaultType('deals', 'contacts')]);
+  }
+  h.qbo.emulator.seed({
+    entities: {
+      Item: [
+        { Name: 'Bench consulting', Sku: 'B-CONS', Type: 'Service', UnitPrice: 150, IncomeAccountRef: { value: '1' } },
+        { Name: 'Bench licence', Sku: 'B-LIC', Type: 'Service', UnitPrice: 1200, IncomeAccountRef: { value: '1' } },
+      ],
+    },
+  });
+  // Linked as the Products sync would link them (matched by SKU): the action then bills linked items.
+  await h.runtime.sync.syncNow<FlowSettings>(connection.id, 'products', { hubspot: { products: seeded.products } }, { adjust: (s) => ({ ...s, createInQbo: true }) });
+  const deals = seeded.deals;
+  const wall: number[] = [];
+  const callsBefore = h.qboCalls.count;
+  let blocked = 0;
+  for (const deal of deals) {
+    await h.advance(2_000);
+    const started = performance.now();
+    const result = await h.hubspot.emulator.invokeWorkflowAction({ definition: 'create_invoice', objectId: deal.id, inputFields: { paymentTerms: 'Net 30' } });
+    wall.push(performance.now() - started);
+    if (result.execution.state === 'BLOCK') blocked++;
+    else if (result.execution.state !== 'SUCCESS') throw new Error(`execution failed: ${JSON.stringify(result.execution.outputFields)}`);
+  }
+  log(`"Create invoice" workflow action: ${deals.length} executions on deals with two line items`);
+  log(`  response time p50 ${seconds(percentile(wall, 50))}, p95 ${seconds(percentile(wall, 95))}, max ${seconds(Math.max(...wall))} (wall clock)`);
+  log(`  answered at once ${deals.length - blocked}, BLOCK ${blocked}; QBO calls per invoice ${((h.qboCalls.count - callsBefore) / deals.length).toFixed(2)}`);
+}
+
 const h = await startHarness();
 try {
   await h.connect();
@@ -126,6 +181,7 @@ try {
   await h.drain(2_000);
   await changeLatency(h, false, WEBHOOK_CHANGES);
   await changeLatency(h, true, DROPPED_CHANGES);
+  await createInvoiceAction(h);
   log(`Peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await h.stop();

@@ -44,7 +44,9 @@ export async function startBackend(config: Config, log: Logger, options: Backend
 
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
-  const jobs = new Jobs({ db, log });
+  // A web-only process sends jobs and leaves supervision (expiring jobs of dead workers, cron) to the workers.
+  const work = config.role !== 'web';
+  const jobs = new Jobs({ db, log, supervise: work, superviseIntervalSeconds: Math.max(5, Math.floor(config.jobHeartbeatSeconds / 2)) });
   await jobs.start();
 
   let handle: (req: Request) => Response | Promise<Response> = () =>
@@ -56,7 +58,17 @@ export async function startBackend(config: Config, log: Logger, options: Backend
   });
   const publicUrl = config.publicUrl ?? server.url;
   const providers = options.providers ? options.providers(publicUrl) : liveProviderSettings(config);
-  const runtime = await createRuntime({ db, jobs, cipher, providers, log, now });
+  const runtime = await createRuntime({
+    db,
+    jobs,
+    cipher,
+    providers,
+    log,
+    now,
+    role: config.role,
+    syncLeaseSeconds: config.syncLeaseSeconds,
+    jobHeartbeatSeconds: config.jobHeartbeatSeconds,
+  });
   const extra = options.extraRoutes?.(publicUrl);
   handle = extra ? (req) => (new URL(req.url).pathname.startsWith(extra.prefix) ? extra.app.fetch(req) : runtime.app.fetch(req)) : (req) => runtime.app.fetch(req);
 

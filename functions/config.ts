@@ -28,10 +28,18 @@ const EnvSchema = z.object({
   HUBSPOT_CLIENT_ID: optionalString,
   HUBSPOT_CLIENT_SECRET: optionalString,
   HUBSPOT_API_BASE_URL: z.url().default('https://api.hubapi.com'),
+  HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
   QBO_CLIENT_ID: optionalString,
   QBO_CLIENT_SECRET: optionalString,
   QBO_WEBHOOK_VERIFIER_TOKEN: optionalString,
   QBO_ENVIRONMENT: z.enum(['sandbox', 'production']).default('production'),
+  QBO_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  QBO_OAUTH_AUTHORIZE_URL: optionalString.pipe(z.url().optional()),
+  QBO_OAUTH_TOKEN_URL: optionalString.pipe(z.url().optional()),
+  QBO_OAUTH_REVOKE_URL: optionalString.pipe(z.url().optional()),
+  PROCESS_ROLE: z.enum(['web', 'worker', 'both']).default('both'),
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -39,6 +47,15 @@ type Env = z.infer<typeof EnvSchema>;
 export interface Config {
   /** `sandbox` when neither HubSpot nor QBO credentials are configured: the product runs against its emulators. */
   mode: 'sandbox' | 'live';
+  /**
+   * What this process does: `web` answers HTTP (webhooks, OAuth, the settings API) and only queues sync work; `worker`
+   * runs the queued work and the schedules, and answers health checks only; `both` does everything (one process).
+   */
+  role: Env['PROCESS_ROLE'];
+  /** How long a sync run's lease lasts unless its process renews it: a dead worker's run is taken over after this. */
+  syncLeaseSeconds: number;
+  /** A sync job whose worker stops sending heartbeats for this long is handed to another worker. */
+  jobHeartbeatSeconds: number;
   port: number;
   host: string;
   dataDir: string;
@@ -53,12 +70,17 @@ export interface Config {
     clientId: string | undefined;
     clientSecret: string | undefined;
     apiBaseUrl: string;
+    authorizeUrl: string;
   };
   quickbooks: {
     clientId: string | undefined;
     clientSecret: string | undefined;
     webhookVerifierToken: string | undefined;
     environment: Env['QBO_ENVIRONMENT'];
+    /** The Accounting API's origin instead of Intuit's for the environment (the standalone emulator, say). */
+    apiBaseUrl: string | undefined;
+    /** Intuit's OAuth endpoints instead of the environment's: all three or none. */
+    oauthEndpoints: { authorizeEndpoint: string; tokenEndpoint: string; revokeEndpoint: string } | undefined;
   };
 }
 
@@ -86,6 +108,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  const oauthUrls = [e.QBO_OAUTH_AUTHORIZE_URL, e.QBO_OAUTH_TOKEN_URL, e.QBO_OAUTH_REVOKE_URL];
+  if (oauthUrls.some((u) => u !== undefined) && oauthUrls.some((u) => u === undefined)) {
+    throw new ConfigError(['QBO_OAUTH_AUTHORIZE_URL, QBO_OAUTH_TOKEN_URL, QBO_OAUTH_REVOKE_URL: set all three, or none for Intuit’s own']);
+  }
+  if (e.PROCESS_ROLE !== 'both' && e.DATABASE_URL === undefined) {
+    throw new ConfigError([`PROCESS_ROLE: ${e.PROCESS_ROLE} shares its work with other processes through one Postgres; set DATABASE_URL (the embedded database serves one process)`]);
+  }
   const credentialKeys = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'QBO_CLIENT_ID', 'QBO_CLIENT_SECRET'] as const;
   const mode = credentialKeys.some((k) => e[k] !== undefined) ? 'live' : 'sandbox';
   if (mode === 'live') {
@@ -93,9 +122,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (missing.length > 0) {
       throw new ConfigError(missing.map((k) => `${k}: required once HubSpot or QBO credentials are set`));
     }
+  } else if (e.PROCESS_ROLE !== 'both') {
+    throw new ConfigError(['PROCESS_ROLE: sandbox mode runs its emulators in one process; leave it unset (both)']);
   }
   return {
     mode,
+    role: e.PROCESS_ROLE,
+    syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
+    jobHeartbeatSeconds: e.JOB_HEARTBEAT_SECONDS,
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
@@ -109,12 +143,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientId: e.HUBSPOT_CLIENT_ID,
       clientSecret: e.HUBSPOT_CLIENT_SECRET,
       apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+      authorizeUrl: e.HUBSPOT_AUTHORIZE_URL,
     },
     quickbooks: {
       clientId: e.QBO_CLIENT_ID,
       clientSecret: e.QBO_CLIENT_SECRET,
       webhookVerifierToken: e.QBO_WEBHOOK_VERIFIER_TOKEN,
       environment: e.QBO_ENVIRONMENT,
+      apiBaseUrl: e.QBO_API_BASE_URL,
+      oauthEndpoints:
+        e.QBO_OAUTH_AUTHORIZE_URL && e.QBO_OAUTH_TOKEN_URL && e.QBO_OAUTH_REVOKE_URL
+          ? { authorizeEndpoint: e.QBO_OAUTH_AUTHORIZE_URL, tokenEndpoint: e.QBO_OAUTH_TOKEN_URL, revokeEndpoint: e.QBO_OAUTH_REVOKE_URL }
+          : undefined,
     },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openPglite } from '../functions/store/db';
 import { Client } from '@hubspot/api-client';
 import { createQboClient } from '../functions/quickbooks/client';
-import { emulatorApiBase } from '../functions/quickbooks/endpoints';
+import { qboApiBase } from '../functions/quickbooks/endpoints';
 import { silentLogger } from '../functions/log';
 import { spawnEntry } from './helpers/spawn-product';
 
@@ -13,6 +13,7 @@ interface SandboxLine {
   previewUrl: string;
   hubspot: { url: string; accessToken: string };
   quickbooks: { url: string; realmId: string; clientId: string; clientSecret: string; accessToken: string };
+  createInvoiceDemo: { definition: string; objectId: string; inputFields: Record<string, string> };
 }
 
 /** Sandbox seed: 6 HubSpot contacts, 4 QBO customers, 2 of them the same people; after the first sync both sides hold all 8. */
@@ -22,7 +23,7 @@ async function expectFirstSyncDone(line: SandboxLine): Promise<void> {
   const q = line.quickbooks;
   const qbo = createQboClient({
     realmId: q.realmId,
-    endpoint: emulatorApiBase(q.url),
+    endpoint: qboApiBase(q.url),
     clientId: q.clientId,
     clientSecret: q.clientSecret,
     auth: { accessToken: async () => q.accessToken, refresh: async () => q.accessToken },
@@ -61,6 +62,11 @@ describe('npm start with no configuration', () => {
     const ready = await fetch(`${first.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, queue: true } });
+    // The README's demo: the HubSpot emulator runs the "Create invoice" action on the demo deal through the real backend.
+    expect(first.proc.output()).toContain('Try the "Create invoice" workflow action on the deal "Trajectory onboarding"');
+    const demo = await fetch(`${first.sandbox.hubspot.url}/__emulator/workflow-actions/invoke`, { method: 'POST', body: JSON.stringify(first.sandbox.createInvoiceDemo) });
+    const { execution } = (await demo.json()) as { execution: { state: string; outputFields: Record<string, string> } };
+    expect(execution).toMatchObject({ state: 'SUCCESS', outputFields: { qboInvoiceStatus: 'open', qboInvoiceTotal: '2500.00', qboInvoiceCurrency: 'USD' } });
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
     expect(metrics).toContain('http_requests_total{method="GET",route="/readyz",status="200"} 1');
     // The preview of the project's own extensions is served beside the backend, with its host script.
@@ -71,7 +77,9 @@ describe('npm start with no configuration', () => {
     expect(host.status).toBe(200);
     expect(host.headers.get('content-type')).toMatch(/javascript/);
     expect(await first.proc.stop('SIGINT')).toBe(0);
-    expect(first.proc.output()).toContain('"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql","0006_books_of_record.sql"]');
+    expect(first.proc.output()).toContain(
+      '"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql","0004_invoice_requests.sql","0005_settings_and_card.sql","0006_books_of_record.sql","0007_one_runner.sql"]',
+    );
 
     const key = await readFile(path.join(dataDir, 'token-encryption.key'), 'utf8');
     const db = await openPglite(path.join(dataDir, 'pglite'));

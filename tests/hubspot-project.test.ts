@@ -22,8 +22,28 @@ describe('HubSpot project', () => {
     const appEvents = components.filter((c) => c.type === 'APP_EVENT');
     expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_changed', 'payment_received', 'payment_reversed']);
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });
+    // The "Create invoice" action: deal workflows, its endpoint on the backend, the deal
+    // properties it needs sent with each execution, and a rule with a message for each way it can fail.
+    const action = components.find((c) => c.type === 'WORKFLOW_ACTION')!;
+    expect(action.uid).toBe('create_invoice');
+    expect(action.config).toMatchObject({
+      actionUrl: `${backend}/workflow-actions/create-invoice`,
+      objectTypes: ['DEAL'],
+      supportedClients: [{ client: 'WORKFLOWS' }],
+      objectRequestOptions: { properties: expect.arrayContaining(['dealname', 'deal_currency_code']) },
+    });
+    const outputs = (action.config.outputFields as { typeDefinition: { name: string } }[]).map((f) => f.typeDefinition.name);
+    expect(outputs).toEqual(expect.arrayContaining(['qboInvoiceId', 'qboInvoiceNumber', 'qboInvoiceLink', 'qboInvoiceStatus', 'qboInvoiceTotal', 'qboInvoiceCurrency', 'errorCode']));
     const app = components.find((c) => c.type === 'APPLICATION')!;
     expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });
+    expect((app.config as { auth: { requiredScopes: string[] } }).auth.requiredScopes).toContain('settings.users.read');
+    // The deal card, on the deal record's tab (the sidebar offers almost no components), and the one settings page.
+    expect(components.find((c) => c.type === 'CARD')).toEqual({
+      uid: 'qbo_deal_invoices',
+      type: 'CARD',
+      config: expect.objectContaining({ location: 'crm.record.tab', objectTypes: ['deals'], entrypoint: '/app/cards/DealInvoicesCard.tsx' }),
+    });
+    expect(components.find((c) => c.type === 'SETTINGS')).toEqual({ uid: 'qbo_settings', type: 'SETTINGS', config: { entrypoint: '/app/settings/SettingsPage.tsx' } });
   });
 
   describe('a broken copy fails', () => {
@@ -60,6 +80,67 @@ describe('HubSpot project', () => {
         j.config.permittedUrls.fetch = ['http://localhost:3000'];
       });
       await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/config\.auth\.type: must be equal to constant[\s\S]*config\.permittedUrls\.fetch\.0: must match pattern/);
+    });
+
+    test('a second settings page, and a card without object types or with a key HubSpot does not know', async () => {
+      await cp(path.join(copy, 'src/app/settings/settings-hsmeta.json'), path.join(copy, 'src/app/settings/other-hsmeta.json'));
+      await edit('app/settings/other-hsmeta.json', (j) => {
+        j.uid = 'other_settings';
+      });
+      await edit('app/cards/deal-invoices-hsmeta.json', (j) => {
+        delete j.config.objectTypes;
+        j.config.height = 400;
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/Only one settings component is allowed/);
+      await rm(path.join(copy, 'src/app/settings/other-hsmeta.json'));
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/Missing required field: 'config\.objectTypes'[\s\S]*additionalProperty: height/);
+    });
+
+    test('a card whose entry file is missing', async () => {
+      await edit('app/cards/deal-invoices-hsmeta.json', (j) => {
+        j.config.entrypoint = '/app/cards/Missing.tsx';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/qbo_deal_invoices: the entry file app\/cards\/Missing\.tsx does not exist/);
+    });
+
+    test('extension code importing from outside its folder, an undeclared package, CRM components on the settings page', async () => {
+      const entry = path.join(copy, 'src/app/settings/SettingsPage.tsx');
+      await writeFile(entry, `import { Client } from '@hubspot/api-client';\nimport { CrmPropertyList } from '@hubspot/ui-extensions/crm';\nimport { helper } from '../cards/format';\n${await readFile(entry, 'utf8')}`);
+      const error = await validateHubSpotProject(copy, 'prod').catch((e: Error) => e);
+      expect(String(error)).toMatch(/qbo_settings: app\/settings\/SettingsPage\.tsx imports @hubspot\/api-client, which app\/settings\/package\.json does not declare/);
+      expect(String(error)).toMatch(/imports CRM components, which the settings page cannot use/);
+      expect(String(error)).toMatch(/imports \.\.\/cards\/format, outside its extension folder/);
+    });
+
+    test('an extension that does not pin the exact versions', async () => {
+      await edit('app/cards/package.json', (j) => {
+        j.dependencies.react = '^18.2.0';
+      });
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/must pin react at exactly 18\.3\.1 \(found \^18\.2\.0\)/);
+      });
+
+    test('a workflow action with a key outside the template and the v4 model, an enumeration without options, and an unknown client', async () => {
+      await edit('app/workflow-actions/create-invoice-hsmeta.json', (j) => {
+        j.config.outputField = j.config.outputFields;
+        delete j.config.inputFields[4].typeDefinition.options;
+        j.config.supportedClients = [{ client: 'SEQUENCES' }];
+      });
+      const failure = validateHubSpotProject(copy, 'prod');
+      await expect(failure).rejects.toThrow(/create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+-  additionalProperty: outputField/);
+      await expect(failure).rejects.toThrow(/Missing required field: 'config\.inputFields\.4\.typeDefinition\.options'/);
+      await expect(failure).rejects.toThrow(/config\.supportedClients\.0\.client: must be equal to one of the allowed values/);
+    });
+
+    test('a workflow action whose rule has no message, whose message shows an undeclared output, and whose label names a missing input', async () => {
+      await edit('app/workflow-actions/create-invoice-hsmeta.json', (j) => {
+        delete j.config.labels.en.executionRules.noContact;
+        j.config.labels.en.executionRules.qboValidation = 'QuickBooks said {{ qboFault }}';
+        j.config.labels.en.inputFieldLabels.discount = 'Discount';
+      });
+      const failure = validateHubSpotProject(copy, 'prod');
+      await expect(failure).rejects.toThrow(/create-invoice-hsmeta\.json: execution rule noContact has no label in labels\.en/);
+      await expect(failure).rejects.toThrow(/execution rule qboValidation shows \{\{qboFault\}\}, which is not an output field/);
+      await expect(failure).rejects.toThrow(/labels\.en names input field discount, which is not declared/);
     });
 
     test('a property-change subscription without its property, and a bad uid', async () => {

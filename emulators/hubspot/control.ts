@@ -4,10 +4,12 @@ import { validationError } from './errors';
 import { parseBody, readJson, type HubSpotEnv } from './http';
 import { toApiObject } from './objects/serialize';
 import { requireObjectType } from './objects/types';
+import { toPublicUser } from './users';
 
 /**
  * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
- * "edit as a user", webhook target and logs, callbacks, app events, tokens. Not part of HubSpot; no auth.
+ * portal users, "edit as a user", webhook target and logs, workflow actions (register a definition, invoke, retry) and
+ * their callbacks, app events, tokens. Not part of HubSpot; no auth.
  */
 const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
 const subscription = z.strictObject({
@@ -72,6 +74,23 @@ export function controlRoutes(): Hono<HubSpotEnv> {
     return c.json(c.get('emulator').rateLimiter.options);
   });
 
+  app.get('/users', (c) => c.json({ results: [...c.get('emulator').users.users.values()].map(toPublicUser) }));
+  app.post('/users', async (c) => {
+    const body = parseBody(
+      z.strictObject({ email: z.email(), firstName: z.string().optional(), lastName: z.string().optional(), superAdmin: z.boolean().optional(), role: z.string().optional() }),
+      await readJson(c),
+    );
+    const { firstName, lastName, superAdmin, role, email } = body;
+    const user = c.get('emulator').addUser({
+      email,
+      ...(firstName !== undefined ? { firstName } : {}),
+      ...(lastName !== undefined ? { lastName } : {}),
+      ...(superAdmin !== undefined ? { superAdmin } : {}),
+      ...(role !== undefined ? { role } : {}),
+    });
+    return c.json(toPublicUser(user), 201);
+  });
+
   app.post('/tokens', async (c) => {
     const text = await c.req.text();
     const body = text === '' ? {} : parseBody(z.strictObject({ scopes: z.array(z.string()).optional() }), JSON.parse(text));
@@ -133,21 +152,32 @@ export function controlRoutes(): Hono<HubSpotEnv> {
   });
 
   app.get('/callbacks', (c) => c.json({ results: c.get('emulator').callbacks }));
+  app.post('/workflow-actions/definitions', async (c) => {
+    const body = parseBody(z.strictObject({ hsmeta: z.unknown(), variables: z.record(z.string(), z.string()).optional() }), await readJson(c));
+    return c.json(c.get('emulator').registerWorkflowAction(body.hsmeta, body.variables ?? {}), 201);
+  });
   app.post('/workflow-actions/invoke', async (c) => {
+    const common = {
+      objectId: z.union([z.string(), z.number()]),
+      inputFields: z.record(z.string(), z.string()).optional(),
+      workflowId: z.number().int().optional(),
+      signatures: z.enum(['v2', 'v2+v3']).optional(),
+      loseResponse: z.boolean().optional(),
+    };
     const body = parseBody(
-      z.strictObject({
-        actionUrl: z.string().url(),
-        objectType: z.string(),
-        objectId: z.union([z.string(), z.number()]),
-        inputFields: z.record(z.string(), z.string()).optional(),
-        properties: z.array(z.string()).optional(),
-        workflowId: z.number().int().optional(),
-      }),
+      z.union([
+        z.strictObject({ ...common, definition: z.string(), objectType: z.string().optional() }),
+        z.strictObject({ ...common, actionUrl: z.string().url(), objectType: z.string(), properties: z.array(z.string()).optional() }),
+      ]),
       await readJson(c),
     );
-    const { inputFields, properties, workflowId, ...rest } = body;
-    const result = await c.get('emulator').invokeWorkflowAction({ ...rest, ...(inputFields ? { inputFields } : {}), ...(properties ? { properties } : {}), ...(workflowId ? { workflowId } : {}) });
-    return c.json(result);
+    // exactOptionalPropertyTypes: drop the keys zod left undefined.
+    const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof c.var.emulator.invokeWorkflowAction>[0];
+    return c.json(await c.get('emulator').invokeWorkflowAction(input));
+  });
+  app.post('/workflow-actions/retry', async (c) => {
+    const body = parseBody(z.strictObject({ callbackId: z.string(), loseResponse: z.boolean().optional() }), await readJson(c));
+    return c.json(await c.get('emulator').retryWorkflowAction(body.callbackId, body.loseResponse === undefined ? {} : { loseResponse: body.loseResponse }));
   });
 
   app.post('/app-event-types', async (c) => c.json(c.get('emulator').registerAppEventType((await readJson(c)) as Parameters<typeof c.var.emulator.registerAppEventType>[0]), 201));

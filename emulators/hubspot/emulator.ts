@@ -16,8 +16,9 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-l
 import { seed, type SeedInput, type SeedResult } from './seed';
 import { signedFetch, type SignedFetchOptions } from './signed-fetch';
 import { createState, type ChangeActor, type CrmRecord, type EmulatorState } from './state';
+import { PortalUsers, userRoutes, type PortalUser, type UserInput } from './users';
 import { WebhookDispatcher, type WebhookSubscription } from './webhooks';
-import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput } from './workflow-actions';
+import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput, type WorkflowActionDefinition } from './workflow-actions';
 
 export interface HubSpotEmulatorOptions {
   clock?: Clock;
@@ -86,6 +87,7 @@ export const DEFAULT_SCOPES = [
   'crm.schemas.line_items.write',
   'automation',
   'timeline',
+  'settings.users.read',
 ];
 
 export interface EditAsUserOptions {
@@ -104,6 +106,8 @@ export class HubSpotEmulator {
   readonly workflowActions: WorkflowActions;
   readonly appEvents: AppEvents;
   readonly faults = new Faults();
+  /** The portal's users: the installing user (a super admin) and whoever tests or the seed add. */
+  users: PortalUsers;
   /** The latest API requests served (up to 10,000), with their answer's status: how many calls a client made, for assertions. */
   readonly requestLog: { method: string; path: string; status: number }[] = [];
   readonly rateLimiter: RateLimiter;
@@ -129,6 +133,7 @@ export class HubSpotEmulator {
       hubDomain: 'emulator.hubspot.test',
     };
     this.state = createState(this.clock);
+    this.users = this.installingUser();
     this.records = new RecordService(this.state, this.clock, (change) => this.onChange(change));
     this.webhooks = new WebhookDispatcher({
       clock: this.clock,
@@ -168,6 +173,7 @@ export class HubSpotEmulator {
   /** Back to an empty portal (pipelines and default properties only), keeping the pre-issued token valid. */
   reset(): void {
     Object.assign(this.state, createState(this.clock));
+    this.users = this.installingUser();
     this.webhooks.reset();
     this.workflowActions.reset();
     this.appEvents.reset();
@@ -179,6 +185,11 @@ export class HubSpotEmulator {
 
   seed(input: SeedInput): SeedResult {
     return seed(this, input);
+  }
+
+  /** A user of this portal (a colleague of the installing admin), with or without super-admin rights. */
+  addUser(input: UserInput): PortalUser {
+    return this.users.add(input);
   }
 
   advanceClock(ms: number): void {
@@ -224,8 +235,18 @@ export class HubSpotEmulator {
     return this.records.merge(requireObjectType(objectType).name, primaryId, mergeId, this.userActor(opts));
   }
 
+  /** Registers a project's `workflow-actions/*-hsmeta.json` as `hs project upload` would, `${VAR}`s from a profile. */
+  registerWorkflowAction(hsmeta: unknown, variables: Record<string, string> = {}): WorkflowActionDefinition {
+    return this.workflowActions.registerDefinition(hsmeta, variables);
+  }
+
   invokeWorkflowAction(input: InvokeWorkflowActionInput): Promise<InvokeResult> {
     return this.workflowActions.invoke(input);
+  }
+
+  /** Sends an unanswered execution again, as HubSpot retries one that timed out or failed. */
+  retryWorkflowAction(callbackId: string, options: { loseResponse?: boolean } = {}): Promise<InvokeResult> {
+    return this.workflowActions.retry(callbackId, options);
   }
 
   signedFetch(url: string, opts: SignedFetchOptions = {}): Promise<Response> {
@@ -301,6 +322,12 @@ export class HubSpotEmulator {
     return { accessToken, refreshToken };
   }
 
+  private installingUser(): PortalUsers {
+    const users = new PortalUsers(this.config.userId + 1);
+    users.add({ email: this.config.userEmail, superAdmin: true }, this.config.userId);
+    return users;
+  }
+
   /** Re-registers the pre-issued tokens after a reset, with a fresh 30-minute lifetime, so clients keep working. */
   private restoreBootstrapToken() {
     const { scopes, userId, userEmail: user } = this.config;
@@ -331,7 +358,7 @@ export class HubSpotEmulator {
       return c.json(e.body, 404);
     });
     app.route('/__emulator', controlRoutes());
-    const apiPrefixes = ['/crm/*', '/automation/*', '/integrators/*'];
+    const apiPrefixes = ['/crm/*', '/automation/*', '/integrators/*', '/settings/*'];
     for (const p of [...apiPrefixes, '/oauth/v1/*']) app.use(p, this.faults.middleware());
     for (const p of apiPrefixes) {
       app.use(p, this.rateLimiter.middleware());
@@ -344,6 +371,7 @@ export class HubSpotEmulator {
     app.route('/', pipelineRoutes());
     app.route('/', callbackRoutes());
     app.route('/', appEventRoutes());
+    app.route('/', userRoutes());
     return app;
   }
 }

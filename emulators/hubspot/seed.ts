@@ -1,11 +1,14 @@
 import { setPortalCurrencies, type PortalCurrencies } from './currencies';
 import type { HubSpotEmulator } from './emulator';
 import type { ChangeActor } from './state';
+import type { UserInput } from './users';
 
 /** Records to create before a test or a sandbox session; indexes refer to earlier entries of the same seed. */
 export interface SeedInput {
   /** The portal's company currency and additional currencies (currencies.ts); without it the portal keeps its own. */
   currencies?: { company?: string; additional?: string[] };
+  /** Colleagues of the installing admin (who is always a super admin of the portal). */
+  users?: UserInput[];
   contacts?: Record<string, string>[];
   companies?: Record<string, string>[];
   products?: Record<string, string>[];
@@ -19,6 +22,7 @@ export interface SeedInput {
 }
 
 export interface SeedResult {
+  users: string[];
   contacts: string[];
   companies: string[];
   products: string[];
@@ -29,6 +33,20 @@ export interface SeedResult {
 const IMPORT: ChangeActor = { changeSource: 'IMPORT' };
 
 export function seed(emu: HubSpotEmulator, input: SeedInput): SeedResult {
+  const emails = [...emu.users.users.values(), ...(input.users ?? [])].map((u) => u.email.toLowerCase());
+  const duplicate = emails.find((e, i) => emails.indexOf(e) !== i);
+  if (duplicate !== undefined) throw new Error(`seed: a user with email ${duplicate} already exists`);
+  // Users live outside the CRM state the transaction restores: taken back by hand when the seed fails.
+  const users = (input.users ?? []).map((u) => emu.addUser(u).id);
+  try {
+    return seedRecords(emu, input, users);
+  } catch (err) {
+    for (const id of users) emu.users.remove(id);
+    throw err;
+  }
+}
+
+function seedRecords(emu: HubSpotEmulator, input: SeedInput, users: string[]): SeedResult {
   return emu.silently(() =>
     emu.transaction(() => {
       const svc = emu.records;
@@ -60,13 +78,17 @@ export function seed(emu: HubSpotEmulator, input: SeedInput): SeedResult {
         }
         return { id: deal.id, lineItems };
       });
-      return { contacts, companies, products, deals };
+      return { users, contacts, companies, products, deals };
     }),
   );
 }
 
 /** The demo portal sandbox mode starts with. */
 export const DEMO_SEED: SeedInput = {
+  users: [
+    { email: 'finance.admin@example.com', firstName: 'Fiona', lastName: 'Finance', superAdmin: true },
+    { email: 'sales.rep@example.com', firstName: 'Sam', lastName: 'Seller', role: 'Sales rep' },
+  ],
   contacts: [
     { email: 'ada@lovelace.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines Ltd' },
     { email: 'grace@hopper.example', firstname: 'Grace', lastname: 'Hopper', company: 'Compilers Inc' },

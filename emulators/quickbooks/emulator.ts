@@ -15,7 +15,8 @@ import { OAUTH_PATHS, OAuthServer, type TokenResponse } from './oauth';
 import { RateLimiter } from './rate-limit';
 import { dataRoutes } from './routes/data';
 import { seedRealm } from './state/seed';
-import { omitEmpty, type EntityName, type JsonObject, type RealmState, type SeedKind } from './state/store';
+import { clone, isObject, omitEmpty, table, type EntityName, type JsonObject, type RealmState, type SeedKind } from './state/store';
+import { metaTime } from './time';
 import { WebhookEmitter, type DeliveryAttempt, type WebhookTarget } from './webhooks';
 
 export interface QuickBooksEmulatorOptions {
@@ -44,7 +45,17 @@ export interface SeedSpec {
   kind?: SeedKind;
   /** With `kind`, or alone for the current kind: a fresh company with multicurrency on or off (default off). */
   multicurrency?: boolean;
+  /**
+   * Another company altogether (the admin's Intuit login picks a different one on the consent screen): a fresh company
+   * with this realm id and name; consents and tokens from now on are for it. `reset()` goes back to the configured one.
+   */
+  company?: { realmId: string; name?: string };
   entities?: Partial<Record<EntityName, JsonObject[]>>;
+  /**
+   * Company settings merged into Preferences (objects merge, other values replace), as an admin would change them in
+   * QBO's Account and settings, e.g. `{SalesFormsPrefs: {CustomTxnNumbers: true}}` for custom transaction numbers.
+   */
+  preferences?: JsonObject;
 }
 
 /** The line `main.ts` prints, and what tests and sandbox mode connect with. */
@@ -103,7 +114,8 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
   };
   let seedKind: SeedKind = options.seed ?? 'us';
   let multicurrency = options.multicurrency ?? false;
-  let realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+  let company: { realmId: string; name?: string } = { realmId: config.realmId };
+  let realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency);
   const oauth = new OAuthServer(clock, config, () => realm.realmId);
   const webhooks = new WebhookEmitter(clock, options.fetch ?? ((...args) => globalThis.fetch(...args)), () => config.webhookVerifierToken);
   const core: Core = {
@@ -139,7 +151,8 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     reset(kind = seedKind) {
       seedKind = kind;
-      realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+      company = { realmId: config.realmId };
+      realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency);
       oauth.reset();
       core.limiter.reset();
       core.faults.clear();
@@ -150,11 +163,13 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     },
     seed(spec) {
       const s: SeedSpec = typeof spec === 'string' ? { kind: spec } : spec;
-      if (s.kind || s.multicurrency !== undefined) {
+      if (s.kind || s.multicurrency !== undefined || s.company) {
         seedKind = s.kind ?? seedKind;
         multicurrency = s.multicurrency ?? false;
-        realm = seedRealm(config.realmId, seedKind, clock.now(), multicurrency);
+        company = s.company ?? company;
+        realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency, company.name);
       }
+      if (s.preferences) setPreferences(realm, s.preferences, clock.now());
       const created: Partial<Record<EntityName, JsonObject[]>> = {};
       const ctx = { ...writeContext(core, new Set()), emit: () => undefined };
       for (const [name, rows] of Object.entries(s.entities ?? {})) {
@@ -239,3 +254,20 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
   return emulator;
 }
 
+
+function merged(base: JsonObject, patch: JsonObject): JsonObject {
+  const out = clone(base) as JsonObject;
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merged(current, value) : clone(value);
+  }
+  return out;
+}
+
+function setPreferences(realm: RealmState, patch: JsonObject, at: Date): void {
+  const prefs = table(realm, 'Preferences').get('1');
+  if (!prefs) throw new Error('the realm has no Preferences');
+  const next = merged(prefs, patch);
+  const meta = isObject(prefs.MetaData) ? prefs.MetaData : {};
+  table(realm, 'Preferences').set('1', { ...next, SyncToken: String(Number(prefs.SyncToken) + 1), MetaData: { ...meta, LastUpdatedTime: metaTime(at, realm.timeZone) } });
+}

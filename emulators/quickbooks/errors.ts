@@ -57,6 +57,9 @@ export const faults = {
     validation('6240', 'Duplicate Name Exists Error', 'The name supplied already exists. : Another account is already using this name. Please use a different name.'),
   duplicateDocNumber: (docNumber: string, txnType: string, txnId: string) =>
     validation('6140', 'Duplicate Document Number Error', `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${docNumber} is assigned to TxnType=${txnType} with TxnId=${txnId}`),
+  /** Field reports of real responses: 6070 with the supplied Amount (QBO rounds Qty × UnitPrice half-up to the cent). */
+  amountMismatch: (amount: number) =>
+    validation('6070', 'Amount is not equal to UnitPrice * Qty', `Amount is not equal to UnitPrice * Qty. Supplied value:${amount}`, 'Line.Amount'),
   businessValidation: (detail: string) => validation('6000', 'A business validation error has occurred while processing your request', `Business Validation Error: ${detail}`),
   unsupportedOperation: (detail: string) =>
     validation('500', 'Unsupported Operation', `Operation ${detail} is not supported.`),

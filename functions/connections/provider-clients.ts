@@ -1,8 +1,8 @@
-import { createHubSpotClient, type HubSpotClient } from '../hubspot/client';
+import { createHubSpotClient, DEFAULT_RETRY as HUBSPOT_RETRY, type HubSpotClient } from '../hubspot/client';
 import { HubSpotApiError } from '../hubspot/errors';
 import { createHubSpotOAuth } from '../hubspot/oauth';
 import type { Logger } from '../log';
-import { createQboClient, type QboCall, type QboClient } from '../quickbooks/client';
+import { createQboClient, DEFAULT_RETRY, type QboCall, type QboClient, type QboClientOptions } from '../quickbooks/client';
 import { QboApiError } from '../quickbooks/errors';
 import { createQboOAuth } from '../quickbooks/oauth';
 import { QboRateLimiter, type LimiterClock } from '../quickbooks/rate-limiter';
@@ -21,6 +21,15 @@ export interface ClientTuning {
   /** Per-attempt QBO timeout (wall clock); tests shorten it to exercise a lost response quickly. */
   qboTimeoutMs?: number;
   onQboCall?: (call: QboCall) => void;
+}
+
+/**
+ * How a client that answers someone waiting (a workflow action, a card) differs from a sync worker's: one attempt and
+ * a short timeout, so a rate limit or an outage comes back at once for the caller to defer, instead of being waited out.
+ */
+export interface CallProfile {
+  maxAttempts: number;
+  qboTimeoutMs: number;
 }
 
 /**
@@ -76,29 +85,51 @@ export class ProviderClients {
     );
   }
 
-  hubspot(connection: Connection): HubSpotClient {
+  hubspot(connection: Connection, profile?: CallProfile): HubSpotClient {
     return createHubSpotClient({
       basePath: this.settings.hubspot.apiBaseUrl,
       auth: this.hubspotTokens.authFor(connection.id),
       log: this.#log.child({ connectionId: connection.id, provider: 'hubspot' }),
       ...this.#timing(),
+      ...(profile === undefined ? {} : { retry: { ...HUBSPOT_RETRY, maxAttempts: profile.maxAttempts } }),
     });
   }
 
-  qbo(connection: Connection): QboClient {
+  qbo(connection: Connection, profile?: CallProfile): QboClient {
     if (connection.qboRealmId === undefined) throw new Error(`connection ${connection.id} has no QuickBooks company connected`);
+    return this.#qboClient(connection.qboRealmId, this.qboTokens.authFor(connection.id), { connectionId: connection.id }, profile);
+  }
+
+  /**
+   * A client on a grant not yet stored (a consent that just came back): it reads what the admin must see before the
+   * grant is used, such as the company's name. It never refreshes; the grant is minutes old.
+   */
+  qboForGrant(realmId: string, accessToken: string): QboClient {
+    const auth = {
+      accessToken: async () => accessToken,
+      refresh: async (): Promise<string> => {
+        throw new Error('a QuickBooks grant that has just been issued was refused');
+      },
+    };
+    return this.#qboClient(realmId, auth, { realmId });
+  }
+
+  #qboClient(realmId: string, auth: QboClientOptions['auth'], logBindings: Record<string, string>, profile?: CallProfile): QboClient {
     return createQboClient({
-      realmId: connection.qboRealmId,
+      realmId,
       endpoint: this.settings.quickbooks.apiEndpoint,
       clientId: this.settings.quickbooks.clientId,
       clientSecret: this.settings.quickbooks.clientSecret,
-      auth: this.qboTokens.authFor(connection.id),
-      log: this.#log.child({ connectionId: connection.id, provider: 'quickbooks' }),
-      limiter: this.#limiterFor(connection.qboRealmId),
+      auth,
+      log: this.#log.child({ ...logBindings, provider: 'quickbooks' }),
+      limiter: this.#limiterFor(realmId),
       now: this.#now,
       ...this.#timing(),
       ...(this.#tuning.onQboCall === undefined ? {} : { onCall: this.#tuning.onQboCall }),
       ...(this.#tuning.qboTimeoutMs === undefined ? {} : { timeoutMs: this.#tuning.qboTimeoutMs }),
+      ...(profile === undefined
+        ? {}
+        : { retry: { ...DEFAULT_RETRY, maxAttempts: profile.maxAttempts }, timeoutMs: Math.min(profile.qboTimeoutMs, this.#tuning.qboTimeoutMs ?? Infinity) }),
     });
   }
 

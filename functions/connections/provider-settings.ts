@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config';
-import { QBO_API_BASE } from '../quickbooks/endpoints';
+import { QBO_API_BASE, qboApiBase } from '../quickbooks/endpoints';
 
 /** Where and as whom the backend talks to HubSpot and QBO: the live services, or the emulators in sandbox mode. */
 export interface ProviderSettings {
@@ -47,7 +47,7 @@ export function liveProviderSettings(config: Config): ProviderSettings {
       clientId: need(config.hubspot.clientId, 'HUBSPOT_CLIENT_ID'),
       clientSecret: need(config.hubspot.clientSecret, 'HUBSPOT_CLIENT_SECRET'),
       apiBaseUrl: config.hubspot.apiBaseUrl,
-      authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+      authorizeUrl: config.hubspot.authorizeUrl,
       scopes: hubspotScopes(),
     },
     quickbooks: {
@@ -55,7 +55,8 @@ export function liveProviderSettings(config: Config): ProviderSettings {
       clientSecret: need(config.quickbooks.clientSecret, 'QBO_CLIENT_SECRET'),
       webhookVerifierToken: need(config.quickbooks.webhookVerifierToken, 'QBO_WEBHOOK_VERIFIER_TOKEN'),
       environment: config.quickbooks.environment,
-      apiEndpoint: QBO_API_BASE[config.quickbooks.environment],
+      apiEndpoint: config.quickbooks.apiBaseUrl === undefined ? QBO_API_BASE[config.quickbooks.environment] : qboApiBase(config.quickbooks.apiBaseUrl),
+      ...(config.quickbooks.oauthEndpoints === undefined ? {} : { oauthEndpoints: config.quickbooks.oauthEndpoints }),
     },
   };
 }

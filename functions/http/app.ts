@@ -2,34 +2,46 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ProviderClients } from '../connections/provider-clients';
+import type { QboConnections } from '../connections/qbo-connection';
+import type { DealInvoiceService } from '../deal-invoices/service';
+import type { CreateInvoiceAction } from '../deal-invoices/workflow-action';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { PortalAccess } from '../security/portal-access';
 import type { Store } from '../store/store';
-import type { InvoiceService } from '../sync/invoices/service';
-import type { SyncService } from '../sync/service';
+import type { SyncRunner } from '../sync/runner';
+import { apiAccess, type ApiEnv } from './api/access';
+import { dealCardApiRoutes } from './routes/deal-card-api';
 import { healthRoutes, type Readiness } from './routes/health';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhooks';
 import { oauthRoutes } from './routes/oauth';
 import { qboWebhookRoutes } from './routes/qbo-webhooks';
 import { settingsApiRoutes } from './routes/settings-api';
+import { syncHealthApiRoutes } from './routes/sync-health-api';
+import { workflowActionRoutes } from './routes/workflow-actions';
 
 export interface AppDeps {
+  /** `health`: a worker process answers health checks and metrics only; `all`: everything. */
+  serves: 'all' | 'health';
   log: Logger;
   metrics: Metrics;
   readiness: Readiness;
   store: Store;
   jobs: Jobs;
-  sync: SyncService;
-  invoices: InvoiceService;
+  sync: SyncRunner;
   clients: ProviderClients;
+  qboConnections: QboConnections;
+  access: PortalAccess;
+  createInvoice: CreateInvoiceAction;
+  /** Deal → QBO invoice: the workflow action's engine, which the deal card's button uses too. */
+  dealInvoices: DealInvoiceService;
   now: () => Date;
 }
 
 /** The one HTTP surface of the backend; tests call `app.request()` in-process. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const { clients } = deps;
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -48,15 +60,10 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.use('/webhooks/*', limit);
   app.use('/api/*', limit);
+  app.use('/workflow-actions/*', limit);
 
   app.route('/', healthRoutes(deps));
-  app.route('/', oauthRoutes(deps));
-  app.route(
-    '/',
-    hubspotWebhookRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret, appId: clients.settings.hubspot.appId }),
-  );
-  app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
-  app.route('/', settingsApiRoutes(deps));
+  if (deps.serves === 'all') serveProduct(app, deps);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
@@ -64,4 +71,23 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ error: 'internal_error', message: 'Something went wrong on our side; it has been logged.' }, 500);
   });
   return app;
+}
+
+/** What a web process serves: OAuth, both webhooks, the settings and deal card API, the workflow action. */
+function serveProduct(app: Hono, deps: AppDeps): void {
+  const { clients } = deps;
+  app.route('/', oauthRoutes(deps));
+  app.route(
+    '/',
+    hubspotWebhookRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret, appId: clients.settings.hubspot.appId }),
+  );
+  app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
+  // The settings page's and the deal card's API: signed, for a user HubSpot confirms is in the portal (api/access.ts).
+  const api = new Hono<ApiEnv>();
+  api.use('/api/*', apiAccess(deps));
+  api.route('/', settingsApiRoutes(deps));
+  api.route('/', syncHealthApiRoutes(deps));
+  api.route('/', dealCardApiRoutes(deps));
+  app.route('/', api);
+  app.route('/', workflowActionRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret }));
 }

@@ -72,6 +72,25 @@ export interface AppEventOccurrence {
   properties: Record<string, string>;
 }
 
+/** A property as the settings page offers it for a mapping (the definition's name, label and value type). */
+export interface PropertyInfo {
+  name: string;
+  label: string;
+  /** HubSpot's value type: `string`, `number`, `date`, `datetime`, `enumeration`, `bool`, `phone_number`… */
+  type: string;
+  fieldType: string;
+  /** Set by HubSpot itself (`modificationMetadata.readOnlyValue`, calculated): an app cannot write it. */
+  readOnly: boolean;
+}
+
+/** A user of the portal (`PublicUser` of the user provisioning API). */
+export interface PortalUser {
+  id: string;
+  email: string;
+  superAdmin: boolean;
+  roleIds: string[];
+}
+
 export interface HubSpotClientStats {
   /** HTTP requests sent, retries included. */
   requests: number;
@@ -102,6 +121,10 @@ export interface HubSpotClient {
   /** Removes every association type between the pair, both directions; a pair with none is already done. */
   dissociate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
   completeWorkflowCallback(callbackId: string, outputFields: Record<string, string>): Promise<void>;
+  /** Every property of the object type, archived ones excluded. */
+  properties(type: HsObjectType): Promise<PropertyInfo[]>;
+  /** The portal's user with this id; undefined when HubSpot knows no such user in this portal (404). */
+  user(userId: number): Promise<PortalUser | undefined>;
   sendAppEvent(occurrence: AppEventOccurrence): Promise<void>;
   stats(): HubSpotClientStats;
 }
@@ -124,7 +147,7 @@ const SEARCH_PAGE_SIZE = 200;
 export const SEARCH_RESULT_WINDOW = 10_000;
 const ASSOCIATIONS_PAGE_SIZE = 500;
 
-const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
 const DEFAULT_MAX_IN_FLIGHT = 6;
 
@@ -170,6 +193,30 @@ const associationPageRaw = z.object({
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
 const propertyNamesRaw = z.object({ results: z.array(z.object({ name: z.string() })) });
+const propertiesRaw = z.object({
+  results: z.array(
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      type: z.string(),
+      fieldType: z.string(),
+      calculated: z.boolean().optional(),
+      hidden: z.boolean().optional(),
+      modificationMetadata: z.object({ readOnlyValue: z.boolean() }).optional(),
+    }),
+  ),
+});
+/**
+ * `PublicUser` as the SDK deserialises it. The docs' example prints `superAdmin` as the string "false" while the
+ * schema says boolean; both are read (https://developers.hubspot.com/docs/api-reference/settings-user-provisioning-v3/users/get-settings-v3-users-userId).
+ */
+const userRaw = z.object({
+  id: idRaw,
+  email: z.string(),
+  superAdmin: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
+  roleIds: z.array(z.string()).optional(),
+  roleId: z.string().optional(),
+});
 
 /** Refusals that concern the records sent, not the connection or HubSpot's health: answered per input. */
 const PER_RECORD_KINDS: ReadonlySet<HubSpotErrorKind> = new Set(['validation', 'conflict', 'not_found']);
@@ -465,6 +512,26 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     async completeWorkflowCallback(callbackId, outputFields) {
       // POST /automation/v4/actions/callbacks/{callbackId}/complete → 204 (docs D-cb).
       await call('complete workflow callback', (c) => c.automation.actions.callbacksApi.complete(callbackId, { outputFields }));
+    },
+
+    async properties(type) {
+      // GET /crm/v3/properties/{objectType} (docs D-props).
+      const res = propertiesRaw.parse(await call(`list properties ${type}`, (c) => c.crm.properties.coreApi.getAll(type)));
+      return res.results
+        .filter((p) => !p.hidden)
+        .map((p) => ({ name: p.name, label: p.label, type: p.type, fieldType: p.fieldType, readOnly: (p.calculated ?? false) || (p.modificationMetadata?.readOnlyValue ?? false) }));
+    },
+
+    async user(userId) {
+      // GET /settings/v3/users/{userId}: 404 when the id is no user of the token's portal (scope settings.users.read).
+      try {
+        const u = userRaw.parse(await call('read user', (c) => c.settings.users.usersApi.getById(String(userId))));
+        const roleIds = u.roleIds ?? (u.roleId !== undefined ? [u.roleId] : []);
+        return { id: u.id, email: u.email, superAdmin: u.superAdmin ?? false, roleIds };
+      } catch (err) {
+        if (err instanceof HubSpotApiError && err.kind === 'not_found') return undefined;
+        throw err;
+      }
     },
 
     async sendAppEvent(occurrence) {

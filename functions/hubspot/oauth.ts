@@ -23,7 +23,8 @@ export interface HubSpotOAuthOptions {
 
 export interface HubSpotOAuth {
   authorizeUrl(state: string): string;
-  exchangeCode(code: string): Promise<{ tokens: TokenSet; portalId: number; scopes: string[] }>;
+  /** The installing user comes with the portal: the access-token metadata names both. */
+  exchangeCode(code: string): Promise<{ tokens: TokenSet; portalId: number; userId: number; scopes: string[] }>;
   refresh(refreshToken: string): Promise<TokenSet>;
 }
 
@@ -42,6 +43,7 @@ const tokenResponseRaw = z.object({
 /** `AccessTokenInfoResponse` as the SDK deserialises it (`hub_id` → `hubId`). */
 const accessTokenInfoRaw = z.object({
   hubId: z.number().int().positive(),
+  userId: z.number().int().positive(),
   scopes: z.array(z.string()),
 });
 
@@ -80,7 +82,7 @@ export function createHubSpotOAuth(opts: HubSpotOAuthOptions): HubSpotOAuth {
         await hubspot(() => oauth().tokensApi.create('authorization_code', code, opts.redirectUri, opts.clientId, opts.clientSecret)),
       );
       const info = accessTokenInfoRaw.parse(await hubspot(() => oauth().accessTokensApi.get(tokens.accessToken)));
-      return { tokens, portalId: info.hubId, scopes: info.scopes };
+      return { tokens, portalId: info.hubId, userId: info.userId, scopes: info.scopes };
     },
 
     async refresh(refreshToken) {

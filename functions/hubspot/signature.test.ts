@@ -115,13 +115,18 @@ describe('requests the emulator sends as HubSpot', () => {
     expect(changes.find((ch) => ch.propertyName === 'firstname')).toMatchObject({ propertyValue: 'Ada', changeSource: 'CRM_UI', portalId: h.started.info.portalId });
   });
 
-  it('reads the portal from a signed hubspot.fetch request; refuses stale, tampered and unsigned ones', async () => {
-    await h.started.emulator.signedFetch(`${h.app.url}/api/settings?view=full`, { method: 'PUT', body: { contacts: true } });
+  it('reads the portal and user from a signed hubspot.fetch request; refuses stale, tampered, ambiguous and unsigned ones', async () => {
+    const { portalId } = h.started.info;
+    await h.started.emulator.signedFetch(`${h.app.url}/api/settings?view=full&portalId=${portalId}&userId=77`, { method: 'PUT', body: { contacts: true } });
     const req = last();
     const signed = { method: req.method, url: req.url, rawBody: req.body, headers: req.headers };
     const secret = h.started.info.clientSecret;
     expect(verifyHubSpotRequest(signed, secret, h.clock.now())).toEqual({ ok: true, version: 'v3' });
-    expect(readSignedAppRequest(signed, secret, h.clock.now())).toEqual({ portalId: h.started.info.portalId, userId: expect.any(Number), appId: h.started.info.appId });
+    expect(readSignedAppRequest(signed, secret, h.clock.now())).toEqual({ portalId, userId: 77, appId: h.started.info.appId });
+
+    await h.started.emulator.signedFetch(`${h.app.url}/api/settings?portalId=${portalId}&userId=77&portalId=1`);
+    const twice = last();
+    expect(() => readSignedAppRequest({ method: twice.method, url: twice.url, rawBody: twice.body, headers: twice.headers }, secret, h.clock.now())).toThrow(/more than one portalId/);
 
     expect(() => readSignedAppRequest(signed, secret, new Date(h.clock.now().getTime() + 301_000))).toThrow(SignedRequestError);
     expect(() => readSignedAppRequest({ ...signed, url: signed.url.replace(`portalId=${h.started.info.portalId}`, 'portalId=1') }, secret, h.clock.now())).toThrow(/does not match/);
@@ -131,7 +136,10 @@ describe('requests the emulator sends as HubSpot', () => {
     expect(() => readSignedAppRequest({ ...signed, headers: v2Only }, secret, h.clock.now())).toThrow(/v3 is required/);
   });
 
-  it('refuses a signed request that carries no portalId', () => {
+  it('refuses a signed request that carries no portalId or no userId', () => {
+    const noUser = 'https://api.example.com/api/settings?appId=1&portalId=5';
+    const signedNoUser = sdkSign('GET', 'v3', { clientSecret: SECRET, requestBody: '', url: noUser, timestamp: TS });
+    expect(() => readSignedAppRequest({ method: 'GET', url: noUser, rawBody: '', headers: v3Headers(signedNoUser) }, SECRET, at(TS))).toThrow(/userId/);
     const url = 'https://api.example.com/api/settings?appId=1';
     const signature = sdkSign('GET', 'v3', { clientSecret: SECRET, requestBody: '', url, timestamp: TS });
     expect(() => readSignedAppRequest({ method: 'GET', url, rawBody: '', headers: v3Headers(signature) }, SECRET, at(TS))).toThrow(/portalId/);

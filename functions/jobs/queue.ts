@@ -69,6 +69,7 @@ export class Jobs {
   readonly #schema: string;
   #started = false;
   #running = 0;
+  readonly #stately = new Set<string>();
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: JobsOptions) {
@@ -111,6 +112,7 @@ export class Jobs {
     // createQueue leaves a queue that already exists as it was: a deployment that changed its retry, expiry or heartbeat
     // options gets them here (a queue's policy cannot change).
     await this.boss.updateQueue(def.name, options);
+    if (def.policy === 'stately') this.#stately.add(def.name);
   }
 
   send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
@@ -162,11 +164,20 @@ export class Jobs {
   }
 
   /**
-   * Moves dead letters back to the queue they failed in, as fresh jobs (an admin's "retry failed"). `data`
-   * narrows it to jobs whose payload contains that object, e.g. one connection's.
+   * Moves dead letters back to the queue they failed in, as fresh jobs (an admin's "retry failed"), and returns how
+   * many were moved. `data` narrows it to jobs whose payload contains that object, e.g. one connection's. A `stately`
+   * queue holds one queued job per key, so letters left behind are the same work as the one just queued: discarded.
    */
-  retryDeadLetters(name: string, filter: { ids?: string[]; data?: object } = {}): Promise<number> {
-    return this.boss.redrive(deadLetterOf(name), filter);
+  async retryDeadLetters(name: string, filter: { ids?: string[]; data?: object } = {}): Promise<number> {
+    const moved = await this.boss.redrive(deadLetterOf(name), filter);
+    if (this.#stately.has(name)) {
+      const wanted = Object.entries(filter.data ?? {});
+      const left = (await this.deadLetters<Record<string, unknown>>(name)).filter(
+        (d) => (filter.ids === undefined || filter.ids.includes(d.id)) && wanted.every(([k, v]) => d.data[k] === v),
+      );
+      if (left.length > 0) await this.boss.deleteJob(deadLetterOf(name), left.map((d) => d.id));
+    }
+    return moved;
   }
 
   /**

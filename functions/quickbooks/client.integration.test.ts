@@ -4,7 +4,7 @@ import { ManualClock } from '../../emulators/shared/clock';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { silentLogger } from '../log';
 import { createQboClient, qboQuote, type QboAuth, type QboCall, type QboClientOptions } from './client';
-import { emulatorApiBase } from './endpoints';
+import { qboApiBase } from './endpoints';
 import { QboApiError } from './errors';
 import { QboRateLimiter } from './rate-limiter';
 import { rejection } from '../../tests/helpers/rejection';
@@ -34,7 +34,7 @@ const fixedAuth = (token = qbo.emulator.info().accessToken): QboAuth => ({
 function client(overrides: Partial<QboClientOptions> = {}) {
   return createQboClient({
     realmId: qbo.info.realmId,
-    endpoint: emulatorApiBase(qbo.info.url),
+    endpoint: qboApiBase(qbo.info.url),
     clientId: qbo.info.clientId,
     clientSecret: qbo.info.clientSecret,
     auth: fixedAuth(),
@@ -136,7 +136,7 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
     const invoice = await c.create('Invoice', invoiceBody(old.Id), { requestId: 'cdc-invoice' });
     // The adapter has no delete (deletes are not propagated by default); delete through node-quickbooks itself.
     const raw = new QuickBooks(qbo.info.clientId, qbo.info.clientSecret, qbo.emulator.info().accessToken, false, qbo.info.realmId, true, false, '75', '2.0', null);
-    raw.endpoint = emulatorApiBase(qbo.info.url);
+    raw.endpoint = qboApiBase(qbo.info.url);
     await new Promise((resolve, reject) => raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken } as never, (e: unknown) => (e ? reject(e) : resolve(undefined))));
 
     const changes = await c.cdc(['Customer', 'Invoice'], since);
@@ -147,6 +147,28 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
     const e = await failure(c.cdc(['Customer'], new Date(clock.now().getTime() - 31 * 24 * 3600 * 1000)));
     expect(e.kind).toBe('validation');
     expect(c.calls).toBe(before);
+  });
+});
+
+describe('terms, tax codes and e-mailing an invoice', () => {
+  it('reads payment terms and a global company\'s tax codes; sends an invoice to an address with a +', async () => {
+    const c = client();
+    expect((await c.query('Term')).map((t) => [t.Name, t.DueDays])).toEqual([
+      ['Due on receipt', 0],
+      ['Net 15', 15],
+      ['Net 30', 30],
+      ['Net 60', 60],
+    ]);
+    const customer = await c.create('Customer', { DisplayName: 'Mail Co' }, { requestId: 'mail-co' });
+    const invoice = await c.create('Invoice', invoiceBody(customer.Id), { requestId: 'mail-invoice' });
+    expect(invoice.EmailStatus).toBe('NotSet');
+    const sent = await c.sendInvoice(invoice.Id, 'ap+invoices@mail.example');
+    expect(sent).toMatchObject({ Id: invoice.Id, EmailStatus: 'EmailSent', BillEmail: { Address: 'ap+invoices@mail.example' } });
+    expect(calls.at(-1)).toMatchObject({ operation: 'send', outcome: 'ok' });
+
+    qbo.emulator.reset('non-us');
+    expect((await client().query('TaxCode')).map((t) => t.Name)).toEqual(['20.0% S', '5.0% R', '0.0% Z']);
+    qbo.emulator.reset('us');
   });
 });
 

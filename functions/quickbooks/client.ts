@@ -24,6 +24,7 @@ import {
   type QboDeleted,
   type QboEntityMap,
   type QboEntityName,
+  type QboInvoice,
   type QboPreferences,
 } from './schemas';
 
@@ -31,7 +32,7 @@ export type QboAuth = AccessTokens;
 export type { RetryPolicy };
 
 export interface QboCall {
-  operation: 'query' | 'get' | 'create' | 'update' | 'cdc' | 'companyInfo' | 'preferences';
+  operation: 'query' | 'get' | 'create' | 'update' | 'send' | 'cdc' | 'companyInfo' | 'preferences';
   entity: string | undefined;
   attempt: number;
   outcome: 'ok' | QboErrorKind;
@@ -94,6 +95,8 @@ export interface QboClient {
   readMany<E extends QboEntityName>(entity: E, ids: readonly string[]): Promise<Map<string, QboEntityMap[E]>>;
   create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, request: CreateRequest): Promise<QboEntityMap[E]>;
   update<E extends QboEntityName>(entity: E, body: QboUpdateBody): Promise<QboEntityMap[E]>;
+  /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): EmailStatus becomes EmailSent. */
+  sendInvoice(id: string, email: string): Promise<QboInvoice>;
   /** Changes since `since` (≤ 30 days back, else a validation error: fall back to a LastUpdatedTime query). */
   cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>>;
   /**
@@ -120,7 +123,7 @@ const READ_CHUNK = 100;
 /** CDC is asked only for a window this far inside its 30 days, so QBO's clock running ahead of ours cannot push it past. */
 const CDC_MARGIN_MS = 60_000;
 
-const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account']);
+const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account', 'Term', 'TaxCode']);
 
 /**
  * A literal for a QBO query (§2.3, §7 item 2): strings single-quoted with `\` escapes, numbers and
@@ -153,6 +156,7 @@ type NodeQuickBooks = { endpoint: string } & {
   changeDataCapture(entities: string, since: string, cb: NodeCallback): void;
   getCompanyInfo(id: string, cb: NodeCallback): void;
   getPreferences(cb: NodeCallback): void;
+  sendInvoicePdf(id: string, sendTo: string, cb: NodeCallback): void;
 };
 
 // node-quickbooks calls the CommonJS axios it requires itself (not the ESM build we would import),
@@ -408,6 +412,11 @@ export function createQboClient(opts: QboClientOptions): QboClient {
       const rid = randomUUID();
       // node-quickbooks forces `sparse: true` unless told otherwise (§5); a full update clears omitted fields (§7 item 4).
       return parseEntity(entity, await execute('update', entity, (qbo, cb) => qbo[`update${entity}`]({ ...body, requestId: rid }, cb)));
+    },
+
+    async sendInvoice(id, email) {
+      // node-quickbooks appends sendTo to the URL as given (its sendInvoicePdf): a `+` in an address would read as a space.
+      return parseEntity('Invoice', await execute('send', 'Invoice', (qbo, cb) => qbo.sendInvoicePdf(encodeURIComponent(id), encodeURIComponent(email), cb)));
     },
 
     cdc,

@@ -10,5 +10,5 @@ export const QBO_API_BASE = {
 
 export type QboEnvironment = keyof typeof QBO_API_BASE;
 
-/** The base for an emulator served at `url` (no trailing slash). */
-export const emulatorApiBase = (url: string): string => `${url.replace(/\/+$/, '')}/v3/company/`;
+/** The base for the API served at an origin other than Intuit's: the emulator's, or a proxy's (`QBO_API_BASE_URL`). */
+export const qboApiBase = (url: string): string => `${url.replace(/\/+$/, '')}/v3/company/`;

@@ -9,8 +9,12 @@
  */
 import type { QboCustomer, QboItem } from './schemas';
 
+/** What a field holds in QBO, for the settings page's type check of a mapping. */
+export type QboValueType = 'text' | 'money' | 'boolean';
+
 export interface FieldDef<E> {
   label: string;
+  valueType: QboValueType;
   get(entity: E): string | undefined;
   set(draft: Record<string, unknown>, value: string | undefined): void;
 }
@@ -22,6 +26,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function top<E>(label: string, key: string): FieldDef<E> {
   return {
     label,
+    valueType: 'text',
     get: (e) => text((e as Record<string, unknown>)[key]),
     set(draft, value) {
       if (value === undefined) delete draft[key];
@@ -33,6 +38,7 @@ function top<E>(label: string, key: string): FieldDef<E> {
 function nested<E>(label: string, key: string, sub: string): FieldDef<E> {
   return {
     label,
+    valueType: 'text',
     get(e) {
       const parent = (e as Record<string, unknown>)[key];
       return isRecord(parent) ? text(parent[sub]) : undefined;
@@ -63,6 +69,7 @@ function parseMoney(label: string, value: string): number {
 function money<E>(label: string, key: string): FieldDef<E> {
   return {
     label,
+    valueType: 'money',
     get(e) {
       const v = (e as Record<string, unknown>)[key];
       return typeof v === 'number' ? formatMoney(v) : undefined;
@@ -77,6 +84,7 @@ function money<E>(label: string, key: string): FieldDef<E> {
 function flag<E>(label: string, key: string): FieldDef<E> {
   return {
     label,
+    valueType: 'boolean',
     get(e) {
       const v = (e as Record<string, unknown>)[key];
       return typeof v === 'boolean' ? String(v) : undefined;

@@ -4,7 +4,7 @@ import { ManualClock } from '../../emulators/shared/clock';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { silentLogger } from '../log';
 import { createQboClient } from './client';
-import { emulatorApiBase } from './endpoints';
+import { qboApiBase } from './endpoints';
 import { QboApiError } from './errors';
 import { createQboOAuth, type QboOAuth } from './oauth';
 import { QboRateLimiter } from './rate-limiter';
@@ -50,7 +50,7 @@ describe('OAuth through intuit-oauth against the emulator', () => {
 
     const c = createQboClient({
       realmId,
-      endpoint: emulatorApiBase(qbo.info.url),
+      endpoint: qboApiBase(qbo.info.url),
       clientId: qbo.info.clientId,
       clientSecret: qbo.info.clientSecret,
       auth: { accessToken: async () => tokens.accessToken, refresh: () => Promise.reject(new Error('unexpected')) },

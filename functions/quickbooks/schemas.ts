@@ -85,6 +85,7 @@ export const qboItemSchema = z.looseObject({
   Active: z.boolean().optional(),
   Taxable: z.boolean().optional(),
   Type: z.string().optional(),
+  SalesTaxCodeRef: ref.optional(),
   IncomeAccountRef: ref.optional(),
   ExpenseAccountRef: ref.optional(),
   AssetAccountRef: ref.optional(),
@@ -147,7 +148,28 @@ export const qboInvoiceSchema = z.looseObject({
     .array(z.looseObject({ DefinitionId: z.string(), Name: z.string().optional(), Type: z.string().optional(), StringValue: z.string().optional() }))
     .optional(),
   TxnTaxDetail: z.looseObject({ TotalTax: z.number().optional() }).optional(),
+  SalesTermRef: ref.optional(),
   InvoiceLink: z.string().optional(),
+});
+
+/** Payment terms (a name list): `DueDays` after the invoice date for STANDARD terms; an invoice's DueDate defaults from them. */
+export const qboTermSchema = z.looseObject({
+  ...entity,
+  Name: z.string(),
+  Active: z.boolean().optional(),
+  Type: z.string().optional(),
+  DueDays: z.number().optional(),
+});
+
+/** Sales tax codes of global (non-US) companies; US companies use only the pseudo codes TAX and NON on lines. */
+export const qboTaxCodeSchema = z.looseObject({
+  Id: z.string(),
+  SyncToken: z.string().optional(),
+  MetaData: qboMetaDataSchema.optional(),
+  Name: z.string(),
+  Description: z.string().optional(),
+  Active: z.boolean().optional(),
+  Taxable: z.boolean().optional(),
 });
 
 /** §1.7 */
@@ -209,6 +231,8 @@ export type QboItem = z.infer<typeof qboItemSchema>;
 export type QboAccount = z.infer<typeof qboAccountSchema>;
 export type QboInvoice = z.infer<typeof qboInvoiceSchema>;
 export type QboPayment = z.infer<typeof qboPaymentSchema>;
+export type QboTerm = z.infer<typeof qboTermSchema>;
+export type QboTaxCode = z.infer<typeof qboTaxCodeSchema>;
 export type QboDeleted = z.infer<typeof qboDeletedSchema>;
 export type QboCompanyInfo = z.infer<typeof qboCompanyInfoSchema>;
 export type QboPreferences = z.infer<typeof qboPreferencesSchema>;
@@ -220,6 +244,8 @@ export const qboEntitySchemas = {
   Invoice: qboInvoiceSchema,
   Payment: qboPaymentSchema,
   Account: qboAccountSchema,
+  Term: qboTermSchema,
+  TaxCode: qboTaxCodeSchema,
 } as const;
 
 export type QboEntityName = keyof typeof qboEntitySchemas;
@@ -230,4 +256,6 @@ export interface QboEntityMap {
   Invoice: QboInvoice;
   Payment: QboPayment;
   Account: QboAccount;
+  Term: QboTerm;
+  TaxCode: QboTaxCode;
 }

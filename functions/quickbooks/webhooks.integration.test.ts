@@ -4,7 +4,7 @@ import { ManualClock } from '../../emulators/shared/clock';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { silentLogger } from '../log';
 import { createQboClient } from './client';
-import { emulatorApiBase } from './endpoints';
+import { qboApiBase } from './endpoints';
 import { QboRateLimiter } from './rate-limiter';
 import { parseQboNotification, QboNotificationError, verifyIntuitSignature } from './webhooks';
 
@@ -104,7 +104,7 @@ describe('the emulator’s own signed deliveries', () => {
   const client = () =>
     createQboClient({
       realmId: qbo.info.realmId,
-      endpoint: emulatorApiBase(qbo.info.url),
+      endpoint: qboApiBase(qbo.info.url),
       clientId: qbo.info.clientId,
       clientSecret: qbo.info.clientSecret,
       auth: { accessToken: async () => qbo.emulator.info().accessToken, refresh: () => Promise.reject(new Error('unexpected')) },

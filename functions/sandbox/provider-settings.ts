@@ -1,6 +1,6 @@
 import type { ProviderSettings } from '../connections/provider-settings';
 import { hubspotScopes } from '../connections/provider-settings';
-import { emulatorApiBase } from '../quickbooks/endpoints';
+import { qboApiBase } from '../quickbooks/endpoints';
 
 export interface HubSpotEmulatorInfo {
   url: string;
@@ -36,7 +36,7 @@ export function emulatorProviderSettings(publicUrl: string, hubspot: HubSpotEmul
       clientSecret: qbo.clientSecret,
       webhookVerifierToken: qbo.webhookVerifierToken,
       environment: 'sandbox',
-      apiEndpoint: emulatorApiBase(qbo.url),
+      apiEndpoint: qboApiBase(qbo.url),
       oauthEndpoints: { authorizeEndpoint: qbo.authorizeEndpoint, tokenEndpoint: qbo.tokenEndpoint, revokeEndpoint: qbo.revokeEndpoint },
     },
   };

@@ -9,6 +9,11 @@ import { seedSandboxInvoices } from './seed-invoices';
  * records to create each way and a few fields to reconcile.
  */
 export const SANDBOX_PORTAL: SeedInput = {
+  // Besides the installing admin (a super admin): another super admin, and a sales rep who may only look.
+  users: [
+    { email: 'finance.admin@example.com', firstName: 'Fiona', lastName: 'Finance', superAdmin: true },
+    { email: 'sales.rep@example.com', firstName: 'Sam', lastName: 'Seller', role: 'Sales rep' },
+  ],
   contacts: [
     { email: 'ada@lovelace.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines Ltd', phone: '+44 20 7946 0001', city: 'London' },
     { email: 'grace@hopper.example', firstname: 'Grace', lastname: 'Hopper', company: 'Compilers Inc', city: 'Arlington', state: 'VA' },
@@ -34,7 +39,10 @@ export const SANDBOX_PORTAL: SeedInput = {
   ],
 };
 
-export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): void {
+/** The deal the README's "Create invoice" demo runs on: no invoice yet, its contact and product synced by the first syncs. */
+const DEMO_DEAL_INDEX = 2;
+
+export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): { demoDeal: { id: string; name: string } } {
   const portal = hubspot.seed(SANDBOX_PORTAL);
   qbo.seed({
     entities: {
@@ -52,4 +60,5 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
     },
   });
   seedSandboxInvoices(qbo, portal.deals.map((d) => d.id));
+  return { demoDeal: { id: portal.deals[DEMO_DEAL_INDEX]!.id, name: SANDBOX_PORTAL.deals![DEMO_DEAL_INDEX]!.properties['dealname']! } };
 }

@@ -6,12 +6,15 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Connection } from '../store/connections';
 import { ensureAppProperties } from '../sync/app-properties';
-import { TWO_WAY_FLOWS, type TwoWayObject } from '../sync/service';
+import type { InvoiceCounts } from '../sync/invoices/run';
+import { TWO_WAY_SPECS, type TwoWayObject } from '../sync/registry';
+import type { SyncCounts } from '../sync/two-way/run';
 import { registerProjectAppEvents } from './app-events';
 import { PREVIEW_PREFIX } from './preview/boot';
 import type { Preview } from './preview/preview';
 import { emulatorProviderSettings } from './provider-settings';
 import { seedSandbox } from './seed';
+import { registerProjectWorkflowActions } from './workflow-actions';
 
 export interface Sandbox {
   backend: Backend;
@@ -57,20 +60,21 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
     hubspot.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/hubspot` });
     qbo.emulator.setWebhookTarget({ url: `${backend.publicUrl}/webhooks/quickbooks`, format: 'cloudevents' });
     await registerProjectAppEvents(hubspot.emulator);
-    seedSandbox(hubspot.emulator, qbo.emulator);
+    const [createInvoice] = await registerProjectWorkflowActions(hubspot.emulator, backend.publicUrl);
+    const { demoDeal } = seedSandbox(hubspot.emulator, qbo.emulator);
 
     const connection = await connectSandbox(backend, hubspot.emulator.issueToken(), qbo.emulator.issueTokens(), hubspot.info.portalId, qbo.info.realmId);
     const { runtime } = backend;
     await ensureAppProperties(runtime.clients.hubspot(connection));
     const [income] = await runtime.clients.qbo(connection).query('Account', `AccountType = 'Income'`);
 
-    for (const object of Object.keys(TWO_WAY_FLOWS) as TwoWayObject[]) {
-      await runtime.store.syncSettings.delete(connection.id, object);
+    for (const object of Object.keys(TWO_WAY_SPECS) as TwoWayObject[]) {
+      await runtime.sync.deleteSync(connection.id, object);
       const { settings } = await runtime.sync.settings(connection.id, object);
       await runtime.sync.saveSettings(connection.id, object, { ...settings, ...(object === 'products' && income ? { incomeAccountId: income.Id } : {}) });
       await runtime.store.syncSettings.setEnabled(connection.id, object, true);
       let shown = -1;
-      const counts = await runtime.sync.runFirstSync(connection.id, object, ({ phase, done, total }) => {
+      const counts = await runtime.sync.runFirstSync<SyncCounts>(connection.id, object, ({ phase, done, total }) => {
         const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (percent >= shown + 25 || done === total) {
           shown = percent;
@@ -82,14 +86,18 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
         `First sync of ${object} done: ${matched} matched, ${counts.createdInQbo} created in QuickBooks, ${counts.createdInHubspot} created in HubSpot, ${counts.updatedQbo + counts.updatedHubspot} updates, ${counts.failed} failed.`,
       );
     }
-    await runtime.invoices.deleteSync(connection.id);
-    await runtime.store.syncSettings.save(connection.id, 'invoices', true, (await runtime.invoices.settings(connection.id)).settings);
-    const invoices = await runtime.invoices.runFirstSync(connection.id);
+    await runtime.sync.deleteSync(connection.id, 'invoices');
+    await runtime.store.syncSettings.save(connection.id, 'invoices', true, (await runtime.sync.settings(connection.id, 'invoices')).settings);
+    const invoices = await runtime.sync.runFirstSync<InvoiceCounts>(connection.id, 'invoices');
     print(
       `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,
     );
+    // What a workflow does when it reaches the action: the HubSpot emulator executes the project's definition.
+    const demo = { definition: createInvoice!, objectId: demoDeal.id, inputFields: { paymentTerms: 'Net 30', sendEmail: 'yes' } };
+    print(`Try the "Create invoice" workflow action on the deal "${demoDeal.name}":`);
+    print(`  curl -X POST ${hubspot.info.url}/__emulator/workflow-actions/invoke -H 'content-type: application/json' -d '${JSON.stringify(demo)}'`);
     const previewUrl = `${backend.url}${PREVIEW_PREFIX}/`;
-    const line = { backendUrl: backend.url, previewUrl, hubspot: hubspot.info, quickbooks: qbo.info };
+    const line = { backendUrl: backend.url, previewUrl, hubspot: hubspot.info, quickbooks: qbo.info, createInvoiceDemo: demo };
     return { backend, line, previewUrl, stop };
   } catch (err) {
     await stop();
@@ -111,12 +119,18 @@ async function connectSandbox(
     refreshToken: hs.refreshToken,
     expiresAt: new Date(now + hs.expiresIn * 1000),
   });
-  await store.connections.saveQboConnection(connection.id, realmId, {
-    accessToken: q.access_token,
-    refreshToken: q.refresh_token,
-    expiresAt: new Date(now + q.expires_in * 1000),
-    refreshExpiresAt: new Date(now + q.x_refresh_token_expires_in * 1000),
-  });
+  const { CompanyName } = await clients.qboForGrant(realmId, q.access_token).companyInfo();
+  await store.connections.saveQboConnection(
+    connection.id,
+    realmId,
+    {
+      accessToken: q.access_token,
+      refreshToken: q.refresh_token,
+      expiresAt: new Date(now + q.expires_in * 1000),
+      refreshExpiresAt: new Date(now + q.x_refresh_token_expires_in * 1000),
+    },
+    CompanyName,
+  );
   clients.hubspotTokens.forget(connection.id);
   clients.qboTokens.forget(connection.id);
   return (await store.connections.get(connection.id))!;

@@ -23,7 +23,11 @@ export interface Connection {
   hubspotPortalId: number;
   hubspotTokens: StoredTokens | undefined;
   qboRealmId: string | undefined;
+  /** CompanyInfo.CompanyName when the company was connected (the admin's name for it, not an id). */
+  qboCompanyName: string | undefined;
   qboTokens: StoredTokens | undefined;
+  /** The previous company's ids are still being cleared from HubSpot records after a switch of company. */
+  qboIdCleanupPending: boolean;
   status: ConnectionStatus;
   statusReason: string | undefined;
   /** Set when the connection needs a reconnect because this provider refused its saved authorization. */
@@ -40,11 +44,13 @@ interface ConnectionRow {
   hubspot_token_expires_at: Date | null;
   hubspot_token_version: number;
   qbo_realm_id: string | null;
+  qbo_company_name: string | null;
   qbo_access_token: string | null;
   qbo_refresh_token: string | null;
   qbo_token_expires_at: Date | null;
   qbo_refresh_expires_at: Date | null;
   qbo_token_version: number;
+  qbo_id_cleanup_pending: boolean;
   status: ConnectionStatus;
   status_reason: string | null;
   reauth_provider: TokenProvider | null;
@@ -70,7 +76,9 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
     hubspotPortalId: Number(r.hubspot_portal_id),
     hubspotTokens: tokens(r.hubspot_access_token, r.hubspot_refresh_token, r.hubspot_token_expires_at, null, r.hubspot_token_version),
     qboRealmId: r.qbo_realm_id ?? undefined,
+    qboCompanyName: r.qbo_company_name ?? undefined,
     qboTokens: tokens(r.qbo_access_token, r.qbo_refresh_token, r.qbo_token_expires_at, r.qbo_refresh_expires_at, r.qbo_token_version),
+    qboIdCleanupPending: r.qbo_id_cleanup_pending,
     status: r.status,
     statusReason: r.status_reason ?? undefined,
     reauthProvider: r.reauth_provider ?? undefined,
@@ -105,12 +113,31 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
       return c;
     },
 
-    async saveQboConnection(id: string, realmId: string, t: TokenSet): Promise<void> {
+    /**
+     * Connects a QBO company, or renews the grant of the one already connected (a new token pair: a new version).
+     * Switching a connection to another company goes through `pendingQboConnections.startFresh`, which also forgets the
+     * old company's sync state.
+     */
+    async saveQboConnection(id: string, realmId: string, t: TokenSet, companyName?: string): Promise<void> {
       await db.query(
         `UPDATE connections SET qbo_realm_id = $2, qbo_access_token = $3, qbo_refresh_token = $4,
-           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, qbo_token_version = qbo_token_version + 1,
-           status = 'active', status_reason = NULL, reauth_provider = NULL, updated_at = now() WHERE id = $1`,
-        [id, realmId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
+           qbo_token_expires_at = $5, qbo_refresh_expires_at = $6, qbo_company_name = COALESCE($7, qbo_company_name),
+           qbo_token_version = qbo_token_version + 1, status = 'active', status_reason = NULL, reauth_provider = NULL,
+           updated_at = now() WHERE id = $1`,
+        [id, realmId, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null, companyName ?? null],
+      );
+    },
+
+    /**
+     * The admin disconnected QuickBooks: the grant is dropped and syncing stops. The company stays recorded, so
+     * reconnecting the same company resumes where it left off and another company is recognised as a change.
+     */
+    async disconnectQbo(id: string): Promise<void> {
+      await db.query(
+        `UPDATE connections SET qbo_access_token = NULL, qbo_refresh_token = NULL, qbo_token_expires_at = NULL,
+           qbo_refresh_expires_at = NULL, qbo_token_version = qbo_token_version + 1, status = 'disconnected', status_reason = $2,
+           reauth_provider = NULL, updated_at = now() WHERE id = $1`,
+        [id, 'QuickBooks was disconnected on the settings page.'],
       );
     },
 
@@ -152,6 +179,10 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
     /** Connections waiting for a reconnect because a provider refused their saved tokens: worth asking again. */
     async refusedTokens(): Promise<Connection[]> {
       return (await db.query<ConnectionRow>("SELECT * FROM connections WHERE status = 'reauth_required' AND reauth_provider IS NOT NULL ORDER BY created_at")).map(fromRow);
+    },
+
+    async finishQboIdCleanup(id: string): Promise<void> {
+      await db.query('UPDATE connections SET qbo_id_cleanup_pending = false, updated_at = now() WHERE id = $1', [id]);
     },
 
     async setStatus(id: string, status: ConnectionStatus, reason?: string): Promise<void> {

@@ -4,6 +4,8 @@ export interface InvoiceState {
   qboInvoiceId: string;
   dealId: string | undefined;
   qboUpdatedAt: Date;
+  /** The invoice's own date (TxnDate), `YYYY-MM-DD`. */
+  invoiceDate?: string | undefined;
   dueDate: string | undefined;
   billedCents: number;
   balanceCents: number;
@@ -45,6 +47,7 @@ interface StateRow {
   qbo_invoice_id: string;
   deal_id: string | null;
   qbo_updated_at: Date;
+  invoice_date: string | Date | null;
   due_date: string | Date | null;
   billed_cents: string | number;
   balance_cents: string | number;
@@ -75,6 +78,7 @@ const stateFromRow = (r: StateRow): InvoiceState => ({
   qboInvoiceId: r.qbo_invoice_id,
   dealId: r.deal_id ?? undefined,
   qboUpdatedAt: new Date(r.qbo_updated_at),
+  invoiceDate: isoDate(r.invoice_date),
   dueDate: isoDate(r.due_date),
   billedCents: Number(r.billed_cents),
   balanceCents: Number(r.balance_cents),
@@ -122,13 +126,25 @@ export function invoiceStore(db: Queryable) {
 
     async saveState(connectionId: string, s: InvoiceState): Promise<void> {
       await db.query(
-        `INSERT INTO invoice_states (connection_id, qbo_invoice_id, deal_id, qbo_updated_at, due_date, billed_cents, balance_cents, currency, days_overdue, deal_values)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO invoice_states (connection_id, qbo_invoice_id, deal_id, qbo_updated_at, invoice_date, due_date, billed_cents, balance_cents, currency, days_overdue, deal_values)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (connection_id, qbo_invoice_id) DO UPDATE SET
-           deal_id = EXCLUDED.deal_id, qbo_updated_at = EXCLUDED.qbo_updated_at, due_date = EXCLUDED.due_date,
+           deal_id = EXCLUDED.deal_id, qbo_updated_at = EXCLUDED.qbo_updated_at, invoice_date = EXCLUDED.invoice_date, due_date = EXCLUDED.due_date,
            billed_cents = EXCLUDED.billed_cents, balance_cents = EXCLUDED.balance_cents, currency = EXCLUDED.currency,
            days_overdue = EXCLUDED.days_overdue, deal_values = EXCLUDED.deal_values`,
-        [connectionId, s.qboInvoiceId, s.dealId ?? null, s.qboUpdatedAt, s.dueDate ?? null, s.billedCents, s.balanceCents, s.currency ?? null, s.daysOverdue, JSON.stringify(s.dealValues)],
+        [
+          connectionId,
+          s.qboInvoiceId,
+          s.dealId ?? null,
+          s.qboUpdatedAt,
+          s.invoiceDate ?? null,
+          s.dueDate ?? null,
+          s.billedCents,
+          s.balanceCents,
+          s.currency ?? null,
+          s.daysOverdue,
+          JSON.stringify(s.dealValues),
+        ],
       );
     },
 
@@ -144,6 +160,28 @@ export function invoiceStore(db: Queryable) {
         [connectionId, dealId],
       );
       return row === undefined ? undefined : stateFromRow(row);
+    },
+
+    /** Every invoice synced onto the deal, newest first (the deal card reads these, never QBO). */
+    async forDeal(connectionId: string, dealId: string): Promise<InvoiceState[]> {
+      const rows = await db.query<StateRow>(
+        `SELECT * FROM invoice_states WHERE connection_id = $1 AND deal_id = $2
+         ORDER BY invoice_date DESC NULLS LAST, length(qbo_invoice_id) DESC, qbo_invoice_id DESC`,
+        [connectionId, dealId],
+      );
+      return rows.map(stateFromRow);
+    },
+
+    /** What every payment applied to the deal's invoices, newest first; reversed ones are kept with their state. */
+    async paymentsForDeal(connectionId: string, dealId: string): Promise<PaymentApplication[]> {
+      const rows = await db.query<PaymentRow>(
+        `SELECT p.* FROM payment_applications p
+         JOIN invoice_states s ON s.connection_id = p.connection_id AND s.qbo_invoice_id = p.qbo_invoice_id
+         WHERE p.connection_id = $1 AND s.deal_id = $2
+         ORDER BY p.paid_on DESC NULLS LAST, p.qbo_payment_id DESC, p.qbo_invoice_id`,
+        [connectionId, dealId],
+      );
+      return rows.map(paymentFromRow);
     },
 
     /**

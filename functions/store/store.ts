@@ -2,11 +2,14 @@ import type { TokenCipher } from '../security/token-cipher';
 import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
+import { invoiceRequestStore } from './invoice-requests';
 import { invoiceStore } from './invoices';
 import { leaseStore } from './leases';
 import { linkStore } from './links';
 import { oauthStateStore } from './oauth-states';
+import { pendingQboConnectionStore } from './pending-qbo-connections';
 import { syncLogStore } from './sync-log';
+import { syncRunStore } from './sync-runs';
 import { syncSettingsStore } from './sync-settings';
 import { webhookInboxStore } from './webhook-inbox';
 
@@ -19,8 +22,11 @@ export function createStore(db: Db, cipher: TokenCipher) {
     links: linkStore(db),
     checkpoints: checkpointStore(db),
     syncLog: syncLogStore(db),
+    syncRuns: syncRunStore(db),
     inbox: webhookInboxStore(db),
     oauthStates: oauthStateStore(db),
+    pendingQboConnections: pendingQboConnectionStore(db, cipher),
+    invoiceRequests: invoiceRequestStore(db),
     leases: leaseStore(db),
     /** The invoice flow's own tables (what each invoice shows on its deal, payments, the deal an action made one from). */
     invoices: invoiceStore(db),

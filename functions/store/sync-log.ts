@@ -15,9 +15,11 @@ export interface SyncLogEntry {
   /** Plain language, written for an admin: what happened and what to do. */
   message?: string;
   details?: Record<string, unknown>;
+  /** When it happened, on the sync's clock (the database's when absent): compared with links' last sync time. */
+  at?: Date;
 }
 
-export interface LoggedSyncEntry extends SyncLogEntry {
+export interface LoggedSyncEntry extends Omit<SyncLogEntry, 'at'> {
   id: number;
   createdAt: Date;
 }
@@ -59,8 +61,8 @@ export function syncLogStore(db: Queryable) {
   return {
     async record(e: SyncLogEntry): Promise<void> {
       await db.query(
-        `INSERT INTO sync_log (connection_id, object, direction, hubspot_id, qbo_id, action, outcome, error_code, message, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO sync_log (connection_id, object, direction, hubspot_id, qbo_id, action, outcome, error_code, message, details, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now()))`,
         [
           e.connectionId,
           e.object,
@@ -72,6 +74,7 @@ export function syncLogStore(db: Queryable) {
           e.errorCode ?? null,
           e.message ?? null,
           e.details === undefined ? null : JSON.stringify(e.details),
+          e.at ?? null,
         ],
       );
     },
@@ -95,6 +98,34 @@ export function syncLogStore(db: Queryable) {
          WHERE connection_id = $1 AND ($2::text IS NULL OR object = $2) AND ($3::text IS NULL OR outcome = $3)
          ORDER BY created_at DESC, id DESC LIMIT $4`,
         [connectionId, filter.object ?? null, filter.outcome ?? null, Math.min(filter.limit ?? 50, 500)],
+      );
+      return rows.map(fromRow);
+    },
+
+    async byId(connectionId: string, id: number): Promise<LoggedSyncEntry | undefined> {
+      const [row] = await db.query<Row>('SELECT * FROM sync_log WHERE connection_id = $1 AND id = $2', [connectionId, id]);
+      return row === undefined ? undefined : fromRow(row);
+    },
+
+    /**
+     * Records whose latest word is a failure, newest first. A failure is settled by a later entry about the same record
+     * (known by either side's id), or by the record's link having synced since (successes are not logged). A failure
+     * that names no record (a whole batch) stands until a later entry of the same step.
+     */
+    async openFailures(connectionId: string, limit: number): Promise<LoggedSyncEntry[]> {
+      const rows = await db.query<Row>(
+        `SELECT f.* FROM sync_log f
+         WHERE f.connection_id = $1 AND f.outcome = 'failed' AND NOT EXISTS (
+           SELECT 1 FROM sync_log l
+           WHERE l.connection_id = f.connection_id AND l.object = f.object AND (l.created_at, l.id) > (f.created_at, f.id)
+             AND ((f.hubspot_id IS NOT NULL AND l.hubspot_id = f.hubspot_id) OR (f.qbo_id IS NOT NULL AND l.qbo_id = f.qbo_id)
+                 OR (f.hubspot_id IS NULL AND f.qbo_id IS NULL AND l.action = f.action AND l.direction = f.direction)))
+           AND NOT EXISTS (
+             SELECT 1 FROM links k
+             WHERE k.connection_id = f.connection_id AND k.object = f.object AND k.last_synced_at >= f.created_at
+               AND (k.hubspot_id = f.hubspot_id OR k.qbo_id = f.qbo_id))
+         ORDER BY f.created_at DESC, f.id DESC LIMIT $2`,
+        [connectionId, Math.min(limit, 500)],
       );
       return rows.map(fromRow);
     },

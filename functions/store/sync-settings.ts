@@ -81,10 +81,10 @@ export function syncSettingsStore(db: Db) {
       );
     },
 
-    /** Deleting a sync forgets its settings, links and checkpoints; records on either side are never touched. */
+    /** Deleting a sync forgets its settings, links, checkpoints and last run; records on either side are never touched. */
     async delete(connectionId: string, object: SyncObject): Promise<void> {
       await db.transaction(async (tx) => {
-        for (const table of ['links', 'checkpoints', 'sync_settings']) {
+        for (const table of ['links', 'checkpoints', 'sync_runs', 'sync_settings']) {
           await tx.query(`DELETE FROM ${table} WHERE connection_id = $1 AND object = $2`, [connectionId, object]);
         }
       });

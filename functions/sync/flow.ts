@@ -20,6 +20,8 @@ export interface Flow<S extends ServerState = ServerState, Counts extends object
   readonly direction: 'two_way' | 'to_hubspot' | 'to_qbo';
   /** The provider objects whose webhooks name records for this flow; a change to any of them is queued for it. */
   readonly listensTo: { readonly hubspot: readonly HsObjectType[]; readonly qbo: readonly QboEntityName[] };
+  /** The app's HubSpot properties where this flow keeps QBO ids (cleared when the connection moves to another company). */
+  readonly qboIdProperties: readonly { readonly hubspotType: HsObjectType; readonly property: string }[];
   readonly settings: FlowSettingsSpec<S>;
   /** Sets the connection up for this flow (app properties in HubSpot); run once per process and connection. */
   prepare?(run: FlowContext<S>): Promise<void>;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import type { ProviderClients } from '../connections/provider-clients';
+import type { CallProfile, ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
 import type { Logger } from '../log';
 import { recordSyncCounts, type Metrics } from '../metrics';
 import type { Connection } from '../store/connections';
 import type { LoggedSyncEntry } from '../store/sync-log';
 import type { Store } from '../store/store';
+import type { InboxEvent, InboxWork } from '../store/webhook-inbox';
+import { runCounts, type SyncRunKind } from '../store/sync-runs';
 import { ChangeSetSchema, isEmptyChangeSet, mergeChanges, SERVER_STATE_KEYS, type ChangeSet, type Flow, type FlowContext, type Progress } from './flow';
 import { Leases, type HeldLease, type LeaseOptions } from './lease';
 import { ReconnectRequired, RetryLater } from './shared/failures';
@@ -67,7 +69,7 @@ export interface RunnerDeps {
   flows: readonly Flow[];
 }
 
-type RunKind = 'changes' | 'reconcile' | 'first_sync';
+type RunKind = SyncRunKind;
 
 /** Settings as the runner hands them out: the flow's own, with the server state beside them. */
 export interface FlowState<S> {
@@ -139,10 +141,45 @@ export class SyncRunner {
     await this.#jobs.schedule(QUEUES.inbox, INBOX_CRON, {});
   }
 
+  /** The flows a change to this provider object concerns (what their declarations listen to). */
+  listeningTo(side: 'hubspot' | 'qbo', type: string): Flow[] {
+    return this.flows.filter((f) => (f.listensTo[side] as readonly string[]).includes(type));
+  }
+
+  /**
+   * Verified webhook events, each already resolved to the connection and flow it feeds: recorded in the inbox (a
+   * provider's redelivery is dropped there), then queued, one job per connection and flow, carrying the events it
+   * processes. Returns how many events were new. A crash between recording and queueing loses nothing: the inbox's
+   * upkeep queues what was recorded but never queued.
+   */
+  async intake(events: readonly InboxEvent[]): Promise<number> {
+    const fresh = await this.#store.inbox.record(events, this.#now());
+    await this.#queueInboxWork(fresh);
+    return fresh.length;
+  }
+
+  /** Recorded webhook events, queued as one job per connection and flow that carries them all. */
+  async #queueInboxWork(works: readonly InboxWork[]): Promise<void> {
+    const byTarget = new Map<string, { connectionId: string; object: string; changes: ChangeSet; ids: number[] }>();
+    for (const work of works) {
+      const changes = ChangeSetSchema.safeParse(work.changes);
+      if (!changes.success || !this.flow(work.flow)) continue;
+      const key = `${work.connectionId}:${work.flow}`;
+      const target = byTarget.get(key) ?? { connectionId: work.connectionId, object: work.flow, changes: {}, ids: [] };
+      target.changes = mergeChanges(target.changes, changes.data as ChangeSet);
+      target.ids.push(work.id);
+      byTarget.set(key, target);
+    }
+    for (const t of byTarget.values()) {
+      await this.enqueueChanges(t.connectionId, t.object, t.changes, t.ids);
+      await this.#store.inbox.markEnqueued(t.ids, this.#now());
+    }
+  }
+
   // ── settings ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** The stored settings, with the flow's defaults where an admin never set them. */
-  async settings<S extends object>(connectionId: string, name: string): Promise<FlowState<S>> {
+  async settings<S extends object = Record<string, unknown>>(connectionId: string, name: string): Promise<FlowState<S>> {
     const flow = this.#flow(name);
     const stored = await this.#store.syncSettings.get(connectionId, name);
     const defaults = flow.settings.defaults();
@@ -211,21 +248,40 @@ export class SyncRunner {
     return retried;
   }
 
-  async preview(connectionId: string, name: string): Promise<unknown> {
+  async preview<P = unknown>(connectionId: string, name: string): Promise<P> {
     const flow = this.#flow(name);
     const { settings } = await this.settings(connectionId, name);
-    return flow.preview(this.#context(await this.#activeConnection(connectionId), flow, settings, new AbortController().signal));
+    return (await flow.preview(this.#context(await this.#activeConnection(connectionId), flow, settings, new AbortController().signal))) as P;
   }
 
   /**
-   * Runs a first sync now, in this process (sandbox set-up, tests, the benchmark); a queued first sync runs the same
-   * way. Without a progress callback, progress goes to the log every tenth of the way.
+   * Syncs these records now, in this process, whether or not the sync is on, with its settings adjusted for this run:
+   * what "Create invoice" does to link (or create) a deal's contact and products in QBO before it bills them. Under the
+   * flow's lease like any run: while another run holds it, RetryLater, for the caller to defer. With a call profile the
+   * provider clients fail fast instead of waiting out a rate limit or an outage.
    */
-  async runFirstSync<C extends object>(connectionId: string, name: string, progress?: Progress): Promise<C> {
+  async syncNow<S extends object>(connectionId: string, name: string, changes: ChangeSet, options: { adjust?: (settings: S) => S; profile?: CallProfile } = {}): Promise<object> {
     const flow = this.#flow(name);
-    const outcome = await this.#run('first_sync', connectionId, flow, progress);
+    const lease = await this.#leases.acquire({ connectionId, flow: name });
+    if (!lease) throw new RetryLater(`the ${name} sync is busy for this connection`);
+    try {
+      const { settings } = await this.settings<S>(connectionId, name);
+      const adjusted = options.adjust ? options.adjust(settings) : settings;
+      return await flow.changed(this.#context(await this.#activeConnection(connectionId), flow, adjusted, lease.signal, options.profile), changes);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /**
+   * Runs a first sync now, in this process (sandbox set-up, tests, the benchmark), whether or not the sync is on or has
+   * had one (run again, it pairs by the links it made); a queued first sync runs the same way, for a sync that is on and
+   * has not had one. Without a progress callback, progress goes to the log every tenth of the way.
+   */
+  async runFirstSync<C extends object = Record<string, number>>(connectionId: string, name: string, progress?: Progress): Promise<C> {
+    const flow = this.#flow(name);
+    const outcome = await this.#run('first_sync', connectionId, flow, { progress, anyState: true });
     if (outcome === 'busy') throw new RetryLater(`another ${name} run is in progress for this connection; try again when it has finished`);
-    if (outcome === 'off') throw new Error(`the ${name} sync is off, or its first sync has already run`);
     if (outcome === 'disconnected') throw new ReconnectRequired('the first sync stopped: reconnect HubSpot or QuickBooks on the settings page');
     return outcome as C;
   }
@@ -252,28 +308,15 @@ export class SyncRunner {
   async tendInbox(): Promise<void> {
     const now = this.#now();
     const due = await this.#store.inbox.takeForReplay(now, INBOX_REPLAY);
-    const byTarget = new Map<string, { connectionId: string; object: string; changes: ChangeSet[]; ids: number[] }>();
-    for (const work of due) {
-      const parsed = ChangeSetSchema.safeParse(work.changes);
-      if (!parsed.success || !this.flow(work.flow)) continue;
-      const key = `${work.connectionId}:${work.flow}`;
-      const target = byTarget.get(key) ?? { connectionId: work.connectionId, object: work.flow, changes: [], ids: [] };
-      target.changes.push(parsed.data as ChangeSet);
-      target.ids.push(work.id);
-      byTarget.set(key, target);
-    }
-    for (const t of byTarget.values()) {
-      const merged = t.changes.reduce<ChangeSet>((all, c) => mergeChanges(all, c), {});
-      await this.enqueueChanges(t.connectionId, t.object, merged, t.ids);
-    }
-    if (due.length > 0) this.#log.warn({ events: due.length }, 'webhook events whose job never finished were queued again');
+    if (due.length > 0) this.#log.warn({ events: due.length }, 'webhook events whose job never finished are queued again');
+    await this.#queueInboxWork(due);
     const pruned = await this.#store.inbox.prune(new Date(now.getTime() - INBOX_RETENTION_MS));
     if (pruned.unprocessed > 0) this.#log.warn(pruned, 'forgot webhook events never processed after a week (reconciliation covered them)');
   }
 
   async #changesJob(job: ChangesJob): Promise<void> {
     const flow = this.flow(job.object);
-    const outcome = flow ? await this.#run('changes', job.connectionId, flow, undefined, job.changes as ChangeSet) : 'off';
+    const outcome = flow ? await this.#run('changes', job.connectionId, flow, { changes: job.changes as ChangeSet }) : 'off';
     if (outcome === 'busy') {
       await this.#jobs.send(QUEUES.changes, job, { startAfterSeconds: BUSY_RETRY_SECONDS });
       return;
@@ -290,16 +333,23 @@ export class SyncRunner {
 
   /**
    * One run under the flow's lease: `busy` while another run holds it, `off` when the sync is off (or not started, or
-   * a first sync already done), `disconnected` when the connection needs a reconnect; else the run's counts.
+   * a first sync already done; `anyState` runs it anyway), `disconnected` when the connection is not active or needs a
+   * reconnect; else the run's counts.
    */
-  async #run(kind: RunKind, connectionId: string, flow: Flow, progress?: Progress, changes?: ChangeSet): Promise<object | 'busy' | 'off' | 'disconnected'> {
+  async #run(
+    kind: RunKind,
+    connectionId: string,
+    flow: Flow,
+    run: { progress?: Progress | undefined; changes?: ChangeSet; anyState?: boolean } = {},
+  ): Promise<object | 'busy' | 'off' | 'disconnected'> {
+    const { progress, changes } = run;
     const lease = await this.#leases.acquire({ connectionId, flow: flow.name });
     if (!lease) return 'busy';
     try {
       // Read under the lease: what the previous run (or an admin meanwhile) left is what this run starts from.
       const { enabled, settings } = await this.settings<{ firstSyncCompletedAt?: string }>(connectionId, flow.name);
       const started = settings.firstSyncCompletedAt !== undefined;
-      if (!enabled || (kind === 'first_sync' ? started : !started)) return 'off';
+      if (!run.anyState && (!enabled || (kind === 'first_sync' ? started : !started))) return 'off';
       const counts = await this.#guarded(connectionId, flow, lease, settings, async (ctx) => {
         if (kind === 'first_sync') return flow.firstSync(ctx, progress ?? this.#logProgress(connectionId, flow.name));
         if (kind === 'reconcile') return flow.reconcile(ctx);
@@ -307,6 +357,7 @@ export class SyncRunner {
       });
       if (counts === undefined) return 'disconnected';
       if (kind === 'first_sync') await this.#store.syncSettings.markFirstSyncCompleted(connectionId, flow.name, this.#now(), flow.settings.defaults() as Record<string, unknown>);
+      await this.#store.syncRuns.record(connectionId, { object: flow.name, kind, finishedAt: this.#now(), counts: runCounts(counts) });
       recordSyncCounts(this.#metrics, flow.name, counts);
       this.#log.info({ connectionId, object: flow.name, kind, ...counts }, kind === 'first_sync' ? 'first sync finished' : 'sync run finished');
       return counts;
@@ -339,13 +390,13 @@ export class SyncRunner {
     }
   }
 
-  #context(connection: Connection, flow: Flow, settings: object, signal: AbortSignal): FlowContext<never> {
+  #context(connection: Connection, flow: Flow, settings: object, signal: AbortSignal, profile?: CallProfile): FlowContext<never> {
     return {
       connectionId: connection.id,
       settings: settings as never,
       store: this.#store,
-      hubspot: this.#clients.hubspot(connection),
-      qbo: this.#clients.qbo(connection),
+      hubspot: this.#clients.hubspot(connection, profile),
+      qbo: this.#clients.qbo(connection, profile),
       log: this.#log.child({ connectionId: connection.id, object: flow.name }),
       now: this.#now,
       environment: this.#clients.settings.quickbooks.environment,

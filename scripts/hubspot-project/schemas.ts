@@ -99,33 +99,157 @@ const WEBHOOKS = {
   },
 } as const;
 
+/**
+ * A card (2025.2/2026.03 `card-hsmeta.json` template; dev-server `UnifiedCardConfig`): the locations UI extensions
+ * offer (`ExtensionPointLocation`), object types by their plural API names, an optional preview image.
+ */
 const CARD = {
   type: 'object',
   required: ['name', 'location', 'entrypoint', 'objectTypes'],
+  additionalProperties: false,
   properties: {
-    name: nonEmptyString,
+    name: { type: 'string', minLength: 1, maxLength: 200 },
     description: { type: 'string' },
     location: { enum: ['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar'] },
-    entrypoint: { type: 'string', pattern: '^/app/cards/.+\\.(tsx|jsx)$' },
-    objectTypes: { type: 'array', minItems: 1, items: nonEmptyString },
+    entrypoint: { type: 'string', pattern: '^/app/cards/[^/]+\\.(tsx|jsx)$' },
+    objectTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-z_]+$|^p_[A-Za-z0-9_]+$|^\\d-\\d+$' } },
+    previewImage: { type: 'object', required: ['file'], additionalProperties: false, properties: { file: nonEmptyString, altText: { type: 'string' } } },
   },
 } as const;
 
+/** The app's one settings page (2025.2/2026.03 `settings-hsmeta.json` template): only its entry file. */
 const SETTINGS = {
   type: 'object',
   required: ['entrypoint'],
-  properties: { entrypoint: { type: 'string', pattern: '^/app/settings/.+\\.(tsx|jsx)$' } },
+  additionalProperties: false,
+  properties: { entrypoint: { type: 'string', pattern: '^/app/settings/[^/]+\\.(tsx|jsx)$' } },
 } as const;
 
+/**
+ * A custom workflow action's input or output field: the template's `typeDefinition`, with the v4 action-definition
+ * model's names for types, field types and option sources (@hubspot/api-client `FieldTypeDefinition`).
+ */
+const fieldName = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' } as const;
+const TYPE_DEFINITION = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: fieldName,
+    type: { enum: ['string', 'number', 'bool', 'datetime', 'enumeration', 'date', 'phone_number', 'currency_number', 'json', 'object_coordinates'] },
+    fieldType: { enum: ['booleancheckbox', 'checkbox', 'date', 'file', 'number', 'phonenumber', 'radio', 'select', 'text', 'textarea', 'html'] },
+    options: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['value', 'label'],
+        additionalProperties: false,
+        properties: { value: nonEmptyString, label: nonEmptyString, description: { type: 'string' }, displayOrder: { type: 'integer' } },
+      },
+    },
+    optionsUrl: httpsUrl,
+    referencedObjectType: nonEmptyString,
+    description: { type: 'string' },
+    helpText: { type: 'string' },
+    label: { type: 'string' },
+  },
+  // An enumeration needs its options, listed or fetched.
+  if: { properties: { type: { const: 'enumeration' } } },
+  then: { anyOf: [{ required: ['options'] }, { required: ['optionsUrl'] }] },
+} as const;
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+/**
+ * The keys of the 2025.2/2026.03 workflow-action template (hubspot-project-components) and the v4 action-definition
+ * model (`outputFields`, `executionRules`, `objectRequestOptions`, `inputFieldDependencies`), nothing else: HubSpot's
+ * upload schema has differed from the model before (hubspot-cli issues 1560, 1562), so unknown keys are refused.
+ */
 const WORKFLOW_ACTION = {
   type: 'object',
   required: ['actionUrl', 'supportedClients', 'labels', 'objectTypes'],
+  additionalProperties: false,
   properties: {
     actionUrl: httpsUrl,
     isPublished: { type: 'boolean' },
-    supportedClients: { type: 'array', minItems: 1, items: { type: 'object', required: ['client'] } },
-    labels: { type: 'object', required: ['en'] },
-    objectTypes: { type: 'array', minItems: 1, items: nonEmptyString },
+    supportedClients: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['client'], additionalProperties: false, properties: { client: { enum: ['WORKFLOWS', 'AGENTS'] } } },
+    },
+    objectTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^([A-Z][A-Z_]*|\\d+-\\d+)$' } },
+    inputFields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['typeDefinition'],
+        additionalProperties: false,
+        properties: {
+          typeDefinition: TYPE_DEFINITION,
+          supportedValueTypes: {
+            type: 'array',
+            minItems: 1,
+            items: { enum: ['STATIC_VALUE', 'OBJECT_PROPERTY', 'FIELD_DATA', 'FETCHED_OBJECT_PROPERTY', 'ENROLLMENT_EVENT_PROPERTY'] },
+          },
+          isRequired: { type: 'boolean' },
+        },
+      },
+    },
+    inputFieldDependencies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['dependencyType', 'controllingFieldName', 'dependentFieldNames'],
+        additionalProperties: false,
+        properties: {
+          dependencyType: { enum: ['SINGLE_FIELD', 'CONDITIONAL_SINGLE_FIELD'] },
+          controllingFieldName: fieldName,
+          controllingFieldValue: { type: 'string' },
+          dependentFieldNames: { type: 'array', minItems: 1, items: fieldName },
+        },
+      },
+    },
+    outputFields: {
+      type: 'array',
+      items: { type: 'object', required: ['typeDefinition'], additionalProperties: false, properties: { typeDefinition: TYPE_DEFINITION } },
+    },
+    objectRequestOptions: {
+      type: 'object',
+      required: ['properties'],
+      additionalProperties: false,
+      properties: { properties: { type: 'array', minItems: 1, uniqueItems: true, items: nonEmptyString } },
+    },
+    executionRules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['labelName', 'conditions'],
+        additionalProperties: false,
+        properties: { labelName: fieldName, conditions: { type: 'object', minProperties: 1 } },
+      },
+    },
+    labels: {
+      type: 'object',
+      required: ['en'],
+      propertyNames: { pattern: '^[a-z]{2}(-[a-z]{2})?$' },
+      additionalProperties: {
+        type: 'object',
+        required: ['actionName'],
+        additionalProperties: false,
+        properties: {
+          actionName: nonEmptyString,
+          actionDescription: { type: 'string' },
+          appDisplayName: { type: 'string' },
+          actionCardContent: { type: 'string' },
+          inputFieldLabels: stringMap,
+          inputFieldDescriptions: stringMap,
+          inputFieldOptionLabels: { type: 'object', additionalProperties: stringMap },
+          outputFieldLabels: stringMap,
+          executionRules: stringMap,
+        },
+      },
+    },
   },
 } as const;
 
@@ -143,7 +267,7 @@ const APP_EVENT = {
         type: 'object',
         required: ['name', 'label', 'type'],
         properties: {
-          name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' },
+          name: fieldName,
           label: nonEmptyString,
           type: { enum: ['string', 'number', 'date', 'enumeration'] },
         },

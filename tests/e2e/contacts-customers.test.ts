@@ -2,6 +2,8 @@ import { Client } from '@hubspot/api-client';
 import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { startHarness, type Harness } from '../helpers/harness';
+import type { FirstSyncPreview } from '../../functions/sync/two-way/first-sync';
+import type { FlowSettings } from '../../functions/sync/two-way/settings';
 
 /**
  * Contacts ⇄ Customers end to end: both emulators, driven on their side by the official clients (a person's
@@ -48,7 +50,7 @@ describe('Contacts ⇄ Customers', () => {
   afterAll(() => h.stop());
 
   test('the first sync previews, then links by e-mail and creates what is missing on each side', async () => {
-    const preview = await h.runtime.sync.preview(connection.id, 'contacts');
+    const preview = await h.runtime.sync.preview<FirstSyncPreview>(connection.id, 'contacts');
     expect(preview.counts).toMatchObject({ linked: 1, createdInQbo: 1, createdInHubspot: 1 });
     expect(preview.samples.linked[0]).toMatchObject({ matchedOn: 'email' });
     expect(preview.samples.createInQbo[0]?.values).toMatchObject({ email: 'grace@hopper.dev' });
@@ -112,7 +114,7 @@ describe('Contacts ⇄ Customers', () => {
   });
 
   test('custom mappings: a new field one way to QBO, and a field QBO owns that HubSpot edits cannot change', async () => {
-    const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');
+    const { settings } = await h.runtime.sync.settings<FlowSettings>(connection.id, 'contacts');
     const mappings = settings.mappings.map((m) => (m.hubspotProperty === 'phone' ? { ...m, direction: 'to_hubspot' as const } : m));
     mappings.push({ hubspotProperty: 'jobtitle', qboField: 'notes', direction: 'to_qbo', winner: 'hubspot' });
     await h.runtime.sync.saveSettings(connection.id, 'contacts', { ...settings, mappings });

@@ -55,7 +55,7 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     connection = await h.connect();
     await ensureAppProperties(h.runtime.clients.hubspot(connection));
     await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
-    await h.runtime.invoices.setEnabled(connection.id, true);
+    await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
     await h.drain();
   });
   afterAll(() => h.stop());

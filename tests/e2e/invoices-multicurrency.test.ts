@@ -54,7 +54,7 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
     await ensureAppProperties(h.runtime.clients.hubspot(connection));
     await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
     await h.drain();
-    await h.runtime.invoices.setEnabled(connection.id, true);
+    await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
     await h.drain();
   });
   afterAll(() => h.stop());

@@ -5,6 +5,7 @@ import type { QboInvoice, QboPayment } from '../../functions/quickbooks/schemas'
 import type { Connection } from '../../functions/store/connections';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
+import type { InvoicePreview } from '../../functions/sync/invoices/sync';
 
 const DEAL_PROPERTIES = [
   'qbo_invoice_number',
@@ -94,12 +95,12 @@ describe('Invoices and payments QBO → HubSpot', () => {
     ids.a = (await newInvoice({ DocNumber: 'A-1', TxnDate: '2026-01-05', DueDate: '2026-02-04', Line: line(300), CustomField: dealField(renewalDeal) })).Id;
     ids.z = (await newInvoice({ DocNumber: 'Z-1', TxnDate: '2026-01-06', DueDate: '2026-02-05', Line: line(50) })).Id;
 
-    const preview = await h.runtime.invoices.preview(connection.id);
+    const preview = await h.runtime.sync.preview<InvoicePreview>(connection.id, 'invoices');
     expect(preview.counts).toMatchObject({ invoices: 2, create: 2, update: 0, withDeal: 1, withoutContact: 0, byStatus: { open: 2 } });
     expect(preview.samples[0]).toMatchObject({ number: 'A-1', status: 'open', amountBilled: '300.00', dealId: renewalDeal, contactId });
     expect(await h.runtime.store.links.count(connection.id, 'invoices')).toBe(0);
 
-    await h.runtime.invoices.setEnabled(connection.id, true);
+    await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
     await h.drain();
 
     expect(await hubspotInvoice(ids.a)).toMatchObject({
@@ -149,7 +150,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
     expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_number: 'B-2', qbo_invoice_amount_billed: '1000.00' });
 
     const before = (await hubspotApi.crm.objects.basicApi.getById('invoices', await hubspotInvoiceId(ids.b!))).updatedAt;
-    await h.runtime.invoices.enqueueChanges(connection.id, { invoiceIds: [ids.b!] });
+    await h.runtime.sync.enqueueChanges(connection.id, 'invoices', { qbo: { Invoice: [ids.b!] } });
     await h.drain();
     expect((await hubspotApi.crm.objects.basicApi.getById('invoices', await hubspotInvoiceId(ids.b!))).updatedAt).toEqual(before);
   });
@@ -189,7 +190,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
 
     // A run that sent the event but died before recording it: HubSpot refuses the same occurrence id (409).
     await h.db.query('UPDATE payment_applications SET received_sent = false WHERE qbo_payment_id = $1', [payment.Id]);
-    await h.runtime.invoices.enqueueChanges(connection.id, { paymentIds: [payment.Id] });
+    await h.runtime.sync.enqueueChanges(connection.id, 'invoices', { qbo: { Payment: [payment.Id] } });
     await h.drain();
     expect(timeline(expansionDeal)).toHaveLength(1);
     expect((await h.runtime.invoiceStore.payments(connection.id, payment.Id))[0]).toMatchObject({ receivedSent: true });

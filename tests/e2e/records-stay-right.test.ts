@@ -1,6 +1,6 @@
 import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
-import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
+import { startHarness, type Harness } from '../helpers/harness';
 
 /**
  * The two-way sync keeps the books of record right, as a finance team checks them: one QBO customer per person
@@ -159,7 +159,7 @@ describe('contacts ⇄ customers: the books stay right', () => {
     const fixed = await accountant.get('Customer', bob!.Id);
     await accountant.update('Customer', { Id: fixed.Id, SyncToken: fixed.SyncToken, sparse: true, PrimaryEmailAddr: { Address: 'bob@builder.co' } });
     h.qbo.emulator.dropWebhooks(true);
-    const retried = (await (await h.hubspot.emulator.signedFetch(`${PUBLIC_URL}/api/sync-log/retry`, { method: 'POST' })).json()) as { recordsQueued: number };
+    const retried = (await (await h.appFetch('/api/sync-log/retry', { method: 'POST' })).json()) as { recordsQueued: number };
     expect(retried.recordsQueued).toBeGreaterThanOrEqual(1);
     await h.drain();
     h.qbo.emulator.dropWebhooks(false);
@@ -303,7 +303,6 @@ describe('products ⇄ items: the books stay right', () => {
 describe('first sync', () => {
   let h: Harness;
   let connection: Connection;
-  const settingsApi = (path: string, opts: Parameters<Harness['hubspot']['emulator']['signedFetch']>[1] = {}) => h.hubspot.emulator.signedFetch(`${PUBLIC_URL}${path}`, opts);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -315,13 +314,14 @@ describe('first sync', () => {
   afterAll(() => h.stop());
 
   test('a settings request cannot mark the first sync done: the server keeps that state, and the first sync runs', async () => {
-    const current = (await (await settingsApi('/api/settings')).json()) as { syncs: { object: string; settings: Record<string, unknown> }[] };
+    const current = (await (await h.appFetch('/api/settings')).json()) as { syncs: { object: string; settings: Record<string, unknown> }[] };
     const contacts = current.syncs.find((s) => s.object === 'contacts')!.settings;
-    const saved = await settingsApi('/api/settings/contacts', { method: 'PUT', body: { ...contacts, firstSyncCompletedAt: '2020-01-01T00:00:00.000Z' } });
-    expect(saved.status).toBe(200);
-    expect(((await saved.json()) as { settings: Record<string, unknown> }).settings).not.toHaveProperty('firstSyncCompletedAt');
+    const refused = await h.appFetch('/api/settings/contacts', { method: 'PUT', body: { ...contacts, firstSyncCompletedAt: '2020-01-01T00:00:00.000Z' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { problems: string[] }).problems).toEqual(['firstSyncCompletedAt: set by the app itself, never by a request']);
+    expect((await h.runtime.sync.settings(connection.id, 'contacts')).settings.firstSyncCompletedAt).toBeUndefined();
 
-    expect((await settingsApi('/api/settings/contacts/enable', { method: 'POST' })).status).toBe(200);
+    expect((await h.appFetch('/api/settings/contacts/enable', { method: 'POST' })).status).toBe(200);
     await h.drain();
     expect((await h.qboUser().query('Customer')).map((c) => c.PrimaryEmailAddr?.Address).sort()).toEqual(['mavis@pontypandy.dev', 'norman@pontypandy.dev', 'trevor@pontypandy.dev']);
     const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');

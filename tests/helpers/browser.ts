@@ -44,3 +44,14 @@ export function describeInChromium(name: string, body: () => void): void {
     test.skip(why, () => undefined);
   });
 }
+
+/** A page at `url`, with every error the page throws or logs collected for the test to assert on (none, usually). */
+export async function openPage(browser: Browser, url: string, height = 900): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  await page.goto(url);
+  return { page, errors };
+}

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { TestClock } from 'pg-boss';
 import { ManualClock } from '../../emulators/shared/clock';
+import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
 import { createQboClient } from '../../functions/quickbooks/client';
-import { emulatorApiBase } from '../../functions/quickbooks/endpoints';
+import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
+import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
@@ -88,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   });
   const rt = runtime;
   await registerProjectAppEvents(hubspot.emulator);
+  await registerProjectWorkflowActions(hubspot.emulator, PUBLIC_URL);
   hubspot.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/hubspot` });
   qbo.emulator.setWebhookTarget({ url: `${PUBLIC_URL}/webhooks/quickbooks`, format: 'cloudevents' });
 
@@ -122,12 +125,18 @@ export async function startHarness(options: HarnessOptions = {}) {
       expiresAt: new Date(clock.now().getTime() + hs.expiresIn * 1000),
     });
     const q = qbo.emulator.issueTokens();
-    await rt.store.connections.saveQboConnection(connection.id, qbo.info.realmId, {
-      accessToken: q.access_token,
-      refreshToken: q.refresh_token,
-      expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
-      refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
-    });
+    const companyName = qbo.emulator.state.entities.get('CompanyInfo')?.get('1')?.['CompanyName'];
+    await rt.store.connections.saveQboConnection(
+      connection.id,
+      qbo.info.realmId,
+      {
+        accessToken: q.access_token,
+        refreshToken: q.refresh_token,
+        expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
+        refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
+      },
+      typeof companyName === 'string' ? companyName : undefined,
+    );
     return (await rt.store.connections.get(connection.id))!;
   };
 
@@ -136,7 +145,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     let grant = qbo.emulator.issueTokens();
     return createQboClient({
       realmId: qbo.info.realmId,
-      endpoint: emulatorApiBase(qbo.info.url),
+      endpoint: qboApiBase(qbo.info.url),
       clientId: qbo.info.clientId,
       clientSecret: qbo.info.clientSecret,
       auth: { accessToken: async () => grant.access_token, refresh: async () => (grant = qbo.emulator.issueTokens()).access_token },
@@ -147,11 +156,23 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
 
   /**
+   * A request from the app's settings page or deal card (`hubspot.fetch`): the extension puts the portal and user of
+   * its context in the query and HubSpot signs it. By default the installing user, a super admin of the portal.
+   */
+  const appFetch = (path: string, opts: SignedFetchOptions & { userId?: number; portalId?: number } = {}) => {
+    const { userId = hubspot.emulator.config.userId, portalId = hubspot.info.portalId, ...rest } = opts;
+    const url = new URL(`${PUBLIC_URL}${path}`);
+    url.searchParams.set('portalId', String(portalId));
+    url.searchParams.set('userId', String(userId));
+    return hubspot.emulator.signedFetch(url.toString(), rest);
+  };
+
+  /**
    * An accountant's write through the raw API, for what node-quickbooks or the product's adapter does not offer
    * (credit memos, void and delete of every entity): `POST /v3/company/{realm}/{entity}?{query}`, the answer's JSON.
    */
   const qboPost = async (entity: string, body: Record<string, unknown>, query = ''): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(`${emulatorApiBase(qbo.info.url)}${qbo.info.realmId}/${entity}?${query ? `${query}&` : ''}minorversion=75`, {
+    const res = await fetch(`${qboApiBase(qbo.info.url)}${qbo.info.realmId}/${entity}?${query ? `${query}&` : ''}minorversion=75`, {
       method: 'POST',
       headers: { authorization: `Bearer ${qbo.emulator.issueTokens().access_token}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
@@ -166,5 +187,5 @@ export async function startHarness(options: HarnessOptions = {}) {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, qboPost, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, appFetch, qboPost, stop };
 }

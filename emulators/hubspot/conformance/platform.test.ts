@@ -95,12 +95,12 @@ describe('Webhooks', () => {
 });
 
 describe('Signed app requests (hubspot.fetch)', () => {
-  test('appends appId/portalId/userId and signs v2 and v3 over JSON.stringify(body)', async () => {
-    const res = await h.started.emulator.signedFetch(`${h.app.url}/api/settings?x=1`, { method: 'POST', body: { enabled: true }, userId: 42 });
+  test('appends appId (and nothing else) and signs v2 and v3 over JSON.stringify(body)', async () => {
+    const res = await h.started.emulator.signedFetch(`${h.app.url}/api/settings?x=1&userId=42`, { method: 'POST', body: { enabled: true } });
     expect(res.status).toBe(200);
     const req = h.app.received[0]!;
     const url = new URL(req.url);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ x: '1', appId: String(h.started.info.appId), portalId: String(h.started.info.portalId), userId: '42' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ x: '1', userId: '42', appId: String(h.started.info.appId) });
     const { clientSecret } = h.started.info;
     expect(req.body).toBe('{"enabled":true}');
     expect(req.headers['content-type']).toBe('application/json');
@@ -123,7 +123,7 @@ describe('Workflow actions', () => {
     expect(body).toEqual({
       callbackId: result.callbackId,
       origin: { portalId: h.started.info.portalId, actionDefinitionId: expect.any(Number), actionDefinitionVersion: 1, extensionDefinitionId: expect.any(Number), extensionDefinitionVersionId: 1 },
-      context: { source: 'WORKFLOWS', workflowId: expect.any(Number) },
+      context: { source: 'WORKFLOWS', workflowId: expect.any(Number), actionId: expect.any(Number), actionExecutionIndexIdentifier: { enrollmentId: expect.any(Number), actionExecutionIndex: 0 } },
       object: { objectId: Number(deal.id), objectType: 'DEAL', properties: { amount: '100', dealname: 'Invoice me' } },
       inputFields: { terms: 'net30' },
     });
@@ -157,6 +157,110 @@ describe('Workflow actions', () => {
       ],
     });
     expect(emu.callbacks.map((x) => x.state)).toEqual(['SUCCESS', 'SUCCESS', 'FAIL_CONTINUE']);
+  });
+});
+
+describe('Workflow actions from a project definition', () => {
+  const definition = (actionUrl: string) => ({
+    uid: 'make_thing',
+    type: 'workflow-action',
+    config: {
+      actionUrl: '${BACKEND_URL}/actions/make-thing',
+      isPublished: true,
+      supportedClients: [{ client: 'WORKFLOWS' }],
+      objectTypes: ['DEAL'],
+      objectRequestOptions: { properties: ['dealname', 'amount'] },
+      inputFields: [
+        { typeDefinition: { name: 'size', type: 'enumeration', fieldType: 'select', options: [{ value: 'small', label: 'Small' }, { value: 'large', label: 'Large' }] }, supportedValueTypes: ['STATIC_VALUE'], isRequired: true },
+        { typeDefinition: { name: 'note', type: 'string', fieldType: 'text' }, supportedValueTypes: ['STATIC_VALUE'], isRequired: false },
+      ],
+      outputFields: [{ typeDefinition: { name: 'errorCode', type: 'string' } }, { typeDefinition: { name: 'reason', type: 'string' } }],
+      executionRules: [
+        { labelName: 'tooBig', conditions: { errorCode: 'TOO_BIG' } },
+        { labelName: 'other', conditions: { errorCode: ['IO', 'OTHER'] } },
+      ],
+      labels: { en: { actionName: 'Make thing', executionRules: { tooBig: 'The thing is too big: {{ reason }}', other: 'Something else failed ({{errorCode}})' } } },
+    },
+    variables: { BACKEND_URL: actionUrl },
+  });
+  const register = () => {
+    const { variables, ...hsmeta } = definition(h.app.url);
+    return h.started.emulator.registerWorkflowAction(hsmeta, variables);
+  };
+  const lastBody = () => JSON.parse(h.app.received.at(-1)!.body) as Record<string, any>;
+
+  test('the execution goes to the definition\'s actionUrl with its requested properties; inputs are checked as the editor would', async () => {
+    const emu = h.started.emulator;
+    const registered = register();
+    expect(registered).toMatchObject({ uid: 'make_thing', version: 1, config: { actionUrl: `${h.app.url}/actions/make-thing` } });
+    const deal = emu.createAsUser('deals', { dealname: 'Thing', pipeline: 'default', dealstage: 'closedwon', amount: '12' });
+    await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } });
+    expect(h.app.received.at(-1)!.url).toBe(`${h.app.url}/actions/make-thing`);
+    expect(lastBody()).toMatchObject({ origin: { actionDefinitionId: registered.actionDefinitionId, actionDefinitionVersion: 1 }, object: { objectType: 'DEAL', properties: { dealname: 'Thing', amount: '12' } }, inputFields: { size: 'small' } });
+    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'huge' } })).rejects.toThrow(/not an option of size/);
+    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: {} })).rejects.toThrow(/size is required/);
+    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small', colour: 'red' } })).rejects.toThrow(/no input field colour/);
+    await expect(emu.invokeWorkflowAction({ definition: 'nope', objectId: deal.id })).rejects.toThrow(/No workflow action definition nope/);
+  });
+
+  test('signatures: v2 alone when asked, otherwise v2 and v3', async () => {
+    const emu = h.started.emulator;
+    register();
+    const deal = emu.createAsUser('deals', { dealname: 'Signed', pipeline: 'default', dealstage: 'closedwon' });
+    await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' }, signatures: 'v2' });
+    const v2 = h.app.received.at(-1)!;
+    expect(v2.headers['x-hubspot-signature-version']).toBe('v2');
+    expect(v2.headers['x-hubspot-signature-v3']).toBeUndefined();
+    expect(Signature.isValid({ signatureVersion: 'v2', signature: v2.headers['x-hubspot-signature']!, clientSecret: h.started.info.clientSecret, requestBody: v2.body, url: v2.url, method: 'POST' })).toBe(true);
+    await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } });
+    expect(h.app.received.at(-1)!.headers['x-hubspot-signature-v3']).toEqual(expect.any(String));
+  });
+
+  test('execution rules: the final outputs pick the label workflow history shows, from the response or the callback', async () => {
+    const emu = h.started.emulator;
+    register();
+    const deal = emu.createAsUser('deals', { dealname: 'Ruled', pipeline: 'default', dealstage: 'closedwon' });
+    h.app.respond(200, { outputFields: { hs_execution_state: 'FAIL_CONTINUE', errorCode: 'TOO_BIG', reason: '12 m' } });
+    const sync = await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'large' } });
+    expect(sync.execution).toMatchObject({ state: 'FAIL_CONTINUE', executionRule: { labelName: 'tooBig', message: 'The thing is too big: 12 m' } });
+
+    h.app.respond(200, { outputFields: { hs_execution_state: 'BLOCK', hs_expiration_duration: 'P1D' } });
+    const blocked = await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'large' } });
+    expect(blocked.execution.executionRule).toBeUndefined();
+    await h.client.automation.actions.callbacksApi.complete(blocked.callbackId, { outputFields: { hs_execution_state: 'FAIL_CONTINUE', errorCode: 'IO' } });
+    expect(emu.callbacks.find((e) => e.callbackId === blocked.callbackId)).toMatchObject({ completedVia: 'callback', executionRule: { labelName: 'other', message: 'Something else failed (IO)' } });
+
+    h.app.respond(200, { outputFields: { hs_execution_state: 'SUCCESS' } });
+    expect((await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } })).execution.executionRule).toBeUndefined();
+  });
+
+  test('an answer lost on the way back leaves the execution pending; HubSpot\'s retry sends the same callbackId, signed anew', async () => {
+    const emu = h.started.emulator;
+    register();
+    const deal = emu.createAsUser('deals', { dealname: 'Lost', pipeline: 'default', dealstage: 'closedwon' });
+    h.app.respond(200, { outputFields: { hs_execution_state: 'SUCCESS', thing: '1' } });
+    const lost = await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' }, loseResponse: true });
+    expect(lost.execution).toMatchObject({ state: 'PENDING', httpStatus: 'lost', attempts: 1 });
+    const first = h.app.received.at(-1)!;
+    h.clock.advance(60_000);
+    const res = await fetch(`${h.started.info.url}/__emulator/workflow-actions/retry`, { method: 'POST', body: JSON.stringify({ callbackId: lost.callbackId }) });
+    expect(((await res.json()) as { execution: { state: string } }).execution.state).toBe('SUCCESS');
+    const second = h.app.received.at(-1)!;
+    expect(second.body).toBe(first.body);
+    expect(second.headers['x-hubspot-request-timestamp']).not.toBe(first.headers['x-hubspot-request-timestamp']);
+    expect(emu.callbacks.find((e) => e.callbackId === lost.callbackId)).toMatchObject({ state: 'SUCCESS', attempts: 2, outputFields: { thing: '1' } });
+    await expect(emu.retryWorkflowAction(lost.callbackId)).rejects.toThrow(/has an answer/);
+  });
+
+  test('control plane: register a definition and invoke it by uid', async () => {
+    const { url } = h.started.info;
+    const { variables, ...hsmeta } = definition(h.app.url);
+    const post = (path: string, body: unknown) => fetch(`${url}/__emulator${path}`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post('/workflow-actions/definitions', { hsmeta, variables })).status).toBe(201);
+    const deal = h.started.emulator.createAsUser('deals', { dealname: 'Plane', pipeline: 'default', dealstage: 'closedwon' });
+    h.app.respond(200, { outputFields: { hs_execution_state: 'SUCCESS' } });
+    const res = await post('/workflow-actions/invoke', { definition: 'make_thing', objectId: deal.id, inputFields: { size: 'large' } });
+    expect(((await res.json()) as { execution: { state: string; actionUrl: string } }).execution).toMatchObject({ state: 'SUCCESS', actionUrl: `${h.app.url}/actions/make-thing` });
   });
 });
 

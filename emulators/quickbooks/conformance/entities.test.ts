@@ -141,6 +141,42 @@ describe('Invoice', () => {
     expect(dup.DocNumber).toBe('HS-1');
   });
 
+  it('every invoice carries the company\'s sales-form custom fields, set or not, as recorded responses do', async () => {
+    const c = await customer('Custom Co');
+    const plain = await h.call('createInvoice', invoiceBody(c.Id));
+    expect(plain.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType' }]);
+    const set = await h.call('updateInvoice', { Id: plain.Id, SyncToken: plain.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '77' }] });
+    expect(set.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType', StringValue: '77' }]);
+    const other = await h.call('updateInvoice', { Id: set.Id, SyncToken: set.SyncToken, sparse: true, PrivateNote: 'kept' });
+    expect(other.CustomField[0].StringValue).toBe('77');
+    // Field 2 is not turned on in the company's settings.
+    expect((await h.fault('createInvoice', invoiceBody(c.Id, 300, { CustomField: [{ DefinitionId: '2', Type: 'StringType', StringValue: 'x' }] }))).body.Fault.Error[0]).toMatchObject({ code: '2500', element: 'CustomField.DefinitionId' });
+  });
+
+  it('a line whose Amount is not Qty × UnitPrice (rounded half up to the cent) is 6070', async () => {
+    const c = await customer('Math Co');
+    const line = (amount: number, qty: number, price: number) => ({ CustomerRef: { value: c.Id }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: price } }] });
+    expect((await h.fault('createInvoice', line(1000, 7, 225))).body.Fault.Error[0]).toMatchObject({ code: '6070', Message: 'Amount is not equal to UnitPrice * Qty', Detail: 'Amount is not equal to UnitPrice * Qty. Supplied value:1000' });
+    // 128.35 × 14.5 = 1861.075 exactly: QBO expects 1861.08, though binary floating point computes 1861.0749….
+    expect((await h.fault('createInvoice', line(1861.07, 128.35, 14.5))).body.Fault.Error[0].code).toBe('6070');
+    expect((await h.call('createInvoice', line(1861.08, 128.35, 14.5))).TotalAmt).toBe(1861.08);
+    expect((await h.call('createInvoice', line(250, 3, 83.33333))).TotalAmt).toBe(250);
+  });
+
+  it('with custom transaction numbers on, QBO numbers nothing: the DocNumber sent is kept, none sent means none', async () => {
+    const c = await customer('Numbers Co');
+    h.emulator.seed({ preferences: { SalesFormsPrefs: { CustomTxnNumbers: true } } });
+    try {
+      const prefs = await h.call('getPreferences');
+      expect(prefs.SalesFormsPrefs).toMatchObject({ CustomTxnNumbers: true, DefaultTerms: { value: '3' } });
+      expect((await h.call('createInvoice', invoiceBody(c.Id))).DocNumber).toBeUndefined();
+      expect((await h.call('createInvoice', invoiceBody(c.Id, 300, { DocNumber: 'HS-42' }))).DocNumber).toBe('HS-42');
+    } finally {
+      h.emulator.seed({ preferences: { SalesFormsPrefs: { CustomTxnNumbers: false } } });
+    }
+    expect((await h.call('createInvoice', invoiceBody(c.Id))).DocNumber).toMatch(/^\d+$/);
+  });
+
   it('full update replaces lines; lines keep their Id when sent back', async () => {
     const c = await customer('Lines Co');
     const inv = await h.call('createInvoice', invoiceBody(c.Id, 100));

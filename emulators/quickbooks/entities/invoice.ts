@@ -11,7 +11,7 @@ import { inHomeCurrency, transactionCurrency } from './currency';
 import { recomputeCustomerBalance, refValue } from './customer';
 import { address, bool, date, email, memo, money, ref, str } from './fields';
 import { touch } from './operations';
-import { refOut, resolveRef, round2 } from './refs';
+import { productCents, refOut, resolveRef, round2 } from './refs';
 import type { EntityDef, WriteContext } from './types';
 
 const salesItemLineDetail = z
@@ -157,6 +157,8 @@ function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | u
       const d = l.SalesItemLineDetail;
       if (!d?.ItemRef) throw faults.requiredParam('Line.SalesItemLineDetail.ItemRef');
       const item = resolveRef(realm, 'Item', d.ItemRef as JsonObject, 'Line.SalesItemLineDetail.ItemRef');
+      // QBO checks a line's arithmetic when it states both: Amount must be Qty × UnitPrice, rounded half up to the cent.
+      if (d.Qty !== undefined && d.UnitPrice !== undefined && productCents(d.Qty, d.UnitPrice) !== productCents(l.Amount)) throw faults.amountMismatch(l.Amount);
       const detail: JsonObject = { ...(d as JsonObject), ItemRef: refOut(item) };
       if (realm.seed === 'us') {
         const code = d.TaxCodeRef ? refValue(d.TaxCodeRef) : item.entity.Taxable === true ? 'TAX' : 'NON';
@@ -257,7 +259,7 @@ export const invoice: EntityDef = {
     const dueDate = typeof input.DueDate === 'string' ? input.DueDate : addDays(txnDate, Number(term?.entity.DueDays ?? 0));
 
     if (input.EmailStatus === 'NeedToSend' && !input.BillEmail && !customerRef.entity.PrimaryEmailAddr) throw faults.requiredParam('BillEmail');
-    const customFields = Array.isArray(input.CustomField) ? input.CustomField.map((f) => withCustomFieldName(realm, f)) : undefined;
+    const customFields = customFieldsOf(realm, input.CustomField);
 
     const entity: JsonObject = {
       ...input,
@@ -288,7 +290,8 @@ export const invoice: EntityDef = {
     else delete entity.DocNumber;
     if (mode) entity.GlobalTaxCalculation = mode;
     if (term) entity.SalesTermRef = refOut(term);
-    if (customFields) entity.CustomField = customFields;
+    if (customFields.length > 0) entity.CustomField = customFields;
+    else delete entity.CustomField;
     if (!prior && !input.BillEmail && isObject(customerRef.entity.PrimaryEmailAddr)) {
       entity.BillEmail = { Address: customerRef.entity.PrimaryEmailAddr.Address ?? '' };
     }
@@ -328,16 +331,33 @@ export const invoice: EntityDef = {
   },
 };
 
-/** Legacy sales-form custom fields: DefinitionId N must be enabled in Preferences (`SalesFormsPrefs.SalesCustomNameN`; §1.5). */
-function withCustomFieldName(realm: RealmState, f: Json): JsonObject {
-  const field = f as JsonObject;
-  const defs = salesForms(realm).CustomField;
-  let name: string | undefined;
-  for (const group of Array.isArray(defs) ? defs : []) {
-    for (const d of isObject(group) && Array.isArray(group.CustomField) ? group.CustomField : []) {
-      if (isObject(d) && d.Name === `SalesFormsPrefs.SalesCustomName${String(field.DefinitionId)}`) name = String(d.StringValue);
-    }
+/**
+ * Legacy sales-form custom fields: field N exists when `SalesFormsPrefs.UseSalesCustomN` is on, labelled by
+ * `SalesCustomNameN`. Every invoice carries every such field, `{DefinitionId, Name, Type}` even when unset, as
+ * recorded sandbox responses show (e.g. `"Crew #"` and `"Sales Rep"` with no StringValue); a value for a field the
+ * company does not have is 2500.
+ */
+export function salesCustomFields(realm: RealmState): { id: string; name: string }[] {
+  const entries: JsonObject[] = [];
+  const groups = salesForms(realm).CustomField;
+  for (const group of Array.isArray(groups) ? groups : []) {
+    for (const d of isObject(group) && Array.isArray(group.CustomField) ? group.CustomField : []) if (isObject(d)) entries.push(d);
   }
-  if (name === undefined) throw faults.invalidReference('CustomField.DefinitionId', String(field.DefinitionId));
-  return { ...field, Name: name };
+  const entry = (name: string) => entries.find((e) => e.Name === `SalesFormsPrefs.${name}`);
+  return ['1', '2', '3'].flatMap((n) => {
+    const label = entry(`SalesCustomName${n}`)?.StringValue;
+    return entry(`UseSalesCustom${n}`)?.BooleanValue === true && typeof label === 'string' && label !== '' ? [{ id: n, name: label }] : [];
+  });
+}
+
+function customFieldsOf(realm: RealmState, input: Json | undefined): JsonObject[] {
+  const defs = salesCustomFields(realm);
+  const given = (Array.isArray(input) ? input : []).filter(isObject);
+  for (const f of given) {
+    if (!defs.some((d) => d.id === String(f.DefinitionId))) throw faults.invalidReference('CustomField.DefinitionId', String(f.DefinitionId));
+  }
+  return defs.map((d) => {
+    const value = given.find((f) => String(f.DefinitionId) === d.id)?.StringValue;
+    return { DefinitionId: d.id, Name: d.name, Type: 'StringType', ...(typeof value === 'string' && value !== '' ? { StringValue: value } : {}) };
+  });
 }

@@ -20,7 +20,7 @@ const account = (Name: string, AccountType: string, AccountSubType: string, Clas
   CurrentBalance: 0, CurrentBalanceWithSubAccounts: 0,
 });
 
-export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurrency = false): RealmState {
+export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurrency = false, companyName?: string): RealmState {
   const realm = emptyRealm(realmId, kind, multicurrency);
   const us = kind === 'us';
   const currency = { value: realm.homeCurrency.value, name: realm.homeCurrency.name };
@@ -67,7 +67,7 @@ export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurren
   for (const [id, Name, Type] of methods) put(realm, 'PaymentMethod', id, { Name, Active: true, Type }, at);
 
   put(realm, 'CompanyInfo', '1', {
-    CompanyName: us ? 'Emulated Company US' : 'Emulated Company UK',
+    CompanyName: companyName ?? (us ? 'Emulated Company US' : 'Emulated Company UK'),
     LegalName: us ? 'Emulated Company US LLC' : 'Emulated Company UK Ltd',
     CompanyAddr: us
       ? { Id: '1', Line1: '2600 Marine Way', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94043', Country: 'US' }

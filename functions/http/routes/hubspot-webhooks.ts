@@ -2,13 +2,15 @@ import { Hono } from 'hono';
 import { HubSpotWebhookParseError, parseHubSpotWebhook, type HubSpotChange } from '../../hubspot/webhook-events';
 import { verifyHubSpotRequest } from '../../hubspot/signature';
 import type { Logger } from '../../log';
+import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
-import type { SyncService, TwoWayObject } from '../../sync/service';
+import type { InboxEvent } from '../../store/webhook-inbox';
+import type { SyncRunner } from '../../sync/runner';
 import { signedUrl } from '../public-url';
 
 export interface HubSpotWebhookDeps {
   store: Store;
-  sync: SyncService;
+  sync: SyncRunner;
   log: Logger;
   now: () => Date;
   publicUrl: string;
@@ -17,9 +19,10 @@ export interface HubSpotWebhookDeps {
 }
 
 /**
- * HubSpot webhook intake (reference hubspot-api.md §8): verify the signature on the raw body, drop our own
- * writes coming back (changeSource INTEGRATION from our app id), record each event once in the inbox, enqueue
- * the sync, answer 200. No sync work happens in the request: HubSpot times out after 5 s and retries.
+ * HubSpot webhook intake (https://developers.hubspot.com/docs/api-reference/latest/webhooks/guide): verify the
+ * signature on the raw body, drop our own writes coming back (changeSource INTEGRATION from our app id), hand each
+ * event to every flow that listens to its object, through the inbox (recorded once, then queued), answer 200. No sync
+ * work happens in the request: HubSpot times out after 5 s and retries.
  */
 export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
   return new Hono().post('/webhooks/hubspot', async (c) => {
@@ -38,32 +41,26 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
     }
 
     const ours = (ch: HubSpotChange) => ch.changeSource === 'INTEGRATION' && ch.sourceId === deps.appId;
-    const relevant = changes.filter((ch) => !ours(ch) && (ch.objectType === 'contacts' || ch.objectType === 'products'));
-    const fresh = await deps.store.inbox.record(
-      relevant.map((ch) => ({ source: 'hubspot' as const, eventId: ch.eventKey, accountId: String(ch.portalId), payload: ch })),
-    );
-    const freshKeys = new Set(fresh.map((e) => e.eventId));
-
-    const byTarget = new Map<string, { portalId: number; object: TwoWayObject; ids: Set<string> }>();
-    for (const ch of relevant) {
-      if (!freshKeys.has(ch.eventKey)) continue;
-      const object = ch.objectType as TwoWayObject;
-      const key = `${ch.portalId}:${object}`;
-      const target = byTarget.get(key) ?? { portalId: ch.portalId, object, ids: new Set<string>() };
-      target.ids.add(ch.objectId);
-      for (const merged of ch.mergedObjectIds ?? []) target.ids.add(merged);
-      byTarget.set(key, target);
-    }
-    for (const { portalId, object, ids } of byTarget.values()) {
-      const connection = await deps.store.connections.byPortal(portalId);
+    const connections = new Map<number, Connection | undefined>();
+    const events: InboxEvent[] = [];
+    for (const ch of changes) {
+      if (ours(ch)) continue;
+      const flows = deps.sync.listeningTo('hubspot', ch.objectType);
+      if (flows.length === 0) continue;
+      if (!connections.has(ch.portalId)) connections.set(ch.portalId, await deps.store.connections.byPortal(ch.portalId));
+      const connection = connections.get(ch.portalId);
       if (!connection) {
-        deps.log.info({ portalId }, 'HubSpot webhook for a portal with no connection; ignored');
+        deps.log.info({ portalId: ch.portalId }, 'HubSpot webhook for a portal with no connection; ignored');
         continue;
       }
-      await deps.sync.enqueueChanges(connection.id, object, { hubspotIds: [...ids] });
+      // A merge names the records merged away as well: their links may move to the survivor.
+      const ids = [ch.objectId, ...(ch.mergedObjectIds ?? [])];
+      for (const flow of flows) {
+        events.push({ source: 'hubspot', eventId: ch.eventKey, accountId: String(ch.portalId), connectionId: connection.id, flow: flow.name, changes: { hubspot: { [ch.objectType]: ids } }, payload: ch });
+      }
     }
-    await deps.store.inbox.markProcessed(fresh.map((e) => e.id));
-    deps.log.debug({ received: changes.length, echoes: changes.filter(ours).length, fresh: fresh.length }, 'HubSpot webhook accepted');
+    const fresh = await deps.sync.intake(events);
+    deps.log.debug({ received: changes.length, echoes: changes.filter(ours).length, fresh }, 'HubSpot webhook accepted');
     return c.json({ status: 'accepted' });
   });
 }

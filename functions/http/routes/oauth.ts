@@ -1,6 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { html } from 'hono/html';
 import type { ProviderClients } from '../../connections/provider-clients';
+import { CONSENT_TTL_MS, type QboConnections } from '../../connections/qbo-connection';
 import type { Logger } from '../../log';
+import { matchesBrowserBinding } from '../../store/oauth-states';
 import type { Store } from '../../store/store';
 import { ensureAppProperties } from '../../sync/app-properties';
 import { describeFailure } from '../../sync/shared/failures';
@@ -9,26 +13,39 @@ import { signedUrl } from '../public-url';
 export interface OAuthRouteDeps {
   store: Store;
   clients: ProviderClients;
+  qboConnections: QboConnections;
   log: Logger;
   now: () => Date;
 }
 
-/** A `state` is good for the few minutes a person spends on a consent screen. */
-const STATE_TTL_MS = 15 * 60_000;
+/**
+ * The browser secret a QBO consent is bound to. Sent back by Intuit's redirect (a top-level GET, so `SameSite=Lax`
+ * carries it) and never readable by scripts; scoped to these routes.
+ */
+const CONSENT_COOKIE = 'qbo_consent';
+const COOKIE_PATH = '/oauth/quickbooks';
 
 const page = (title: string, body: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${body}</p></body></html>`;
+  html`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${body}</p></body></html>`;
 
 /**
- * Install and connect. HubSpot install → our callback stores the portal's tokens and creates the app's
- * properties → straight on to QBO consent, bound to that portal by a single-use `state` → QBO callback stores
- * the realm's tokens. Every callback refuses a state we did not issue, or one already used or expired.
+ * Install and connect. HubSpot install → our callback stores the portal's tokens and creates the app's properties →
+ * on a first install, straight on to QBO consent for the installing user. Later QBO consents start on the settings
+ * page (admins only) and open through `/oauth/quickbooks/start`, which binds them to the browser that opened them.
+ * Every callback refuses a state we did not issue, one already used or expired, and a QBO consent finished in another
+ * browser than the one that started it.
  */
 export function oauthRoutes(deps: OAuthRouteDeps): Hono {
-  const { store, clients, log, now } = deps;
+  const { store, clients, qboConnections, log, now } = deps;
+
+  const toIntuit = (c: Context, opened: { authorizeUrl: string; browserSecret: string }) => {
+    setCookie(c, CONSENT_COOKIE, opened.browserSecret, { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Lax', maxAge: CONSENT_TTL_MS / 1000 });
+    return c.redirect(opened.authorizeUrl, 302);
+  };
+
   return new Hono()
     .get('/oauth/hubspot/install', async (c) => {
-      const state = await store.oauthStates.issue('hubspot', now(), STATE_TTL_MS);
+      const state = await store.oauthStates.issue('hubspot', now(), CONSENT_TTL_MS);
       return c.redirect(clients.hubspotOAuth.authorizeUrl(state), 302);
     })
     .get('/oauth/hubspot/callback', async (c) => {
@@ -38,32 +55,51 @@ export function oauthRoutes(deps: OAuthRouteDeps): Hono {
         return c.html(page('Installation link expired', 'This link was already used or is too old. Start the installation again from HubSpot.'), 400);
       }
       try {
-        const { tokens, portalId } = await clients.hubspotOAuth.exchangeCode(code);
+        const { tokens, portalId, userId } = await clients.hubspotOAuth.exchangeCode(code);
         const connection = await store.connections.saveHubspotInstall(portalId, tokens);
         clients.hubspotTokens.forget(connection.id);
         await ensureAppProperties(clients.hubspot(connection));
         log.info({ portalId, connectionId: connection.id }, 'HubSpot app installed');
-        const qboState = await store.oauthStates.issue('quickbooks', now(), STATE_TTL_MS, { connectionId: connection.id });
-        return c.redirect(clients.qboOAuth.authorizeUrl(qboState), 302);
+        // A reinstall needs no HubSpot permission beyond the app's scopes, so it never changes the QuickBooks side:
+        // that is done by an admin from the settings page.
+        if (connection.qboRealmId !== undefined) {
+          return c.html(page('The app is installed', 'Manage the QuickBooks connection from the app’s settings page in HubSpot.'));
+        }
+        return toIntuit(c, await qboConnections.consentHere(connection, userId));
       } catch (err) {
         log.error({ err }, 'HubSpot install failed');
         return c.html(page('Installation failed', describeFailure(err).message), 502);
       }
     })
+    .get('/oauth/quickbooks/start', async (c) => {
+      const opened = await qboConnections.openConsent(c.req.query('state') ?? '');
+      if (!opened) return c.html(page('Connection link expired', 'This link was already opened or is too old. Click Connect again on the app’s settings page in HubSpot.'), 400);
+      return toIntuit(c, opened);
+    })
     .get('/oauth/quickbooks/callback', async (c) => {
       const state = c.req.query('state');
-      const realmId = c.req.query('realmId');
+      const browserSecret = getCookie(c, CONSENT_COOKIE);
+      deleteCookie(c, CONSENT_COOKIE, { path: COOKIE_PATH, secure: true });
       if (c.req.query('error')) return c.html(page('QuickBooks was not connected', 'The connection was cancelled in QuickBooks. Connect again from the app settings in HubSpot.'), 400);
       const bound = state ? await store.oauthStates.consume(state, 'quickbooks', now()) : undefined;
-      if (!bound?.connectionId || !realmId) {
+      if (bound?.connectionId === undefined || bound.userId === undefined || !c.req.query('realmId') || !c.req.query('code')) {
         return c.html(page('Connection link expired', 'This link was already used or is too old. Connect QuickBooks again from the app settings in HubSpot.'), 400);
       }
+      if (!matchesBrowserBinding(bound, browserSecret)) {
+        log.warn({ connectionId: bound.connectionId }, 'QuickBooks consent finished in another browser than the one that started it');
+        return c.html(page('QuickBooks was not connected', 'This connection was started in another browser. Click Connect on the app’s settings page in HubSpot and finish in the same browser.'), 400);
+      }
       try {
-        const { tokens, realmId: grantedRealm } = await clients.qboOAuth.exchangeCode(signedUrl(c, clients.settings.publicUrl));
-        await store.connections.saveQboConnection(bound.connectionId, grantedRealm, tokens);
-        clients.qboTokens.forget(bound.connectionId);
-        log.info({ connectionId: bound.connectionId, realmId: grantedRealm }, 'QuickBooks connected');
-        return c.html(page('QuickBooks is connected', 'You can close this window and turn on the syncs in the app settings in HubSpot.'));
+        const outcome = await qboConnections.completeConsent({ ...bound, connectionId: bound.connectionId, userId: bound.userId }, signedUrl(c, clients.settings.publicUrl));
+        if (outcome.kind === 'company_changed') {
+          return c.html(
+            page(
+              'Another QuickBooks company',
+              `You chose ${outcome.companyName ?? 'another company'}, but the app syncs with ${outcome.previousCompanyName ?? 'a different company'}. Nothing has changed yet: go back to the app’s settings page in HubSpot to start fresh with the new company or keep the current one.`,
+            ),
+          );
+        }
+        return c.html(page('QuickBooks is connected', `${outcome.companyName ?? 'Your company'} is connected. You can close this window and turn on the syncs in the app settings in HubSpot.`));
       } catch (err) {
         log.error({ err }, 'QuickBooks connect failed');
         return c.html(page('QuickBooks was not connected', describeFailure(err).message), 502);

@@ -25,13 +25,13 @@ describe('preview hubspot.fetch proxy', () => {
   });
   const error = async (res: Response) => ((await res.json()) as { category: string; message: string });
 
-  test("the production origin is served by the local backend, signed for the chosen user, with the app's JSON body", async () => {
+  test("the production origin is served by the local backend, signed, with the app's JSON body", async () => {
     const res = await proxy({ url: 'https://app.example.com/api/settings/contacts?x=1', method: 'PUT', body: { on: true }, headers: { Authorization: 'Bearer t' } }, user);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.url).toBe('http://127.0.0.1:3000/api/settings/contacts?x=1');
-    expect(sent[0]!.opts).toMatchObject({ method: 'PUT', body: { on: true }, userId: 7001, userEmail: 'sam.rep@example.com', headers: { Authorization: 'Bearer t' } });
+    expect(sent[0]!.opts).toMatchObject({ method: 'PUT', body: { on: true }, headers: { Authorization: 'Bearer t' } });
   });
 
   test('a GET carries no body, and the backend status and body reach the extension as they are', async () => {

@@ -5,8 +5,8 @@ import type { Logger } from '../../log';
 /**
  * `hubspot.fetch` as HubSpot's proxy carries it, for the preview. The browser cannot sign (the signature needs the
  * client secret), so the extension's request comes here and goes on to the backend signed by the HubSpot emulator,
- * the same way a request from a real card arrives: v2 and v3 signatures over the full URL with the query parameters
- * HubSpot appends. The proxy's rules (https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data,
+ * the same way a request from a real card arrives: v2 and v3 signatures over the full URL, with `appId` appended (the
+ * portal and user are in the URL because the extension put them there, as the app's own extensions do). The proxy's rules (https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data,
  * and HubSpot's local development proxy in @hubspot/ui-extensions-dev-server):
  * - only origins in `permittedUrls.fetch`; each is served by the local backend, as `hs project dev`'s `local.json`
  *   proxy maps a production origin onto a local server;
@@ -84,8 +84,6 @@ export function createAppFetchProxy(options: AppFetchProxyOptions): AppFetchProx
     const send = () =>
       options.sign(target, {
         method: request.method,
-        userId: user.id,
-        userEmail: user.email,
         signal,
         ...(body !== undefined ? { body } : {}),
         ...(authorization !== undefined ? { headers: { Authorization: authorization } } : {}),

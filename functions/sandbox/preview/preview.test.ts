@@ -89,12 +89,12 @@ describe('preview server', () => {
     expect((await h.runtime.app.request(`${PUBLIC_URL}/preview/`)).status).toBe(404);
   });
 
-  test("without a users API in the HubSpot emulator, the configured user is the one persona, as a super admin", async () => {
+  test("the personas are the portal's users from HubSpot's users API: the installing user is a super admin", async () => {
     const personas = emulatorPersonas(
-      { url: h.hubspot.info.url, accessToken: () => h.hubspot.emulator.issueToken().accessToken, fallback: { id: 5, email: 'admin@example.com' } },
+      { url: h.hubspot.info.url, accessToken: () => h.hubspot.emulator.issueToken().accessToken, fallback: { id: 5, email: 'fallback@example.com' } },
       silentLogger,
     );
-    expect(await personas()).toEqual([{ id: 5, email: 'admin@example.com', firstName: 'Admin', lastName: '', superAdmin: true, roleIds: [] }]);
+    expect(await personas()).toEqual([{ id: h.hubspot.emulator.config.userId, email: h.hubspot.emulator.config.userEmail, firstName: 'Admin', lastName: '', superAdmin: true, roleIds: [] }]);
     const boot = await bootOf(await preview.app.request('/preview/'));
     expect(boot.personas.map((p) => [p.id, p.superAdmin])).toEqual([[h.hubspot.emulator.config.userId, true]]);
   });

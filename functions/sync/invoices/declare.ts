@@ -20,16 +20,22 @@ export const invoicesFlow: Flow<InvoiceSettings, InvoiceCounts, InvoicePreview> 
   label: 'Invoices QuickBooks → HubSpot',
   direction: 'to_hubspot',
   listensTo: { hubspot: [], qbo: ['Invoice', 'Payment'] },
+  qboIdProperties: [{ hubspotType: 'invoices', property: 'qbo_invoice_id' }],
   settings: { stored: InvoiceSettingsSchema, editable: EditableInvoiceSettingsSchema, defaults: defaultInvoiceSettings },
   prepare: (ctx) => ensureInvoiceProperties(ctx.hubspot),
   changed: (ctx, changes) => syncChanged(openRun(ctx), { invoiceIds: changedIds(changes, 'qbo', 'Invoice'), paymentIds: changedIds(changes, 'qbo', 'Payment') }),
   reconcile: (ctx) => reconcile(openRun(ctx)),
   firstSync: (ctx) => firstSync(openRun(ctx)),
   preview: (ctx) => preview(openRun(ctx)),
-  async retryOf(failed) {
-    // A failure names a QBO invoice or a payment: syncing it again also redoes its deal's roll-up.
+  async retryOf(failed, { store, connectionId }) {
+    // A failure names a QBO invoice, a payment, or (for a deal roll-up) only the deal: the invoice or payment is synced
+    // again, which also redoes its deal; a deal's roll-up is redone by syncing the deal's invoices again.
     const isPayment = (action: string) => action.startsWith('payment');
-    const invoiceIds = [...new Set(failed.flatMap((e) => (e.qboId && !isPayment(e.action) ? [e.qboId] : [])))];
+    const dealInvoices: string[] = [];
+    for (const e of failed) {
+      if (e.action === 'deal_rollup' && e.hubspotId) dealInvoices.push(...(await store.invoices.forDeal(connectionId, e.hubspotId)).map((s) => s.qboInvoiceId));
+    }
+    const invoiceIds = [...new Set([...failed.flatMap((e) => (e.qboId && !isPayment(e.action) ? [e.qboId] : [])), ...dealInvoices])];
     const paymentIds = [...new Set(failed.flatMap((e) => (e.qboId && isPayment(e.action) ? [e.qboId] : [])))];
     return { qbo: { Invoice: invoiceIds, Payment: paymentIds } };
   },

@@ -1,3 +1,4 @@
+import { qboAppLink } from '../../quickbooks/app-links';
 import type { QboEnvironment } from '../../quickbooks/endpoints';
 import type { DealInvoiceTotals } from '../../store/invoices';
 import type { QboInvoice, QboPayment } from '../../quickbooks/schemas';
@@ -20,12 +21,6 @@ export interface InvoiceFacts {
   updatedAt: Date;
 }
 
-/**
- * Where a QBO invoice opens in QuickBooks' own UI. Not in the API reference: this is the address QBO's web app
- * uses for a transaction (`/app/invoice?txnId=`), on the sandbox host for sandbox companies.
- */
-const QBO_APP_URL: Record<QboEnvironment, string> = { production: 'https://app.qbo.intuit.com', sandbox: 'https://app.sandbox.qbo.intuit.com' };
-
 export function invoiceFacts(invoice: QboInvoice, today: string, environment: QboEnvironment): InvoiceFacts {
   return {
     qboId: invoice.Id,
@@ -38,7 +33,7 @@ export function invoiceFacts(invoice: QboInvoice, today: string, environment: Qb
     dueDate: invoice.DueDate,
     daysOverdue: daysOverdue(invoice, today),
     recipient: invoice.CustomerRef.name ?? invoice.BillEmail?.Address,
-    link: `${QBO_APP_URL[environment]}/app/invoice?txnId=${encodeURIComponent(invoice.Id)}`,
+    link: qboAppLink(environment, 'Invoice', invoice.Id),
     customerId: invoice.CustomerRef.value,
     updatedAt: new Date(invoice.MetaData?.LastUpdatedTime ?? 0),
   };

@@ -8,6 +8,11 @@ export const EditableInvoiceSettingsSchema = z.strictObject({
   onDelete: z.enum(['archive', 'keep']).default('archive'),
   /** The first sync brings invoices dated on or after this day (`YYYY-MM-DD`); all of them when absent. */
   firstSyncFrom: z.iso.date().optional(),
+  /**
+   * "Create invoice" (workflow action, deal card): the QBO product or service for line items whose HubSpot product has
+   * no QBO item, when the action is set to use the default item.
+   */
+  defaultItemId: z.string().trim().min(1).optional(),
 });
 
 /** What is stored: the admin's settings and the state the runner keeps beside them, which no request may set. */

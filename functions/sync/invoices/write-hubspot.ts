@@ -51,6 +51,7 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
     qboInvoiceId: qboId,
     dealId,
     qboUpdatedAt: facts.updatedAt,
+    invoiceDate: facts.invoiceDate,
     dueDate: facts.dueDate,
     billedCents: facts.amountBilledCents,
     balanceCents: facts.balanceDueCents,

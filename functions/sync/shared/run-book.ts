@@ -13,11 +13,11 @@ export type LogPlace = Omit<SyncLogEntry, 'connectionId' | 'object' | 'outcome'>
  */
 export class RunBook<C extends { failed: number }> {
   readonly counts: C;
-  readonly #run: Pick<FlowContext<unknown>, 'connectionId' | 'store' | 'log' | 'signal'>;
+  readonly #run: Pick<FlowContext<unknown>, 'connectionId' | 'store' | 'log' | 'signal' | 'now'>;
   readonly #object: string;
   #retryLater: unknown;
 
-  constructor(run: Pick<FlowContext<unknown>, 'connectionId' | 'store' | 'log' | 'signal'>, object: string, counts: C) {
+  constructor(run: Pick<FlowContext<unknown>, 'connectionId' | 'store' | 'log' | 'signal' | 'now'>, object: string, counts: C) {
     this.#run = run;
     this.#object = object;
     this.counts = counts;
@@ -49,7 +49,7 @@ export class RunBook<C extends { failed: number }> {
   }
 
   async log(entry: Omit<SyncLogEntry, 'connectionId' | 'object'>): Promise<void> {
-    await this.#run.store.syncLog.record({ connectionId: this.#run.connectionId, object: this.#object, ...entry });
+    await this.#run.store.syncLog.record({ connectionId: this.#run.connectionId, object: this.#object, at: this.#run.now(), ...entry });
   }
 
   /** The run's counts, or RetryLater when a record met an outage: the job is retried and picks the record up again. */

@@ -19,6 +19,7 @@ export function twoWayFlow(spec: TwoWayFlow<never>, label: string): TwoWaySync {
     label,
     direction: 'two_way',
     listensTo: { hubspot: [s.hubspotType], qbo: [s.qboEntity] },
+    qboIdProperties: [{ hubspotType: s.hubspotType, property: s.qboIdProperty }],
     settings: {
       stored: FlowSettingsSchema,
       editable: EditableFlowSettingsSchema,

@@ -1,10 +1,12 @@
 import type { HsObjectType } from '../../hubspot/client';
+import type { QboValueType } from '../../quickbooks/fields';
 import type { FieldMapping } from '../shared/mappings';
 import type { FieldKind, FieldValues } from '../shared/values';
 import type { FlowSettings } from './settings';
 
 export interface QboFieldAccess<E> {
   label: string;
+  valueType: QboValueType;
   get(entity: E): string | undefined;
   set(draft: Record<string, unknown>, value: string | undefined): void;
 }

@@ -1,4 +1,4 @@
-import { KeyedLock } from './flow-runtime';
+import { KeyedLock } from './keyed-lock';
 
 describe('KeyedLock', () => {
   test('runs one job per key at a time, in arrival order, and different keys side by side', async () => {
