@@ -13,12 +13,12 @@ export interface LeaseKey {
  */
 export function leaseStore(db: Queryable) {
   return {
-    /** Takes the lease if it is free, expired, or already this holder's; false while another holder's is live. */
+    /** Takes the lease if it is free or expired; false while another holder's is live. */
     async acquire(key: LeaseKey, holder: string, now: Date, ttlMs: number): Promise<boolean> {
       const rows = await db.query(
         `INSERT INTO sync_leases (connection_id, flow, holder, acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (connection_id, flow) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
-         WHERE sync_leases.expires_at <= $4 OR sync_leases.holder = EXCLUDED.holder
+         WHERE sync_leases.expires_at <= $4
          RETURNING holder`,
         [key.connectionId, key.flow, holder, now, new Date(now.getTime() + ttlMs)],
       );

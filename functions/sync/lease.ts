@@ -6,7 +6,7 @@ import { RetryLater } from './shared/failures';
 export interface LeaseOptions {
   /** How long a lease lasts unless renewed: far longer than any pause of a live process, short enough for a dead one. */
   ttlMs: number;
-  /** This process's name among the holders. */
+  /** This process's name among the holders; each run holds under its own name within it. */
   holder: string;
 }
 
@@ -28,6 +28,7 @@ export class Leases {
   readonly #now: () => Date;
   readonly #timers: Pick<Clock, 'setInterval' | 'clearInterval'>;
   readonly #log: Logger;
+  #runs = 0;
 
   constructor(deps: { store: LeaseStore; now: () => Date; timers: Pick<Clock, 'setInterval' | 'clearInterval'>; log: Logger }, options: LeaseOptions) {
     this.#store = deps.store;
@@ -37,13 +38,10 @@ export class Leases {
     this.#options = options;
   }
 
-  get holder(): string {
-    return this.#options.holder;
-  }
-
-  /** The lease, with its heartbeat running; undefined while another live holder has it. */
+  /** The lease, with its heartbeat running; undefined while another run (of this process or another) holds it. */
   async acquire(key: LeaseKey): Promise<HeldLease | undefined> {
-    const { holder, ttlMs } = this.#options;
+    const { ttlMs } = this.#options;
+    const holder = `${this.#options.holder}#${++this.#runs}`;
     if (!(await this.#store.acquire(key, holder, this.#now(), ttlMs))) return undefined;
     const lost = new AbortController();
     let beating = false;

@@ -10,6 +10,7 @@ import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
+import type { Flow } from '../../functions/sync/flow';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
 import { emulatorProviderSettings } from '../../functions/sandbox/provider-settings';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   backendClockAheadMs?: number;
   /** Sees each request the emulators send the backend (webhooks, signed app requests) before it is handled. */
   onDelivery?: (request: Request) => void;
+  /** The sync flows the runtime runs (default: the registry's): a test declares its own to exercise the runner. */
+  flows?: readonly Flow[];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -78,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     providers,
     log: testLog,
     now,
+    ...(options.flows === undefined ? {} : { flows: options.flows }),
     tuning: {
       sleep,
       random: () => 0.5,
