@@ -79,7 +79,8 @@ export class Jobs {
       __test__enableSpies: spies,
       supervise,
       schedule: supervise,
-      ...(options.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: options.superviseIntervalSeconds }),
+      // Heartbeats are checked in each queue's monitor pass, which runs at most every monitorIntervalSeconds.
+      ...(options.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds }),
       ...(clock === undefined ? {} : { clock }),
     };
     this.clock = clock ?? systemClock;

@@ -1,6 +1,7 @@
 import type { Queryable } from './db';
 
-export type WebhookSource = 'hubspot' | 'quickbooks';
+/** Who named the change: a provider's webhook, or the app itself (a retry from the settings page, a record it just made). */
+export type WebhookSource = 'hubspot' | 'quickbooks' | 'app';
 
 export interface InboxEvent {
   source: WebhookSource;
@@ -42,8 +43,9 @@ export interface ReplayPolicy {
 }
 
 /**
- * Verified webhook events, recorded before any work: a provider's redelivery is a no-op, each event's job marks it
- * processed when done, and events whose job never ran are replayed. Times come from the caller's clock.
+ * Verified webhook events (and changes the app itself asks for), recorded before any work, each for the connection and
+ * flow it feeds: a provider's redelivery is a no-op; the flow's next run takes every event still unprocessed and marks
+ * them processed once it has synced them; events whose run never came are replayed. Times come from the caller's clock.
  */
 export function webhookInboxStore(db: Queryable) {
   return {
@@ -67,12 +69,26 @@ export function webhookInboxStore(db: Queryable) {
       await db.query('UPDATE webhook_inbox SET enqueued_at = $2 WHERE id = ANY($1::bigint[])', [ids, now]);
     },
 
+    /** What a connection's flow has still to sync, oldest first. */
+    async pending(connectionId: string, flow: string, limit: number): Promise<InboxWork[]> {
+      const rows = await db.query<WorkRow>(
+        'SELECT id, connection_id, flow, changes FROM webhook_inbox WHERE connection_id = $1 AND flow = $2 AND processed_at IS NULL ORDER BY id LIMIT $3',
+        [connectionId, flow, limit],
+      );
+      return rows.map(toWork);
+    },
+
+    /** Everything a connection's flow had still to sync is done with (the sync is off: reconciliation catches up when it is on). */
+    async markAllProcessed(connectionId: string, flow: string, now: Date): Promise<void> {
+      await db.query('UPDATE webhook_inbox SET processed_at = $3 WHERE connection_id = $1 AND flow = $2 AND processed_at IS NULL', [connectionId, flow, now]);
+    },
+
     async markProcessed(ids: readonly number[], now: Date): Promise<void> {
       if (ids.length === 0) return;
       await db.query('UPDATE webhook_inbox SET processed_at = $2 WHERE id = ANY($1::bigint[]) AND processed_at IS NULL', [ids, now]);
     },
 
-    /** Unprocessed events whose job never ran or was lost, oldest first, each counted as replayed and queued again. */
+    /** Unprocessed events whose run never came (never queued, or its job was lost), oldest first, each counted as replayed. */
     async takeForReplay(now: Date, policy: ReplayPolicy, limit = 500): Promise<InboxWork[]> {
       const rows = await db.query<WorkRow>(
         `UPDATE webhook_inbox SET enqueued_at = $1, replays = replays + 1

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CallProfile, ProviderClients } from '../connections/provider-clients';
 import type { Jobs } from '../jobs/queue';
@@ -14,7 +15,10 @@ import { ReconnectRequired, RetryLater } from './shared/failures';
 import { withoutServerOwned } from './shared/settings-input';
 
 export const QUEUES = {
-  /** Records named by webhooks (or a retry from the settings page). */
+  /**
+   * Records named by webhooks (or a retry from the settings page), kept in the inbox: one job per connection and flow
+   * queued at most (pg-boss `stately`), whose run syncs everything the inbox holds for it.
+   */
   changes: 'sync.changes',
   /** Reconciliation polling: at most one queued and one running per connection and flow (pg-boss `stately`). */
   reconcile: 'sync.reconcile',
@@ -28,17 +32,18 @@ export const QUEUES = {
 /** Reconciliation runs this often, so a change whose webhook was lost still lands within 10 minutes. */
 export const RECONCILE_CRON = '*/5 * * * *';
 const INBOX_CRON = '* * * * *';
-/** A run that finds its connection and flow busy (another process, another job) is queued again this much later. */
+/** A reconciliation or first sync that finds its connection and flow busy (another process, another job) is queued again this much later. */
 const BUSY_RETRY_SECONDS = 5;
 /** pg-boss allows a job at most 24 h active; the heartbeat, not this, is what tells a dead worker (queue.ts). */
 const MAX_ACTIVE_SECONDS = 24 * 3600;
-const INBOX_REPLAY = { neverQueuedMs: 60_000, unprocessedMs: 30 * 60_000, maxReplays: 3 };
+const INBOX_REPLAY = { neverQueuedMs: 60_000, unprocessedMs: 10 * 60_000, maxReplays: 3 };
 const INBOX_RETENTION_MS = 7 * 24 * 3600_000;
 
+/** How many inbox events one pass of a changes run takes (it takes passes until the inbox is empty). */
+const INBOX_PASS = 500;
+
 const FlowJobSchema = z.object({ connectionId: z.string(), object: z.string() });
-const ChangesJobSchema = FlowJobSchema.extend({ changes: ChangeSetSchema, inbox: z.array(z.number().int()).default([]) });
 type FlowJob = z.infer<typeof FlowJobSchema>;
-type ChangesJob = z.infer<typeof ChangesJobSchema>;
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -126,13 +131,13 @@ export class SyncRunner {
     // Retried with exponential backoff up to 10 minutes apart, then dead-lettered.
     const retrying = { retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600 };
     const alive = { expireInSeconds: MAX_ACTIVE_SECONDS, heartbeatSeconds: this.#options.jobHeartbeatSeconds };
-    await this.#jobs.define({ name: QUEUES.changes, ...retrying, ...alive });
+    await this.#jobs.define({ name: QUEUES.changes, ...retrying, ...alive, policy: 'stately' });
     await this.#jobs.define({ name: QUEUES.reconcile, ...retrying, ...alive, policy: 'stately' });
     await this.#jobs.define({ name: QUEUES.firstSync, ...retrying, ...alive, policy: 'stately' });
     await this.#jobs.define({ name: QUEUES.tick, retryLimit: 0, retryDelaySeconds: 60, retryBackoff: false });
     await this.#jobs.define({ name: QUEUES.inbox, retryLimit: 0, retryDelaySeconds: 60, retryBackoff: false });
     if (!this.#options.work) return;
-    await this.#jobs.work<unknown>(QUEUES.changes, (data) => this.#changesJob(ChangesJobSchema.parse(data)), { concurrency: 4 });
+    await this.#jobs.work<unknown>(QUEUES.changes, (data) => this.#flowJob(QUEUES.changes, 'changes', FlowJobSchema.parse(data)), { concurrency: 4 });
     await this.#jobs.work<unknown>(QUEUES.reconcile, (data) => this.#flowJob(QUEUES.reconcile, 'reconcile', FlowJobSchema.parse(data)), { concurrency: 2 });
     await this.#jobs.work<unknown>(QUEUES.firstSync, (data) => this.#flowJob(QUEUES.firstSync, 'first_sync', FlowJobSchema.parse(data)));
     await this.#jobs.work(QUEUES.tick, () => this.tick());
@@ -148,32 +153,33 @@ export class SyncRunner {
 
   /**
    * Verified webhook events, each already resolved to the connection and flow it feeds: recorded in the inbox (a
-   * provider's redelivery is dropped there), then queued, one job per connection and flow, carrying the events it
-   * processes. Returns how many events were new. A crash between recording and queueing loses nothing: the inbox's
-   * upkeep queues what was recorded but never queued.
+   * provider's redelivery is dropped there), and a run of each flow they feed queued. Returns how many events were new.
+   * A crash between recording and queueing loses nothing: the inbox's upkeep queues the run later.
    */
   async intake(events: readonly InboxEvent[]): Promise<number> {
     const fresh = await this.#store.inbox.record(events, this.#now());
-    await this.#queueInboxWork(fresh);
+    await this.#queueRuns(fresh);
     return fresh.length;
   }
 
-  /** Recorded webhook events, queued as one job per connection and flow that carries them all. */
-  async #queueInboxWork(works: readonly InboxWork[]): Promise<void> {
-    const byTarget = new Map<string, { connectionId: string; object: string; changes: ChangeSet; ids: number[] }>();
+  /** Queues one changes run for each connection and flow these inbox events feed. */
+  async #queueRuns(works: readonly InboxWork[]): Promise<void> {
+    const targets = new Map<string, { connectionId: string; object: string; ids: number[] }>();
     for (const work of works) {
-      const changes = ChangeSetSchema.safeParse(work.changes);
-      if (!changes.success || !this.flow(work.flow)) continue;
       const key = `${work.connectionId}:${work.flow}`;
-      const target = byTarget.get(key) ?? { connectionId: work.connectionId, object: work.flow, changes: {}, ids: [] };
-      target.changes = mergeChanges(target.changes, changes.data as ChangeSet);
+      const target = targets.get(key) ?? { connectionId: work.connectionId, object: work.flow, ids: [] };
       target.ids.push(work.id);
-      byTarget.set(key, target);
+      targets.set(key, target);
     }
-    for (const t of byTarget.values()) {
-      await this.enqueueChanges(t.connectionId, t.object, t.changes, t.ids);
+    for (const t of targets.values()) {
+      await this.#queueChangesRun(t.connectionId, t.object);
       await this.#store.inbox.markEnqueued(t.ids, this.#now());
     }
+  }
+
+  /** At most one changes run queued per connection and flow (stately): a run already waiting takes these changes too. */
+  #queueChangesRun(connectionId: string, object: string): Promise<string | null> {
+    return this.#jobs.send(QUEUES.changes, { connectionId, object } satisfies FlowJob, { singletonKey: `${connectionId}:${object}` });
   }
 
   // ── settings ──────────────────────────────────────────────────────────────────────────────────────────
@@ -220,10 +226,10 @@ export class SyncRunner {
 
   // ── running ───────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Queues a sync of the records named; `inbox` names the webhook events it carries, marked processed once it ran. */
-  async enqueueChanges(connectionId: string, name: string, changes: ChangeSet, inbox: readonly number[] = []): Promise<void> {
+  /** Queues a sync of these records (a retry, a record the app just made), through the inbox as a webhook's change. */
+  async enqueueChanges(connectionId: string, name: string, changes: ChangeSet): Promise<void> {
     this.#flow(name);
-    await this.#jobs.send(QUEUES.changes, { connectionId, object: name, changes, inbox: [...inbox] } satisfies ChangesJob);
+    await this.intake([{ source: 'app', eventId: randomUUID(), accountId: connectionId, connectionId, flow: name, changes: changes as Record<string, unknown>, payload: changes }]);
   }
 
   /** Queues again the records these failed sync-log entries name, flow by flow; returns how many were queued. */
@@ -269,7 +275,7 @@ export class SyncRunner {
       const adjusted = options.adjust ? options.adjust(settings) : settings;
       return await flow.changed(this.#context(await this.#activeConnection(connectionId), flow, adjusted, lease.signal, options.profile), changes);
     } finally {
-      await lease.release();
+      await this.#release(lease, connectionId, name);
     }
   }
 
@@ -304,31 +310,43 @@ export class SyncRunner {
     }
   }
 
-  /** The inbox's upkeep: events whose job never ran (or was lost) are queued again; events older than a week are forgotten. */
+  /** The inbox's upkeep: flows with events whose run never came are queued again; events older than a week are forgotten. */
   async tendInbox(): Promise<void> {
     const now = this.#now();
     const due = await this.#store.inbox.takeForReplay(now, INBOX_REPLAY);
-    if (due.length > 0) this.#log.warn({ events: due.length }, 'webhook events whose job never finished are queued again');
-    await this.#queueInboxWork(due);
+    if (due.length > 0) this.#log.warn({ events: due.length }, 'webhook events whose run never came are queued again');
+    await this.#queueRuns(due);
     const pruned = await this.#store.inbox.prune(new Date(now.getTime() - INBOX_RETENTION_MS));
     if (pruned.unprocessed > 0) this.#log.warn(pruned, 'forgot webhook events never processed after a week (reconciliation covered them)');
-  }
-
-  async #changesJob(job: ChangesJob): Promise<void> {
-    const flow = this.flow(job.object);
-    const outcome = flow ? await this.#run('changes', job.connectionId, flow, { changes: job.changes as ChangeSet }) : 'off';
-    if (outcome === 'busy') {
-      await this.#jobs.send(QUEUES.changes, job, { startAfterSeconds: BUSY_RETRY_SECONDS });
-      return;
-    }
-    await this.#store.inbox.markProcessed(job.inbox, this.#now());
   }
 
   async #flowJob(queue: string, kind: RunKind, job: FlowJob): Promise<void> {
     const flow = this.flow(job.object);
     if (!flow) return;
     const outcome = await this.#run(kind, job.connectionId, flow);
-    if (outcome === 'busy') await this.#jobs.send(queue, job, { singletonKey: `${job.connectionId}:${job.object}`, startAfterSeconds: BUSY_RETRY_SECONDS });
+    // A changes run that finds the flow busy just ends: the run holding it queues one for the inbox when it lets go.
+    if (outcome === 'busy' && kind !== 'changes') await this.#jobs.send(queue, job, { singletonKey: `${job.connectionId}:${job.object}`, startAfterSeconds: BUSY_RETRY_SECONDS });
+    // A sync that is off, or a connection that is not active, has nothing to do with the changes it was sent:
+    // reconciliation catches up once it runs again.
+    if (kind === 'changes' && (outcome === 'off' || outcome === 'disconnected')) await this.#store.inbox.markAllProcessed(job.connectionId, job.object, this.#now());
+  }
+
+  /**
+   * A changes run: everything the inbox holds for the connection and flow, in passes, each pass marked processed once
+   * synced, until none is left (events that arrive while it runs are taken too).
+   */
+  async #syncInbox(ctx: FlowContext<object>, flow: Flow): Promise<object> {
+    let total: Record<string, number> = {};
+    for (;;) {
+      const pass = await this.#store.inbox.pending(ctx.connectionId, flow.name, INBOX_PASS);
+      if (pass.length === 0) return total;
+      const changes = pass.reduce<ChangeSet>((all, w) => {
+        const parsed = ChangeSetSchema.safeParse(w.changes);
+        return parsed.success ? mergeChanges(all, parsed.data as ChangeSet) : all;
+      }, {});
+      total = addCounts(total, runCounts(await flow.changed(ctx, changes)));
+      await this.#store.inbox.markProcessed(pass.map((w) => w.id), this.#now());
+    }
   }
 
   /**
@@ -340,9 +358,9 @@ export class SyncRunner {
     kind: RunKind,
     connectionId: string,
     flow: Flow,
-    run: { progress?: Progress | undefined; changes?: ChangeSet; anyState?: boolean } = {},
+    run: { progress?: Progress | undefined; anyState?: boolean } = {},
   ): Promise<object | 'busy' | 'off' | 'disconnected'> {
-    const { progress, changes } = run;
+    const { progress } = run;
     const lease = await this.#leases.acquire({ connectionId, flow: flow.name });
     if (!lease) return 'busy';
     try {
@@ -353,7 +371,7 @@ export class SyncRunner {
       const counts = await this.#guarded(connectionId, flow, lease, settings, async (ctx) => {
         if (kind === 'first_sync') return flow.firstSync(ctx, progress ?? this.#logProgress(connectionId, flow.name));
         if (kind === 'reconcile') return flow.reconcile(ctx);
-        return flow.changed(ctx, changes ?? {});
+        return this.#syncInbox(ctx, flow);
       });
       if (counts === undefined) return 'disconnected';
       if (kind === 'first_sync') await this.#store.syncSettings.markFirstSyncCompleted(connectionId, flow.name, this.#now(), flow.settings.defaults() as Record<string, unknown>);
@@ -362,8 +380,17 @@ export class SyncRunner {
       this.#log.info({ connectionId, object: flow.name, kind, ...counts }, kind === 'first_sync' ? 'first sync finished' : 'sync run finished');
       return counts;
     } finally {
-      await lease.release();
+      await this.#release(lease, connectionId, flow.name);
     }
+  }
+
+  /**
+   * Ends a run. Changes that arrived while it held the lease, whose own run found the flow busy and ended, are still in
+   * the inbox: a changes run is queued for them (at most one waits per flow, so this costs nothing when one already does).
+   */
+  async #release(lease: HeldLease, connectionId: string, flow: string): Promise<void> {
+    await lease.release();
+    if ((await this.#store.inbox.pending(connectionId, flow, 1)).length > 0) await this.#queueChangesRun(connectionId, flow);
   }
 
   /**
@@ -423,3 +450,9 @@ export class SyncRunner {
   }
 }
 
+/** Two runs' counts in one: each outcome summed. */
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}

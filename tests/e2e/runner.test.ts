@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Connection } from '../../functions/store/connections';
-import type { Flow, FlowContext } from '../../functions/sync/flow';
+import type { ChangeSet, Flow, FlowContext } from '../../functions/sync/flow';
 import { QUEUES } from '../../functions/sync/runner';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -8,8 +8,9 @@ import { startHarness, type Harness } from '../helpers/harness';
 function gated() {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const seen = { started: 0, running: 0, most: 0, settings: [] as unknown[] };
-  const run = async (ctx: FlowContext<unknown>) => {
+  const seen = { started: 0, running: 0, most: 0, settings: [] as unknown[], changes: [] as ChangeSet[] };
+  const run = async (ctx: FlowContext<unknown>, changes?: ChangeSet) => {
+    if (changes) seen.changes.push(changes);
     seen.started++;
     seen.running++;
     seen.most = Math.max(seen.most, seen.running);
@@ -40,7 +41,7 @@ function slowFlow(name: string, first: ReturnType<typeof gated>, changes: Return
       editable: SlowSettings,
       defaults: () => SlowSettings.parse({}),
     },
-    changed: (ctx) => changes.run(ctx),
+    changed: (ctx, named) => changes.run(ctx, named),
     reconcile: (ctx) => changes.run(ctx),
     firstSync: (ctx) => first.run(ctx),
     preview: async () => ({}),
@@ -111,18 +112,21 @@ describe('the runner', () => {
     expect(editedFirst.seen.settings).toEqual([{ note: 'first' }]);
   });
 
-  test('one run per connection and flow: a run that finds the flow busy waits for its turn, then runs', async () => {
+  test('one run per connection and flow: changes named while another run holds the flow wait for it, then sync in one run', async () => {
     busyFirst.release();
     await h.runtime.sync.setEnabled(connection.id, 'busy', true);
     await h.drain();
-    for (const id of ['1', '2', '3']) await h.runtime.sync.enqueueChanges(connection.id, 'busy', { qbo: { Invoice: [id] } });
+    await h.jobs.send(QUEUES.reconcile, { connectionId: connection.id, object: 'busy' }, { singletonKey: `${connection.id}:busy` });
     await tickUntil(() => busyChanges.seen.started === 1);
+    for (const id of ['1', '2', '3']) await h.runtime.sync.enqueueChanges(connection.id, 'busy', { qbo: { Invoice: [id] } });
     for (let s = 0; s < 60; s++) await h.bossClock.tick(1_000);
     expect(busyChanges.seen).toMatchObject({ started: 1, running: 1 });
     expect(await h.runtime.store.leases.holder({ connectionId: connection.id, flow: 'busy' }, h.clock.now())).toBeDefined();
 
     busyChanges.release();
     await h.drain();
-    expect(busyChanges.seen).toMatchObject({ started: 3, running: 0, most: 1 });
+    expect(busyChanges.seen).toMatchObject({ started: 2, running: 0, most: 1 });
+    expect(busyChanges.seen.changes.at(-1)).toEqual({ hubspot: {}, qbo: { Invoice: ['1', '2', '3'] } });
+    expect(await h.runtime.store.inbox.unprocessed()).toEqual([]);
   });
 });

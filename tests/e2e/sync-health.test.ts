@@ -77,10 +77,11 @@ describe('sync health', () => {
   });
 
   test('jobs that failed every retry are shown as dead letters, and retry all runs them again', async () => {
-    // QuickBooks down long enough for a change job to exhaust its retries.
+    // QuickBooks down long enough for the sync's jobs to exhaust their retries. The change itself waits in the inbox.
     h.qbo.emulator.injectFault({ kind: '503', count: 10_000 });
     h.hubspot.emulator.editAsUser('products', widgetId, { price: '12' });
-    for (let i = 0; i < 40 && (await h.jobs.deadLetters(QUEUES.changes)).length === 0; i++) {
+    const dead = async () => (await h.jobs.deadLetters(QUEUES.changes)).length + (await h.jobs.deadLetters(QUEUES.reconcile)).length;
+    for (let i = 0; i < 40 && (await dead()) === 0; i++) {
       await h.hubspot.emulator.flushWebhooks();
       await h.advance(120_000);
       await h.jobs.whenHandlersIdle();
@@ -92,14 +93,14 @@ describe('sync health', () => {
       await h.jobs.whenHandlersIdle();
     }
     const body = await health();
-    // The webhook's change job, and any scheduled reconciliation that ran into the same outage.
-    expect(body.deadLetters).toContainEqual({ object: 'products', work: 'changes', jobs: 1, oldestFailedAt: expect.any(String) });
+    // The change's run and the scheduled reconciliations that ran into the same outage.
+    expect(body.deadLetters.length).toBeGreaterThan(0);
     expect(body.deadLetters.every((d) => d.object === 'products' && ['changes', 'reconcile'].includes(d.work))).toBe(true);
-    const reconciliations = body.deadLetters.some((d) => d.work === 'reconcile') ? 1 : 0;
+    const kinds = body.deadLetters.length;
 
-    // The change job goes back, and the reconciliations as one: a sync has one reconciliation queued at a time.
+    // Each goes back as one job: a sync has one run of each kind queued at a time.
     const res = await h.appFetch('/api/sync-log/retry', { method: 'POST' });
-    expect(await res.json()).toEqual({ recordsQueued: 0, jobsRetried: 1 + reconciliations });
+    expect(await res.json()).toEqual({ recordsQueued: 0, jobsRetried: kinds });
     await h.drain();
     expect((await health()).deadLetters).toEqual([]);
     expect([...h.qbo.emulator.state.entities.get('Item')!.values()].find((i) => i['Name'] === 'Widget')).toMatchObject({ UnitPrice: 12 });

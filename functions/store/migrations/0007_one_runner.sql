@@ -17,16 +17,20 @@ ALTER TABLE connections ADD COLUMN qbo_token_version integer NOT NULL DEFAULT 0;
 -- provider that work again bring the connection back by themselves.
 ALTER TABLE connections ADD COLUMN reauth_provider text CHECK (reauth_provider IN ('hubspot', 'quickbooks'));
 
--- The webhook inbox becomes a real inbox: one row per verified event and the connection and flow it feeds, marked
--- processed when that flow's job is done, replayed when its job was never queued or was lost, pruned after a while.
+-- The webhook inbox becomes a real inbox: one row per verified event and the connection and flow it feeds (or per change
+-- the app asks for itself), taken by that flow's next run and marked processed when synced, replayed when its run never
+-- came, pruned after a while.
 ALTER TABLE webhook_inbox ADD COLUMN connection_id uuid REFERENCES connections (id) ON DELETE CASCADE;
 ALTER TABLE webhook_inbox ADD COLUMN flow text;
 ALTER TABLE webhook_inbox ADD COLUMN changes jsonb;
 ALTER TABLE webhook_inbox ADD COLUMN enqueued_at timestamptz;
 ALTER TABLE webhook_inbox ADD COLUMN replays integer NOT NULL DEFAULT 0;
 ALTER TABLE webhook_inbox DROP CONSTRAINT webhook_inbox_source_event_id_key;
+ALTER TABLE webhook_inbox DROP CONSTRAINT webhook_inbox_source_check;
+ALTER TABLE webhook_inbox ADD CONSTRAINT webhook_inbox_source_check CHECK (source IN ('hubspot', 'quickbooks', 'app'));
 CREATE UNIQUE INDEX webhook_inbox_event_target_idx ON webhook_inbox (source, event_id, connection_id, flow);
 CREATE INDEX webhook_inbox_received_idx ON webhook_inbox (received_at);
+CREATE INDEX webhook_inbox_pending_idx ON webhook_inbox (connection_id, flow, id) WHERE processed_at IS NULL;
 
 -- Flows are declared in code (functions/sync/registry.ts): a new one needs no migration.
 ALTER TABLE sync_settings DROP CONSTRAINT sync_settings_object_check;
