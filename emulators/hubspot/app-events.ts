@@ -126,7 +126,7 @@ export function appEventRoutes(): Hono<HubSpotEnv> {
   app.post('/integrators/timeline/v4/events', async (c) => {
     c.get('auth').require(['timeline']);
     allowQuery(c, []);
-    c.get('emulator').appEvents.send(parseBody(occurrenceSchema, await readJson(c)));
+    c.get('core').appEvents.send(parseBody(occurrenceSchema, await readJson(c)));
     return c.body(null, 204);
   });
   app.post('/integrators/timeline/v4/events/batch', async (c) => {
@@ -134,7 +134,7 @@ export function appEventRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, []);
     const body = parseBody(z.strictObject({ inputs: z.array(occurrenceSchema) }), await readJson(c));
     if (body.inputs.length > 500) throw new HubSpotError(400, { message: 'Batch input size exceeds the maximum of 500', category: 'VALIDATION_ERROR' });
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     emu.transaction(() => body.inputs.forEach((i) => emu.appEvents.send(i)));
     return c.body(null, 204);
   });

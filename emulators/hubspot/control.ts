@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { validationError } from './errors';
-import { parseBody, readJson, type HubSpotEnv } from './http';
+import type { HubSpotEmulator } from './emulator';
+import { parseBody, readJson } from './http';
 import { toApiObject } from './objects/serialize';
 import { requireObjectType } from './objects/types';
 import { toPublicUser } from './users';
@@ -19,28 +20,28 @@ const subscription = z.strictObject({
   active: z.boolean().default(true),
 });
 
-export function controlRoutes(): Hono<HubSpotEnv> {
-  const app = new Hono<HubSpotEnv>();
+export function controlRoutes(emulator: HubSpotEmulator): Hono {
+  const app = new Hono();
   const opts = (b: { userId?: number | undefined; changeSource?: string | undefined }) => ({
     ...(b.userId !== undefined ? { userId: b.userId } : {}),
     ...(b.changeSource !== undefined ? { changeSource: b.changeSource } : {}),
   });
 
   app.post('/reset', (c) => {
-    c.get('emulator').reset();
-    return c.json({ ok: true, ...c.get('emulator').info(new URL(c.req.url).origin) });
+    emulator.reset();
+    return c.json({ ok: true, ...emulator.info(new URL(c.req.url).origin) });
   });
 
-  app.post('/seed', async (c) => c.json(c.get('emulator').seed((await readJson(c)) as Parameters<typeof c.var.emulator.seed>[0]), 201));
+  app.post('/seed', async (c) => c.json(emulator.seed((await readJson(c)) as Parameters<typeof emulator.seed>[0]), 201));
 
-  app.get('/clock', (c) => c.json({ now: c.get('emulator').clock.now().toISOString() }));
+  app.get('/clock', (c) => c.json({ now: emulator.clock.now().toISOString() }));
   app.post('/clock', async (c) => {
     const body = parseBody(z.strictObject({ advanceMs: z.number().nonnegative() }), await readJson(c));
-    c.get('emulator').advanceClock(body.advanceMs);
-    return c.json({ now: c.get('emulator').clock.now().toISOString() });
+    emulator.advanceClock(body.advanceMs);
+    return c.json({ now: emulator.clock.now().toISOString() });
   });
 
-  app.get('/faults', (c) => c.json({ results: c.get('emulator').faults.list() }));
+  app.get('/faults', (c) => c.json({ results: emulator.faults.list() }));
   app.post('/faults', async (c) => {
     const spec = parseBody(
       z.strictObject({
@@ -53,7 +54,7 @@ export function controlRoutes(): Hono<HubSpotEnv> {
       }),
       await readJson(c),
     );
-    c.get('emulator').injectFault({
+    emulator.injectFault({
       path: spec.path,
       status: spec.status,
       ...(spec.method ? { method: spec.method } : {}),
@@ -64,24 +65,24 @@ export function controlRoutes(): Hono<HubSpotEnv> {
     return c.json({ ok: true }, 201);
   });
   app.delete('/faults', (c) => {
-    c.get('emulator').faults.clear();
+    emulator.faults.clear();
     return c.body(null, 204);
   });
 
   app.post('/rate-limit', async (c) => {
     const body = parseBody(z.strictObject({ max: z.number().int().positive().optional(), intervalMs: z.number().int().positive().optional(), searchPerSecond: z.number().int().positive().optional() }), await readJson(c));
-    c.get('emulator').setRateLimit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
-    return c.json(c.get('emulator').rateLimiter.options);
+    emulator.setRateLimit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
+    return c.json(emulator.rateLimiter.options);
   });
 
-  app.get('/users', (c) => c.json({ results: [...c.get('emulator').users.users.values()].map(toPublicUser) }));
+  app.get('/users', (c) => c.json({ results: [...emulator.users.users.values()].map(toPublicUser) }));
   app.post('/users', async (c) => {
     const body = parseBody(
       z.strictObject({ email: z.email(), firstName: z.string().optional(), lastName: z.string().optional(), superAdmin: z.boolean().optional(), role: z.string().optional() }),
       await readJson(c),
     );
     const { firstName, lastName, superAdmin, role, email } = body;
-    const user = c.get('emulator').addUser({
+    const user = emulator.addUser({
       email,
       ...(firstName !== undefined ? { firstName } : {}),
       ...(lastName !== undefined ? { lastName } : {}),
@@ -94,12 +95,12 @@ export function controlRoutes(): Hono<HubSpotEnv> {
   app.post('/tokens', async (c) => {
     const text = await c.req.text();
     const body = text === '' ? {} : parseBody(z.strictObject({ scopes: z.array(z.string()).optional() }), JSON.parse(text));
-    return c.json(c.get('emulator').issueToken(body.scopes), 201);
+    return c.json(emulator.issueToken(body.scopes), 201);
   });
 
   app.post('/webhook-target', async (c) => {
     const body = parseBody(z.strictObject({ url: z.string().url(), subscriptions: z.array(subscription).optional() }), await readJson(c));
-    c.get('emulator').setWebhookTarget({
+    emulator.setWebhookTarget({
       url: body.url,
       ...(body.subscriptions
         ? { subscriptions: body.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, active: s.active, ...(s.objectType ? { objectType: s.objectType } : {}), ...(s.propertyName ? { propertyName: s.propertyName } : {}) })) }
@@ -108,53 +109,53 @@ export function controlRoutes(): Hono<HubSpotEnv> {
     return c.json({ url: body.url });
   });
   app.post('/webhooks/flush', async (c) => {
-    await c.get('emulator').flushWebhooks();
-    return c.json({ pendingRetries: c.get('emulator').webhooks.pendingRetries() });
+    await emulator.flushWebhooks();
+    return c.json({ pendingRetries: emulator.webhooks.pendingRetries() });
   });
   app.post('/webhooks/drop', async (c) => {
     const body = parseBody(z.strictObject({ drop: z.boolean() }), await readJson(c));
-    c.get('emulator').dropWebhooks(body.drop);
+    emulator.dropWebhooks(body.drop);
     return c.json(body);
   });
   app.get('/webhooks', (c) => {
-    const w = c.get('emulator').webhooks;
+    const w = emulator.webhooks;
     return c.json({ target: w.target ?? null, dropMode: w.dropMode, events: w.emitted, attempts: w.attempts, pendingRetries: w.pendingRetries() });
   });
 
   app.post('/users/objects/:objectType', async (c) => {
     const body = parseBody(userEdit, await readJson(c));
-    const emu = c.get('emulator');
+    const emu = emulator;
     const r = emu.createAsUser(c.req.param('objectType'), body.properties, opts(body));
     return c.json(toApiObject(emu.records, r), 201);
   });
   app.patch('/users/objects/:objectType/:objectId', async (c) => {
     const body = parseBody(userEdit, await readJson(c));
-    const emu = c.get('emulator');
+    const emu = emulator;
     const r = emu.editAsUser(c.req.param('objectType'), c.req.param('objectId'), body.properties, opts(body));
     return c.json(toApiObject(emu.records, r));
   });
   app.delete('/users/objects/:objectType/:objectId', (c) => {
-    c.get('emulator').deleteAsUser(c.req.param('objectType'), c.req.param('objectId'));
+    emulator.deleteAsUser(c.req.param('objectType'), c.req.param('objectId'));
     return c.body(null, 204);
   });
   app.post('/users/objects/:objectType/merge', async (c) => {
     const body = parseBody(z.strictObject({ primaryObjectId: z.string(), objectIdToMerge: z.string() }), await readJson(c));
-    const emu = c.get('emulator');
+    const emu = emulator;
     return c.json(toApiObject(emu.records, emu.mergeAsUser(c.req.param('objectType'), body.primaryObjectId, body.objectIdToMerge)));
   });
 
   app.get('/records/:objectType/:objectId', (c) => {
-    const emu = c.get('emulator');
+    const emu = emulator;
     const type = requireObjectType(c.req.param('objectType')).name;
     const r = emu.state.records[type].get(c.req.param('objectId'));
     if (!r) throw validationError(`No ${type} ${c.req.param('objectId')}`);
     return c.json(r);
   });
 
-  app.get('/callbacks', (c) => c.json({ results: c.get('emulator').callbacks }));
+  app.get('/callbacks', (c) => c.json({ results: emulator.callbacks }));
   app.post('/workflow-actions/definitions', async (c) => {
     const body = parseBody(z.strictObject({ hsmeta: z.unknown(), variables: z.record(z.string(), z.string()).optional() }), await readJson(c));
-    return c.json(c.get('emulator').registerWorkflowAction(body.hsmeta, body.variables ?? {}), 201);
+    return c.json(emulator.registerWorkflowAction(body.hsmeta, body.variables ?? {}), 201);
   });
   app.post('/workflow-actions/invoke', async (c) => {
     const common = {
@@ -172,16 +173,16 @@ export function controlRoutes(): Hono<HubSpotEnv> {
       await readJson(c),
     );
     // exactOptionalPropertyTypes: drop the keys zod left undefined.
-    const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof c.var.emulator.invokeWorkflowAction>[0];
-    return c.json(await c.get('emulator').invokeWorkflowAction(input));
+    const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof emulator.invokeWorkflowAction>[0];
+    return c.json(await emulator.invokeWorkflowAction(input));
   });
   app.post('/workflow-actions/retry', async (c) => {
     const body = parseBody(z.strictObject({ callbackId: z.string(), loseResponse: z.boolean().optional() }), await readJson(c));
-    return c.json(await c.get('emulator').retryWorkflowAction(body.callbackId, body.loseResponse === undefined ? {} : { loseResponse: body.loseResponse }));
+    return c.json(await emulator.retryWorkflowAction(body.callbackId, body.loseResponse === undefined ? {} : { loseResponse: body.loseResponse }));
   });
 
-  app.post('/app-event-types', async (c) => c.json(c.get('emulator').registerAppEventType((await readJson(c)) as Parameters<typeof c.var.emulator.registerAppEventType>[0]), 201));
-  app.get('/app-events/:objectType/:objectId', (c) => c.json({ results: c.get('emulator').timelineEvents(c.req.param('objectType'), c.req.param('objectId')) }));
+  app.post('/app-event-types', async (c) => c.json(emulator.registerAppEventType((await readJson(c)) as Parameters<typeof emulator.registerAppEventType>[0]), 201));
+  app.get('/app-events/:objectType/:objectId', (c) => c.json({ results: emulator.timelineEvents(c.req.param('objectType'), c.req.param('objectId')) }));
 
   return app;
 }

@@ -5,6 +5,7 @@ import { associationRoutes } from './associations/routes';
 import { controlRoutes } from './control';
 import { HubSpotError, routeNotFound } from './errors';
 import { Faults, type FaultSpec } from './faults';
+import type { Core } from './core';
 import type { HubSpotEnv } from './http';
 import { issueAccessToken, issueRefreshToken, oauthRoutes, requireBearer } from './oauth';
 import { RecordService, type CrmChange } from './objects/records';
@@ -96,7 +97,7 @@ export interface EditAsUserOptions {
   changeSource?: string;
 }
 
-export class HubSpotEmulator {
+export class HubSpotEmulator implements Core {
   readonly app: Hono<HubSpotEnv>;
   readonly clock: Clock;
   readonly config: EmulatorConfig;
@@ -340,7 +341,7 @@ export class HubSpotEmulator {
   private buildApp(): Hono<HubSpotEnv> {
     const app = new Hono<HubSpotEnv>();
     app.use('*', async (c, next) => {
-      c.set('emulator', this);
+      c.set('core', this);
       await next();
       this.requestLog.push({ method: c.req.method, path: c.req.path, status: c.res.status });
       if (this.requestLog.length > 10_000) this.requestLog.splice(0, this.requestLog.length - 10_000);
@@ -357,7 +358,7 @@ export class HubSpotEmulator {
       const e = routeNotFound(c.req.method, c.req.path);
       return c.json(e.body, 404);
     });
-    app.route('/__emulator', controlRoutes());
+    app.route('/__emulator', controlRoutes(this));
     const apiPrefixes = ['/crm/*', '/automation/*', '/integrators/*', '/settings/*'];
     for (const p of [...apiPrefixes, '/oauth/v1/*']) app.use(p, this.faults.middleware());
     for (const p of apiPrefixes) {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { validationError } from './errors';
 import type { ChangeActor } from './state';
-import type { HubSpotEmulator } from './emulator';
+import type { Core } from './core';
 
 /** Per-request context: who is calling and with which scopes. */
 export interface AuthContext {
@@ -11,7 +11,7 @@ export interface AuthContext {
   require(anyOf: readonly string[]): void;
 }
 
-export type HubSpotEnv = { Variables: { emulator: HubSpotEmulator; auth: AuthContext } };
+export type HubSpotEnv = { Variables: { core: Core; auth: AuthContext } };
 
 /**
  * Parses a JSON body strictly: HubSpot answers malformed JSON with 400 VALIDATION_ERROR

@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { HubSpotError, objectNotFound } from './errors';
 import type { AuthContext, HubSpotEnv } from './http';
 import type { AccessToken, ChangeActor } from './state';
-import type { HubSpotEmulator } from './emulator';
+import type { Core } from './core';
 
 /**
  * OAuth 2.0 as HubSpot runs it (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide):
@@ -17,7 +17,7 @@ const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 const tokenError = (status: string, message: string, error = 'invalid_grant') =>
   new HubSpotError(400, { status, message, error, error_description: message, category: 'VALIDATION_ERROR' });
 
-export function issueAccessToken(emu: HubSpotEmulator, refreshToken: string, scopes: string[], userId: number, user: string): AccessToken {
+export function issueAccessToken(emu: Pick<Core, 'clock' | 'state'>, refreshToken: string, scopes: string[], userId: number, user: string): AccessToken {
   // HubSpot access tokens are opaque base64 strings up to 512 characters (docs D-oauth1).
   const token: AccessToken = {
     token: `CK${randomBytes(48).toString('base64url')}`,
@@ -31,7 +31,7 @@ export function issueAccessToken(emu: HubSpotEmulator, refreshToken: string, sco
   return token;
 }
 
-export function issueRefreshToken(emu: HubSpotEmulator, scopes: string[], userId: number, user: string): string {
+export function issueRefreshToken(emu: Pick<Core, 'state'>, scopes: string[], userId: number, user: string): string {
   const token = randomUUID();
   emu.state.refreshTokens.set(token, { token, scopes, userId, user, revoked: false });
   return token;
@@ -49,7 +49,7 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
 
   /** The consent screen, auto-approved: the installing user grants `scope` (+ `optional_scope`) and is redirected. */
   app.get('/oauth/authorize', (c) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const q = c.req.query();
     if (q.client_id !== emu.config.clientId) throw tokenError('BAD_CLIENT_ID', 'missing or unknown client id', 'invalid_request');
     if (!q.redirect_uri) throw tokenError('BAD_REDIRECT_URI', 'missing redirect_uri', 'invalid_request');
@@ -71,7 +71,7 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
   });
 
   app.post('/oauth/v1/token', async (c) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const type = c.req.header('content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
       throw new HubSpotError(415, { message: `Unsupported Content-Type ${type || '(none)'}; send application/x-www-form-urlencoded`, category: 'VALIDATION_ERROR' });
@@ -100,7 +100,7 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
   });
 
   app.get('/oauth/v1/access-tokens/:token', (c) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const t = emu.state.accessTokens.get(c.req.param('token'));
     const now = emu.clock.now().getTime();
     if (!t || t.expiresAt <= now) throw objectNotFound('Access token not found or expired');
@@ -136,14 +136,14 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
   });
 
   app.get('/oauth/v1/refresh-tokens/:token', (c) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const r = emu.state.refreshTokens.get(c.req.param('token'));
     if (!r || r.revoked) throw objectNotFound('Refresh token not found');
     return c.json({ token: r.token, user: r.user, hub_domain: emu.config.hubDomain, scopes: r.scopes, hub_id: emu.config.portalId, client_id: emu.config.clientId, user_id: r.userId, token_type: 'refresh' });
   });
 
   app.delete('/oauth/v1/refresh-tokens/:token', (c) => {
-    const r = c.get('emulator').state.refreshTokens.get(c.req.param('token'));
+    const r = c.get('core').state.refreshTokens.get(c.req.param('token'));
     if (!r || r.revoked) throw objectNotFound('Refresh token not found');
     // Deleting a refresh token does not revoke access tokens already issued (docs D-oauth1).
     r.revoked = true;
@@ -162,7 +162,7 @@ const MISSING_AUTH_MESSAGE =
  */
 export function requireBearer(): MiddlewareHandler<HubSpotEnv> {
   return async (c, next) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
     const token = match ? emu.state.accessTokens.get(match[1]!) : undefined;

@@ -72,12 +72,12 @@ export function pipelineRoutes(): Hono<HubSpotEnv> {
   app.get('/crm/v3/pipelines/:objectType', (c) => {
     requireDeals(c.req.param('objectType'));
     c.get('auth').require(['crm.objects.deals.read']);
-    return c.json({ results: [...c.get('emulator').state.pipelines.values()].map(toApiPipeline) });
+    return c.json({ results: [...c.get('core').state.pipelines.values()].map(toApiPipeline) });
   });
   app.get('/crm/v3/pipelines/:objectType/:pipelineId', (c) => {
     requireDeals(c.req.param('objectType'));
     c.get('auth').require(['crm.objects.deals.read']);
-    const p = c.get('emulator').state.pipelines.get(c.req.param('pipelineId'));
+    const p = c.get('core').state.pipelines.get(c.req.param('pipelineId'));
     if (!p) throw objectNotFound(`Unable to find pipeline ${c.req.param('pipelineId')}`);
     return c.json(toApiPipeline(p));
   });

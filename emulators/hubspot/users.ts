@@ -112,14 +112,14 @@ export function userRoutes(): Hono<HubSpotEnv> {
   app.get('/settings/v3/users/roles', (c) => {
     c.get('auth').require(READ_SCOPES);
     allowQuery(c, []);
-    return c.json({ results: [...c.get('emulator').users.roles.values()] });
+    return c.json({ results: [...c.get('core').users.roles.values()] });
   });
 
   app.get('/settings/v3/users/', (c) => {
     c.get('auth').require(READ_SCOPES);
     allowQuery(c, ['limit', 'after']);
     const limit = queryInt(c, 'limit', MAX_PAGE, MAX_PAGE);
-    const all = [...c.get('emulator').users.users.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    const all = [...c.get('core').users.users.values()].sort((a, b) => Number(a.id) - Number(b.id));
     const after = c.req.query('after');
     const start = after === undefined ? 0 : all.findIndex((u) => u.id === after) + 1;
     if (after !== undefined && start === 0) throw validationError(`Invalid value for after: ${after}`);
@@ -134,7 +134,7 @@ export function userRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, ['idProperty']);
     const by = c.req.query('idProperty') ?? 'USER_ID';
     if (by !== 'USER_ID' && by !== 'EMAIL') throw validationError(`Invalid value for idProperty: ${by} (expected USER_ID or EMAIL)`);
-    const user = c.get('emulator').users.find(c.req.param('userId'), by);
+    const user = c.get('core').users.find(c.req.param('userId'), by);
     // The body of this 404 is not documented; HubSpot's standard error body with OBJECT_NOT_FOUND, as elsewhere.
     if (!user) throw objectNotFound(`No user ${c.req.param('userId')} in this account`);
     return c.json(toPublicUser(user));

@@ -316,9 +316,9 @@ export function callbackRoutes(): Hono<HubSpotEnv> {
     c.get('auth').require(scopes);
     allowQuery(c, []);
     const body = parseBody(batchCompletionSchema, await readJson(c));
-    const actions = c.get('emulator').workflowActions;
+    const actions = c.get('core').workflowActions;
     for (const i of body.inputs) if (!actions.executions.has(i.callbackId)) throw objectNotFound(`No action execution with callbackId ${i.callbackId}`);
-    c.get('emulator').transaction(() => {
+    c.get('core').transaction(() => {
       for (const { callbackId, ...rest } of body.inputs) actions.complete(callbackId, rest);
     });
     return c.body(null, 204);
@@ -327,7 +327,7 @@ export function callbackRoutes(): Hono<HubSpotEnv> {
     c.get('auth').require(scopes);
     allowQuery(c, []);
     const body = parseBody(completionSchema, await readJson(c));
-    c.get('emulator').workflowActions.complete(c.req.param('callbackId'), body);
+    c.get('core').workflowActions.complete(c.req.param('callbackId'), body);
     return c.body(null, 204);
   });
   return app;

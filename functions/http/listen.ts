@@ -25,15 +25,3 @@ export function listen(app: Hono, port = 0, hostname = '127.0.0.1'): Promise<Run
     server.once('error', reject);
   });
 }
-
-/** Reads `--port <p>` from argv; 0 (any free port) when absent. */
-export function portFromArgv(argv: readonly string[]): number {
-  const i = argv.indexOf('--port');
-  if (i === -1) return 0;
-  const raw = argv[i + 1];
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port needs a number from 0 to 65535, got ${raw ?? 'nothing'}`);
-  }
-  return port;
-}

@@ -34,17 +34,17 @@ const typesOf = (edge: AssociationEdge) =>
 export function associationRoutes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
   const ctx = (c: Context<HubSpotEnv>, write: boolean) => {
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const from = requireObjectType(c.req.param('fromObjectType') ?? c.req.param('objectType') ?? '');
     const to = requireObjectType(c.req.param('toObjectType') ?? '');
     c.get('auth').require(write ? from.writeScopes : from.readScopes);
     return { emu, svc: emu.records, store: emu.records.associations, from: from.name, to: to.name };
   };
   const mustExist = (c: Context<HubSpotEnv>, type: ObjectTypeName, id: string) => {
-    if (!c.get('emulator').records.find(type, id)) throw objectNotFound(`No ${OBJECT_TYPES[type].singular} with id ${id} exists`);
+    if (!c.get('core').records.find(type, id)) throw objectNotFound(`No ${OBJECT_TYPES[type].singular} with id ${id} exists`);
   };
   const timing = (c: Context<HubSpotEnv>) => {
-    const at = c.get('emulator').clock.now().toISOString();
+    const at = c.get('core').clock.now().toISOString();
     return { startedAt: at, completedAt: at };
   };
 
@@ -145,7 +145,7 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const i of body.inputs) {
-      const svc = c.get('emulator').records;
+      const svc = c.get('core').records;
       if (!svc.find(from, i.from.id) || !svc.find(to, i.to.id)) {
         errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `${OBJECT_TYPES[from].singular} ${i.from.id} or ${OBJECT_TYPES[to].singular} ${i.to.id} does not exist`, context: { fromId: [i.from.id], toId: [i.to.id] }, errors: [], links: {} });
         continue;

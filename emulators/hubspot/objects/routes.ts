@@ -57,10 +57,10 @@ export function objectRoutes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
   const ctx = (c: Context<HubSpotEnv>) => {
     const info = requireObjectType(c.req.param('objectType') ?? '');
-    return { info, emu: c.get('emulator'), svc: c.get('emulator').records, auth: c.get('auth') };
+    return { info, emu: c.get('core'), svc: c.get('core').records, auth: c.get('auth') };
   };
   const batchEnvelope = (c: Context<HubSpotEnv>, startedAt: Date, results: unknown[], errors: unknown[], okStatus: 200 | 201) => {
-    const completedAt = c.get('emulator').clock.now().toISOString();
+    const completedAt = c.get('core').clock.now().toISOString();
     const base = { status: 'COMPLETE', results, startedAt: startedAt.toISOString(), completedAt };
     if (errors.length > 0) return c.json({ ...base, numErrors: errors.length, errors }, 207);
     return c.json(base, okStatus);

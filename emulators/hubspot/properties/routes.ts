@@ -54,13 +54,13 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(readScopes(type));
     allowQuery(c, []);
-    return c.json({ results: [...c.get('emulator').state.groups[type].values()].filter((g) => !g.archived) });
+    return c.json({ results: [...c.get('core').state.groups[type].values()].filter((g) => !g.archived) });
   });
 
   app.get('/crm/v3/properties/:objectType/groups/:groupName', (c) => {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(readScopes(type));
-    const g = c.get('emulator').state.groups[type].get(c.req.param('groupName'));
+    const g = c.get('core').state.groups[type].get(c.req.param('groupName'));
     if (!g || g.archived) throw objectNotFound(`Unable to find property group ${c.req.param('groupName')} for ${type}`);
     return c.json(g);
   });
@@ -71,7 +71,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, []);
     const body = parseBody(groupCreateSchema, await readJson(c));
     if (!NAME.test(body.name)) throw validationError(`Property group name ${body.name} must be lowercase letters, digits and underscores, starting with a letter`);
-    const groups = c.get('emulator').state.groups[type];
+    const groups = c.get('core').state.groups[type];
     if (groups.get(body.name)?.archived === false) throw conflict(`A property group named ${body.name} already exists`);
     const group = { name: body.name, label: body.label, displayOrder: body.displayOrder ?? -1, archived: false };
     groups.set(body.name, group);
@@ -83,7 +83,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     c.get('auth').require(readScopes(type));
     allowQuery(c, ['archived', 'properties', 'dataSensitivity', 'locale']);
     const archived = queryBool(c, 'archived');
-    const all = [...c.get('emulator').state.properties[type].values()].filter((p) => p.archived === archived);
+    const all = [...c.get('core').state.properties[type].values()].filter((p) => p.archived === archived);
     return c.json({ results: all.map(toApiProperty) });
   });
 
@@ -91,7 +91,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(readScopes(type));
     allowQuery(c, ['archived', 'properties', 'locale']);
-    const p = c.get('emulator').state.properties[type].get(c.req.param('propertyName'));
+    const p = c.get('core').state.properties[type].get(c.req.param('propertyName'));
     if (!p || p.archived !== queryBool(c, 'archived')) {
       throw objectNotFound(`Unable to find property ${c.req.param('propertyName')} for object type ${type}`);
     }
@@ -102,7 +102,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(writeScopes(type));
     allowQuery(c, []);
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const body = parseBody(propertyCreateSchema, await readJson(c));
     if (!NAME.test(body.name)) throw validationError(`Property name ${body.name} must be lowercase letters, digits and underscores, starting with a letter`);
     checkFieldType(body.type, body.fieldType);
@@ -144,7 +144,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(writeScopes(type));
     allowQuery(c, []);
-    const emu = c.get('emulator');
+    const emu = c.get('core');
     const body = parseBody(propertyUpdateSchema, await readJson(c));
     const p = emu.state.properties[type].get(c.req.param('propertyName'));
     if (!p || p.archived) throw objectNotFound(`Unable to find property ${c.req.param('propertyName')} for object type ${type}`);
@@ -170,7 +170,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
   app.delete('/crm/v3/properties/:objectType/:propertyName', (c) => {
     const type = typeOf(c.req.param('objectType'));
     c.get('auth').require(writeScopes(type));
-    const p = c.get('emulator').state.properties[type].get(c.req.param('propertyName'));
+    const p = c.get('core').state.properties[type].get(c.req.param('propertyName'));
     if (!p || p.archived) throw objectNotFound(`Unable to find property ${c.req.param('propertyName')} for object type ${type}`);
     if (p.hubspotDefined) throw validationError(`HubSpot-defined property ${p.name} cannot be archived`);
     p.archived = true;
