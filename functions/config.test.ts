@@ -42,4 +42,41 @@ describe('loadConfig', () => {
     });
     expect(live.mode).toBe('live');
   });
+
+  const live = {
+    HUBSPOT_APP_ID: '1',
+    HUBSPOT_CLIENT_ID: 'hs-id',
+    HUBSPOT_CLIENT_SECRET: 'hs-secret',
+    QBO_CLIENT_ID: 'qbo-id',
+    QBO_CLIENT_SECRET: 'qbo-secret',
+    QBO_WEBHOOK_VERIFIER_TOKEN: 'verifier',
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PUBLIC_URL: 'https://qbo.example.com',
+  };
+
+  test('PROCESS_ROLE splits web and worker processes, which share one Postgres; one process does both by default', () => {
+    expect(loadConfig({})).toMatchObject({ role: 'both', syncLeaseSeconds: 60, jobHeartbeatSeconds: 60 });
+    const worker = loadConfig({ ...live, PROCESS_ROLE: 'worker', DATABASE_URL: 'postgres://u@db:5432/app', SYNC_LEASE_SECONDS: '30', JOB_HEARTBEAT_SECONDS: '20' });
+    expect(worker).toMatchObject({ role: 'worker', syncLeaseSeconds: 30, jobHeartbeatSeconds: 20 });
+    expect(() => loadConfig({ ...live, PROCESS_ROLE: 'web' })).toThrow(/PROCESS_ROLE[\s\S]*DATABASE_URL/);
+    expect(() => loadConfig({ PROCESS_ROLE: 'worker', DATABASE_URL: 'postgres://u@db:5432/app' })).toThrow(/sandbox mode/);
+    expect(() => loadConfig({ PROCESS_ROLE: 'cron' })).toThrow(/PROCESS_ROLE/);
+    expect(() => loadConfig({ JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/JOB_HEARTBEAT_SECONDS/);
+  });
+
+  test("live mode can point at other QBO and HubSpot endpoints (the standalone emulators): QBO's OAuth URLs all three or none", () => {
+    const c = loadConfig({
+      ...live,
+      HUBSPOT_API_BASE_URL: 'http://127.0.0.1:4001',
+      HUBSPOT_AUTHORIZE_URL: 'http://127.0.0.1:4001/oauth/authorize',
+      QBO_API_BASE_URL: 'http://127.0.0.1:4002',
+      QBO_OAUTH_AUTHORIZE_URL: 'http://127.0.0.1:4002/connect/oauth2',
+      QBO_OAUTH_TOKEN_URL: 'http://127.0.0.1:4002/oauth2/v1/tokens/bearer',
+      QBO_OAUTH_REVOKE_URL: 'http://127.0.0.1:4002/v2/oauth2/tokens/revoke',
+    });
+    expect(c.hubspot).toMatchObject({ apiBaseUrl: 'http://127.0.0.1:4001', authorizeUrl: 'http://127.0.0.1:4001/oauth/authorize' });
+    expect(c.quickbooks).toMatchObject({ apiBaseUrl: 'http://127.0.0.1:4002', oauthEndpoints: { tokenEndpoint: 'http://127.0.0.1:4002/oauth2/v1/tokens/bearer' } });
+    expect(loadConfig(live).quickbooks).toMatchObject({ apiBaseUrl: undefined, oauthEndpoints: undefined });
+    expect(() => loadConfig({ ...live, QBO_OAUTH_TOKEN_URL: 'http://127.0.0.1:4002/token' })).toThrow(/QBO_OAUTH_AUTHORIZE_URL/);
+  });
 });

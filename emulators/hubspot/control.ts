@@ -10,7 +10,7 @@ import { toPublicUser } from './users';
 /**
  * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
  * portal users, "edit as a user", webhook target and logs, workflow actions (register a definition, invoke, retry) and
- * their callbacks, app events, tokens. Not part of HubSpot; no auth.
+ * their callbacks, app events, tokens, and signed requests as the app's extensions send them. Not part of HubSpot; no auth.
  */
 const userEdit = z.strictObject({ properties: z.record(z.string(), z.string()), userId: z.number().int().optional(), changeSource: z.string().optional() });
 const subscription = z.strictObject({
@@ -96,6 +96,17 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
     const text = await c.req.text();
     const body = text === '' ? {} : parseBody(z.strictObject({ scopes: z.array(z.string()).optional() }), JSON.parse(text));
     return c.json(emulator.issueToken(body.scopes), 201);
+  });
+
+  // A request from one of the app's extensions (`hubspot.fetch`), signed as HubSpot signs it: drives a backend's
+  // settings API from a shell when no HubSpot page is at hand. The answer is the backend's, as the extension gets it.
+  app.post('/app-fetch', async (c) => {
+    const body = parseBody(
+      z.strictObject({ url: z.string().url(), method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'), body: z.record(z.string(), z.unknown()).optional() }),
+      await readJson(c),
+    );
+    const res = await emulator.signedFetch(body.url, { method: body.method, ...(body.body === undefined ? {} : { body: body.body }) });
+    return new Response(await res.text(), { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'text/plain' } });
   });
 
   app.post('/webhook-target', async (c) => {

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -28,6 +29,8 @@ export interface PostgresDb extends DbHandle {
 
 /** `dataDir` undefined = in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<PgliteDb> {
+  // PGlite creates its own folder but not the ones above it (DATA_DIR in live mode, where nothing else writes there).
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
   const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   await pglite.waitReady;
   return {

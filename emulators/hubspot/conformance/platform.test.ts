@@ -110,6 +110,16 @@ describe('Signed app requests (hubspot.fetch)', () => {
     const get = h.app.received[1]!;
     expect(Signature.isValid({ signatureVersion: 'v3', signature: get.headers['x-hubspot-signature-v3']!, clientSecret, requestBody: '', url: get.url, method: 'GET', timestamp: Number(get.headers['x-hubspot-request-timestamp']) })).toBe(true);
   });
+
+  test('POST /__emulator/app-fetch sends one from a shell and answers what the backend answered', async () => {
+    h.app.respond(201, { saved: true });
+    const res = await fetch(`${h.started.info.url}/__emulator/app-fetch`, { method: 'POST', body: JSON.stringify({ url: `${h.app.url}/api/settings/contacts/enable?userId=42`, method: 'POST' }) });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ saved: true });
+    const req = h.app.received[0]!;
+    expect(new URL(req.url).searchParams.get('appId')).toBe(String(h.started.info.appId));
+    expect(Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3']!, clientSecret: h.started.info.clientSecret, requestBody: '', url: req.url, method: 'POST', timestamp: Number(req.headers['x-hubspot-request-timestamp']) })).toBe(true);
+  });
 });
 
 describe('Workflow actions', () => {
