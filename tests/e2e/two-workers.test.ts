@@ -151,8 +151,13 @@ describeWithPostgres('two worker processes on one Postgres', () => {
     await db?.close();
     await hubspot?.close();
     await qbo?.close();
-    await admin?.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
-    await admin?.end();
+    if (!admin) return;
+    // Pools close their connections a moment after they are told to: dropped while one is still open, it would be
+    // cut, and the pool would report that as an error.
+    const open = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0]!.n;
+    await until('every connection to the test database to close', async () => (await open()) === 0, 15_000).catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+    await admin.end();
   });
 
   const pendingSyncJobs = async () =>
