@@ -1,6 +1,17 @@
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
+  const live = {
+    HUBSPOT_APP_ID: '1',
+    HUBSPOT_CLIENT_ID: 'hs-id',
+    HUBSPOT_CLIENT_SECRET: 'hs-secret',
+    QBO_CLIENT_ID: 'qbo-id',
+    QBO_CLIENT_SECRET: 'qbo-secret',
+    QBO_WEBHOOK_VERIFIER_TOKEN: 'verifier',
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PUBLIC_URL: 'https://qbo.example.com',
+  };
+
   test('no configuration at all is sandbox mode with working defaults', () => {
     expect(loadConfig({})).toMatchObject({ mode: 'sandbox', port: 3000, host: '127.0.0.1', dataDir: '.data', databaseUrl: undefined });
   });
@@ -30,29 +41,8 @@ describe('loadConfig', () => {
 
   test('one credential switches to live mode, which then requires the rest', () => {
     expect(() => loadConfig({ HUBSPOT_CLIENT_ID: 'abc' })).toThrow(/HUBSPOT_CLIENT_SECRET[\s\S]*QBO_CLIENT_ID[\s\S]*TOKEN_ENCRYPTION_KEY/);
-    const live = loadConfig({
-      HUBSPOT_APP_ID: '1',
-      HUBSPOT_CLIENT_ID: 'hs-id',
-      HUBSPOT_CLIENT_SECRET: 'hs-secret',
-      QBO_CLIENT_ID: 'qbo-id',
-      QBO_CLIENT_SECRET: 'qbo-secret',
-      QBO_WEBHOOK_VERIFIER_TOKEN: 'verifier',
-      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      PUBLIC_URL: 'https://qbo.example.com',
-    });
-    expect(live.mode).toBe('live');
+    expect(loadConfig(live).mode).toBe('live');
   });
-
-  const live = {
-    HUBSPOT_APP_ID: '1',
-    HUBSPOT_CLIENT_ID: 'hs-id',
-    HUBSPOT_CLIENT_SECRET: 'hs-secret',
-    QBO_CLIENT_ID: 'qbo-id',
-    QBO_CLIENT_SECRET: 'qbo-secret',
-    QBO_WEBHOOK_VERIFIER_TOKEN: 'verifier',
-    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    PUBLIC_URL: 'https://qbo.example.com',
-  };
 
   test('PROCESS_ROLE splits web and worker processes, which share one Postgres; one process does both by default', () => {
     expect(loadConfig({})).toMatchObject({ role: 'both', syncLeaseSeconds: 60, jobHeartbeatSeconds: 60 });

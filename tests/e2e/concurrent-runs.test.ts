@@ -1,6 +1,5 @@
 import { qboQuote, type QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
-import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { QUEUES } from '../../functions/sync/runner';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -34,10 +33,7 @@ describe('runs that meet', () => {
     const created = h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } });
     customerId = String(created.Customer![0]!.Id);
     connection = await h.connect();
-    await ensureAppProperties(h.runtime.clients.hubspot(connection));
-    await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
-    await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
-    await h.drain();
+    await h.syncsOn(connection, 'contacts', 'invoices');
   });
   afterAll(() => h.stop());
 

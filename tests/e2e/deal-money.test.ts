@@ -1,7 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
-import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const DEAL_PROPERTIES = [
@@ -53,10 +52,7 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     dealId = seeded.deals[0]!.id;
     customerId = String(h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } }).Customer![0]!.Id);
     connection = await h.connect();
-    await ensureAppProperties(h.runtime.clients.hubspot(connection));
-    await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
-    await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
-    await h.drain();
+    await h.syncsOn(connection, 'contacts', 'invoices');
   });
   afterAll(() => h.stop());
 

@@ -10,6 +10,7 @@ import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
+import { ensureAppProperties } from '../../functions/sync/app-properties';
 import type { Flow } from '../../functions/sync/flow';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
@@ -144,6 +145,13 @@ export async function startHarness(options: HarnessOptions = {}) {
     return (await rt.store.connections.get(connection.id))!;
   };
 
+  /** The app's properties in the portal and these syncs on, their first syncs run: where most end-to-end tests start. */
+  const syncsOn = async (connection: Connection, ...flows: string[]) => {
+    await ensureAppProperties(rt.clients.hubspot(connection));
+    for (const flow of flows) await rt.sync.setEnabled(connection.id, flow, true);
+    await drain();
+  };
+
   /** Someone else working in QuickBooks (an accountant, another app): node-quickbooks with its own grant. */
   const qboUser = () => {
     let grant = qbo.emulator.issueTokens();
@@ -191,5 +199,5 @@ export async function startHarness(options: HarnessOptions = {}) {
     await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, qboUser, appFetch, qboPost, stop };
+  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, syncsOn, qboUser, appFetch, qboPost, stop };
 }
