@@ -74,8 +74,6 @@ export interface RunnerDeps {
   flows: readonly Flow[];
 }
 
-type RunKind = SyncRunKind;
-
 /** Settings as the runner hands them out: the flow's own, with the server state beside them. */
 export interface FlowState<S> {
   enabled: boolean;
@@ -320,7 +318,7 @@ export class SyncRunner {
     if (pruned.unprocessed > 0) this.#log.warn(pruned, 'forgot webhook events never processed after a week (reconciliation covered them)');
   }
 
-  async #flowJob(queue: string, kind: RunKind, job: FlowJob): Promise<void> {
+  async #flowJob(queue: string, kind: SyncRunKind, job: FlowJob): Promise<void> {
     const flow = this.flow(job.object);
     if (!flow) return;
     const outcome = await this.#run(kind, job.connectionId, flow);
@@ -355,7 +353,7 @@ export class SyncRunner {
    * reconnect; else the run's counts.
    */
   async #run(
-    kind: RunKind,
+    kind: SyncRunKind,
     connectionId: string,
     flow: Flow,
     run: { progress?: Progress | undefined; anyState?: boolean } = {},
