@@ -93,14 +93,19 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
           {invoices.length > 0 ? ' These are the invoices as they were last synced.' : ''}
         </Alert>
       )}
-      {createInvoice.available && (
+      <Flex justify="between" align="center" gap="small">
         <Flex gap="small" align="center">
-          <Button variant="primary" onClick={createNow} disabled={!createInvoice.enabled || create.busy} testId="create-invoice">
-            Create invoice
-          </Button>
-          {!createInvoice.enabled && createInvoice.reason && <Text variant="microcopy">{createInvoice.reason}</Text>}
+          {createInvoice.available && (
+            <Button variant="primary" onClick={createNow} disabled={!createInvoice.enabled || create.busy} testId="create-invoice">
+              Create invoice
+            </Button>
+          )}
+          {createInvoice.available && !createInvoice.enabled && createInvoice.reason && <Text variant="microcopy">{createInvoice.reason}</Text>}
         </Flex>
-      )}
+        <Button size="sm" onClick={card.reload} testId="refresh">
+          Refresh
+        </Button>
+      </Flex>
       {create.error && (
         <Alert title="The invoice was not created" variant="error">
           {create.error.message}
@@ -188,9 +193,6 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
         </>
       )}
       {invoices.length === 0 && !connected && <Text testId="empty-not-connected">No invoices were synced for this deal.</Text>}
-      <Button size="sm" variant="transparent" onClick={card.reload}>
-        Refresh
-      </Button>
     </Flex>
   );
 }
