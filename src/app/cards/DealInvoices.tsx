@@ -53,6 +53,10 @@ export function DealInvoices({ context, actions }: DealInvoicesProps) {
   return <Loaded backend={backend} dealId={String(context.crm.objectId)} locale={context.user.locale} actions={actions} />;
 }
 
+/** "Check #CHK-7"; a reference without a method reads "Ref. CHK-7". */
+const paidWith = ({ method, reference }: DealInvoicesData['payments'][number]) =>
+  method ? [method, reference && `#${reference}`].filter(Boolean).join(' ') : reference ? `Ref. ${reference}` : '—';
+
 /** An id for one click of Create invoice: sent again when that click is retried, so it makes one invoice at most. */
 const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
@@ -183,7 +187,7 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
                         </Flex>
                       )}
                     </TableCell>
-                    <TableCell>{[p.method, p.reference && `#${p.reference}`].filter(Boolean).join(' ') || '—'}</TableCell>
+                    <TableCell>{paidWith(p)}</TableCell>
                     <TableCell>{p.invoiceNumber ?? p.qboInvoiceId}</TableCell>
                   </TableRow>
                 ))}
