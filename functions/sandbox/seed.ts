@@ -1,5 +1,5 @@
 import type { HubSpotEmulator } from '../../emulators/hubspot/emulator';
-import type { SeedInput } from '../../emulators/hubspot/seed';
+import type { SeedInput, SeedResult } from '../../emulators/hubspot/seed';
 import type { QuickBooksEmulator } from '../../emulators/quickbooks/emulator';
 import { seedSandboxInvoices } from './seed-invoices';
 
@@ -42,7 +42,8 @@ export const SANDBOX_PORTAL: SeedInput = {
 /** The deal the README's "Create invoice" demo runs on: no invoice yet, its contact and product synced by the first syncs. */
 const DEMO_DEAL_INDEX = 2;
 
-export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): { demoDeal: { id: string; name: string } } {
+/** Seeds both emulators; `portal` has the ids of what was created in HubSpot, in SANDBOX_PORTAL's order. */
+export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): { portal: SeedResult; demoDeal: { id: string; name: string } } {
   const portal = hubspot.seed(SANDBOX_PORTAL);
   qbo.seed({
     entities: {
@@ -60,5 +61,5 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
     },
   });
   seedSandboxInvoices(qbo, portal.deals.map((d) => d.id));
-  return { demoDeal: { id: portal.deals[DEMO_DEAL_INDEX]!.id, name: SANDBOX_PORTAL.deals![DEMO_DEAL_INDEX]!.properties['dealname']! } };
+  return { portal, demoDeal: { id: portal.deals[DEMO_DEAL_INDEX]!.id, name: SANDBOX_PORTAL.deals![DEMO_DEAL_INDEX]!.properties['dealname']! } };
 }

@@ -232,6 +232,43 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect(await store.syncLog.byId(other.id, open[1]!.id)).toBeUndefined();
   });
 
+  test("deleting a sync answers its failures, those its forgotten links had settled too, and keeps them and other syncs' in the log", async () => {
+    const c = await store.connections.saveHubspotInstall(4007, tokens('d'));
+    const at = new Date('2026-01-15T12:00:00Z');
+    const fail = (object: 'contacts' | 'products', hubspotId: string | undefined, action = 'create') =>
+      store.syncLog.record({ connectionId: c.id, object, direction: 'to_qbo', action, outcome: 'failed', at, ...(hubspotId ? { hubspotId } : {}) });
+    await store.syncSettings.save(c.id, 'products', true, {});
+    await fail('products', '21');
+    await fail('products', '22');
+    await fail('products', undefined, 'batch');
+    await fail('contacts', '11');
+    // Product 22 synced after its failure: settled by its link, which the delete forgets.
+    await store.links.save(
+      { connectionId: c.id, object: 'products', hubspotId: '22', qboId: '8', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
+      new Date('2026-01-15T12:01:00Z'),
+    );
+    expect((await store.syncLog.openFailures(c.id, 50)).map((e) => [e.object, e.hubspotId ?? e.action])).toEqual([
+      ['contacts', '11'],
+      ['products', 'batch'],
+      ['products', '21'],
+    ]);
+
+    await store.syncSettings.delete(c.id, 'products');
+    expect((await store.syncLog.openFailures(c.id, 50)).map((e) => [e.object, e.hubspotId])).toEqual([['contacts', '11']]);
+    const products = await store.syncLog.recent(c.id, { object: 'products' });
+    expect(products.filter((e) => e.outcome === 'failed')).toHaveLength(3);
+    expect(products.filter((e) => e.outcome === 'skipped').map((e) => [e.hubspotId ?? e.action, e.errorCode, e.message])).toEqual(
+      expect.arrayContaining(['21', '22', 'batch'].map((record) => [record, 'sync_deleted', 'Not retried: the sync was deleted.'])),
+    );
+    expect(products.filter((e) => e.outcome === 'skipped')).toHaveLength(3);
+    // A failure after the delete (a sync turned on again) stands.
+    await fail('products', '21');
+    expect((await store.syncLog.openFailures(c.id, 50)).map((e) => [e.object, e.hubspotId])).toEqual([
+      ['products', '21'],
+      ['contacts', '11'],
+    ]);
+  });
+
   test('a QuickBooks consent opens once, in one browser, and the callback proves which browser it is', async () => {
     const c = await store.connections.saveHubspotInstall(5005, tokens('o'));
     const now = new Date('2026-01-15T12:00:00Z');

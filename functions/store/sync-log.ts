@@ -57,6 +57,22 @@ const fromRow = (r: Row): LoggedSyncEntry => {
   return e;
 };
 
+/**
+ * A failure (`f`) no later entry settles: none about the same record (known by either side's id), or, for one that
+ * names no record (a whole batch), none of the same step.
+ */
+const UNANSWERED_FAILURE = `f.outcome = 'failed' AND NOT EXISTS (
+    SELECT 1 FROM sync_log l
+    WHERE l.connection_id = f.connection_id AND l.object = f.object AND (l.created_at, l.id) > (f.created_at, f.id)
+      AND ((f.hubspot_id IS NOT NULL AND l.hubspot_id = f.hubspot_id) OR (f.qbo_id IS NOT NULL AND l.qbo_id = f.qbo_id)
+          OR (f.hubspot_id IS NULL AND f.qbo_id IS NULL AND l.action = f.action AND l.direction = f.direction)))`;
+
+/** A failure that still stands: unanswered in the log, and the record's link has not synced since (successes are not logged). */
+const OPEN_FAILURE = `${UNANSWERED_FAILURE} AND NOT EXISTS (
+    SELECT 1 FROM links k
+    WHERE k.connection_id = f.connection_id AND k.object = f.object AND k.last_synced_at >= f.created_at
+      AND (k.hubspot_id = f.hubspot_id OR k.qbo_id = f.qbo_id))`;
+
 export function syncLogStore(db: Queryable) {
   return {
     async record(e: SyncLogEntry): Promise<void> {
@@ -107,27 +123,31 @@ export function syncLogStore(db: Queryable) {
       return row === undefined ? undefined : fromRow(row);
     },
 
-    /**
-     * Records whose latest word is a failure, newest first. A failure is settled by a later entry about the same record
-     * (known by either side's id), or by the record's link having synced since (successes are not logged). A failure
-     * that names no record (a whole batch) stands until a later entry of the same step.
-     */
+    /** Records whose latest word is a failure (see OPEN_FAILURE), newest first. */
     async openFailures(connectionId: string, limit: number): Promise<LoggedSyncEntry[]> {
       const rows = await db.query<Row>(
-        `SELECT f.* FROM sync_log f
-         WHERE f.connection_id = $1 AND f.outcome = 'failed' AND NOT EXISTS (
-           SELECT 1 FROM sync_log l
-           WHERE l.connection_id = f.connection_id AND l.object = f.object AND (l.created_at, l.id) > (f.created_at, f.id)
-             AND ((f.hubspot_id IS NOT NULL AND l.hubspot_id = f.hubspot_id) OR (f.qbo_id IS NOT NULL AND l.qbo_id = f.qbo_id)
-                 OR (f.hubspot_id IS NULL AND f.qbo_id IS NULL AND l.action = f.action AND l.direction = f.direction)))
-           AND NOT EXISTS (
-             SELECT 1 FROM links k
-             WHERE k.connection_id = f.connection_id AND k.object = f.object AND k.last_synced_at >= f.created_at
-               AND (k.hubspot_id = f.hubspot_id OR k.qbo_id = f.qbo_id))
-         ORDER BY f.created_at DESC, f.id DESC LIMIT $2`,
+        `SELECT f.* FROM sync_log f WHERE f.connection_id = $1 AND ${OPEN_FAILURE} ORDER BY f.created_at DESC, f.id DESC LIMIT $2`,
         [connectionId, Math.min(limit, 500)],
       );
       return rows.map(fromRow);
+    },
+
+    /**
+     * Answers every failure of one sync the log has not answered with a `skipped` entry of the same step that says why
+     * (`errorCode`, `message`), whether or not a link has synced since: a deleted sync forgets its links and has
+     * nothing to retry. The failures themselves stay in the log. Each answer is dated as its failure (and follows it by
+     * id), so it answers that failure only, whichever clock later entries are written on.
+     */
+    async settleFailures(connectionId: string, object: SyncObject, errorCode: string, message: string): Promise<number> {
+      const rows = await db.query(
+        `INSERT INTO sync_log (connection_id, object, direction, hubspot_id, qbo_id, action, outcome, error_code, message, created_at)
+         SELECT f.connection_id, f.object, f.direction, f.hubspot_id, f.qbo_id, f.action, 'skipped', $3, $4, f.created_at
+         FROM sync_log f WHERE f.connection_id = $1 AND f.object = $2 AND ${UNANSWERED_FAILURE}
+         ORDER BY f.created_at, f.id
+         RETURNING id`,
+        [connectionId, object, errorCode, message],
+      );
+      return rows.length;
     },
   };
 }

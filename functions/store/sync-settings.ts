@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { syncLogStore } from './sync-log';
 
 /** A sync flow's name (the registry in functions/sync/registry.ts lists them): the store keeps any. */
 export type SyncObject = string;
@@ -81,9 +82,14 @@ export function syncSettingsStore(db: Db) {
       );
     },
 
-    /** Deleting a sync forgets its settings, links, checkpoints and last run; records on either side are never touched. */
+    /**
+     * Deleting a sync forgets its settings, links, checkpoints and last run; records on either side are never touched.
+     * Its log is kept, with its failures answered: a deleted sync has nothing to retry, and a failure its links had
+     * settled would otherwise stand again in the sync health once they are gone.
+     */
     async delete(connectionId: string, object: SyncObject): Promise<void> {
       await db.transaction(async (tx) => {
+        await syncLogStore(tx).settleFailures(connectionId, object, 'sync_deleted', 'Not retried: the sync was deleted.');
         for (const table of ['links', 'checkpoints', 'sync_runs', 'sync_settings']) {
           await tx.query(`DELETE FROM ${table} WHERE connection_id = $1 AND object = $2`, [connectionId, object]);
         }

@@ -21,6 +21,7 @@ const data = (over: Partial<DealInvoicesData> = {}): DealInvoicesData => ({
     { qboPaymentId: '140', qboInvoiceId: '129', invoiceNumber: '1002', paidOn: '2026-01-14', amount: '250.50', currency: 'USD', method: 'Visa', reference: 'V-99', state: 'applied' },
     { qboPaymentId: '139', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-12', amount: '400.00', currency: 'USD', method: 'Check', reference: 'CHK-7', state: 'applied' },
     { qboPaymentId: '138', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-05', amount: '50.00', currency: 'USD', method: null, reference: null, state: 'voided' },
+    { qboPaymentId: '137', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-04', amount: '20.00', currency: 'USD', method: null, reference: 'CHK-41', state: 'applied' },
   ],
   totals: [{ currency: 'USD', billed: '1380.00', paid: '650.50', outstanding: '729.50' }],
   createInvoice: { available: false, enabled: false, reason: null },
@@ -87,7 +88,7 @@ describe('deal card', () => {
     ]);
   });
 
-  test('payments: date, amount, method, invoice; a reversed one is marked', async () => {
+  test('payments: date, amount, method and reference, invoice; a reversed one is marked', async () => {
     const { r } = renderCard({ [ROUTE]: data() });
     await loaded(r);
     const rows = r.findByTestId(Table, 'payments').findAll(TableRow).slice(1);
@@ -95,6 +96,7 @@ describe('deal card', () => {
       ['Jan 14, 2026', '$250.50', 'Visa #V-99', '1002'],
       ['Jan 12, 2026', '$400.00', 'Check #CHK-7', '1001'],
       ['Jan 5, 2026', '$50.00 Voided', '—', '1001'],
+      ['Jan 4, 2026', '$20.00', 'Ref. CHK-41', '1001'],
     ]);
   });
 

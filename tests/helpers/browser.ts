@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -25,10 +25,21 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The README's images (committed): the tests write them again when UPDATE_SCREENSHOTS=1. */
+export const DOCS_SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const updateDocs = process.env.UPDATE_SCREENSHOTS === '1';
+
+/** The whole page as a PNG in SCREENSHOT_DIR; with `docs`, also the README's image of that name when UPDATE_SCREENSHOTS=1. */
+export async function screenshot(page: Page, name: string, options: { docs?: string } = {}): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // From the top: the host's alerts stick to the top of the window, and a scrolled page would draw them mid-page.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: file, fullPage: true });
+  if (options.docs && updateDocs) {
+    await mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
+    await copyFile(file, path.join(DOCS_SCREENSHOT_DIR, `${options.docs}.png`));
+  }
   return file;
 }
 

@@ -53,6 +53,10 @@ export function DealInvoices({ context, actions }: DealInvoicesProps) {
   return <Loaded backend={backend} dealId={String(context.crm.objectId)} locale={context.user.locale} actions={actions} />;
 }
 
+/** "Check #CHK-7"; a reference without a method reads "Ref. CHK-7". */
+const paidWith = ({ method, reference }: DealInvoicesData['payments'][number]) =>
+  method ? [method, reference && `#${reference}`].filter(Boolean).join(' ') : reference ? `Ref. ${reference}` : '—';
+
 /** An id for one click of Create invoice: sent again when that click is retried, so it makes one invoice at most. */
 const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
@@ -93,14 +97,19 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
           {invoices.length > 0 ? ' These are the invoices as they were last synced.' : ''}
         </Alert>
       )}
-      {createInvoice.available && (
+      <Flex justify="between" align="center" gap="small">
         <Flex gap="small" align="center">
-          <Button variant="primary" onClick={createNow} disabled={!createInvoice.enabled || create.busy} testId="create-invoice">
-            Create invoice
-          </Button>
-          {!createInvoice.enabled && createInvoice.reason && <Text variant="microcopy">{createInvoice.reason}</Text>}
+          {createInvoice.available && (
+            <Button variant="primary" onClick={createNow} disabled={!createInvoice.enabled || create.busy} testId="create-invoice">
+              Create invoice
+            </Button>
+          )}
+          {createInvoice.available && !createInvoice.enabled && createInvoice.reason && <Text variant="microcopy">{createInvoice.reason}</Text>}
         </Flex>
-      )}
+        <Button size="sm" onClick={card.reload} testId="refresh">
+          Refresh
+        </Button>
+      </Flex>
       {create.error && (
         <Alert title="The invoice was not created" variant="error">
           {create.error.message}
@@ -178,7 +187,7 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
                         </Flex>
                       )}
                     </TableCell>
-                    <TableCell>{[p.method, p.reference && `#${p.reference}`].filter(Boolean).join(' ') || '—'}</TableCell>
+                    <TableCell>{paidWith(p)}</TableCell>
                     <TableCell>{p.invoiceNumber ?? p.qboInvoiceId}</TableCell>
                   </TableRow>
                 ))}
@@ -188,9 +197,6 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
         </>
       )}
       {invoices.length === 0 && !connected && <Text testId="empty-not-connected">No invoices were synced for this deal.</Text>}
-      <Button size="sm" variant="transparent" onClick={card.reload}>
-        Refresh
-      </Button>
     </Flex>
   );
 }

@@ -51,6 +51,7 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
   const retryOne = useAction((id: number) => backend.send<RetryResult>('POST', `/api/sync-log/${id}/retry`));
   const retryAll = useAction(() => backend.send<RetryResult>('POST', '/api/sync-log/retry'));
   const { state } = health;
+  const somethingFailed = state.status === 'success' && (state.data.failures.length > 0 || state.data.deadLetters.length > 0);
 
   const retried = (result: RetryResult | undefined) => {
     if (!result) return;
@@ -62,9 +63,16 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
     <Flex direction="column" gap="small" testId="sync-health">
       <Flex justify="between" align="center">
         <Heading>Sync health</Heading>
-        <Button size="sm" onClick={health.reload}>
-          Refresh
-        </Button>
+        <Flex gap="small">
+          {canManage && somethingFailed && (
+            <Button size="sm" variant="primary" onClick={async () => retried(await retryAll.perform())} disabled={retryAll.busy} testId="retry-all">
+              Retry all
+            </Button>
+          )}
+          <Button size="sm" onClick={health.reload} testId="refresh-health">
+            Refresh
+          </Button>
+        </Flex>
       </Flex>
       {state.status === 'loading' && <LoadingSpinner label="Loading sync health" />}
       {state.status === 'error' && (
@@ -130,11 +138,6 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
               The oldest since {formatTime(d.oldestFailedAt, locale, timeZone)}. Usually QuickBooks or HubSpot was unavailable for a long time; "Retry all" runs them again.
             </Alert>
           ))}
-          {canManage && (state.data.failures.length > 0 || state.data.deadLetters.length > 0) && (
-            <Button variant="primary" onClick={async () => retried(await retryAll.perform())} disabled={retryAll.busy} testId="retry-all">
-              Retry all
-            </Button>
-          )}
         </>
       )}
     </Flex>

@@ -43,6 +43,7 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
   const remove = useAction(() => backend.send<undefined>('DELETE', `/api/settings/${sync.object}`).then(() => true));
   const firstSyncDone = sync.firstSyncCompletedAt !== null;
   const cannotTurnOn = !connected ? 'Connect QuickBooks first.' : blockedReason;
+  const canPreview = !firstSyncDone && connected;
 
   const setEnabled = async (on: boolean) => {
     if (on && !firstSyncDone && mode !== 'preview') {
@@ -91,9 +92,9 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
             {(toggle.error ?? remove.error)!.message}
           </Alert>
         )}
-        {mode === 'idle' && (
+        {mode === 'idle' && (canPreview || canManage) && (
           <Flex gap="small">
-            {!firstSyncDone && connected && <Button onClick={() => setMode('preview')}>Preview the first sync</Button>}
+            {canPreview && <Button onClick={() => setMode('preview')}>Preview the first sync</Button>}
             {canManage && <Button onClick={() => setMode('edit')}>Edit sync settings</Button>}
             {canManage && (
               <Button variant="destructive" onClick={() => setMode('delete')}>

@@ -49,16 +49,25 @@ export function Flex({ children, direction = 'row', gap, justify = 'start', alig
     ...(alignSelf ? { alignSelf: ALIGN[alignSelf] } : {}),
     flexWrap: wrap === true || wrap === 'wrap' ? 'wrap' : 'nowrap',
   };
-  return <div style={style}>{children}</div>;
+  return (
+    <div className="hs-flex" style={style}>
+      {children}
+    </div>
+  );
 }
 
 export function Inline({ children, gap = 'sm', justify = 'start', align = 'center' }: InlineProps) {
-  return <div style={{ display: 'flex', flexWrap: 'wrap', gap: distance(gap), justifyContent: JUSTIFY[justify], alignItems: ALIGN[align] }}>{children}</div>;
+  return (
+    <div className="hs-flex" style={{ display: 'flex', flexWrap: 'wrap', gap: distance(gap), justifyContent: JUSTIFY[justify], alignItems: ALIGN[align] }}>
+      {children}
+    </div>
+  );
 }
 
 export function Stack({ children, distance: d = 'sm', direction = 'column', justify, align, width }: StackProps) {
   return (
     <div
+      className="hs-flex"
       style={{
         display: 'flex',
         flexDirection: direction,

@@ -40,11 +40,39 @@ const NOT_OFFLINE = [
 ];
 
 const placeholders = new Map<string, ComponentType<{ children?: ReactNode }>>();
+const tagged = new Map<string, ComponentType<never>>();
+
+/** Parts that must stay direct children of their table element, where a wrapper would break the table. */
+const TABLE_PARTS = new Set(['TableHead', 'TableBody', 'TableFooter', 'TableRow', 'TableCell', 'TableHeader']);
+
+/**
+ * The SDK's `testId` prop (what `findByTestId` finds in `@hubspot/ui-extensions/testing`) as `data-testid` on a
+ * wrapper that takes no room in the layout, so browser tests find the same components as the renderer tests.
+ */
+function withTestId(type: string, Component: ComponentType<never>): ComponentType<never> {
+  if (TABLE_PARTS.has(type)) return Component;
+  let wrapped = tagged.get(type);
+  if (!wrapped) {
+    const Drawn = Component as ComponentType<{ testId?: string }>;
+    const Tagged = (props: { testId?: string }) =>
+      props.testId ? (
+        <div data-testid={props.testId} style={{ display: 'contents' }}>
+          <Drawn {...props} />
+        </div>
+      ) : (
+        <Drawn {...props} />
+      );
+    Tagged.displayName = `TestId(${type})`;
+    wrapped = Tagged as ComponentType<never>;
+    tagged.set(type, wrapped);
+  }
+  return wrapped;
+}
 
 /** The component for a remote type; an unknown one gets a placeholder that names it, never a crash. */
 export function componentFor(type: string): ComponentType<never> {
   const known = COMPONENTS[type];
-  if (known) return known;
+  if (known) return withTestId(type, known);
   let placeholder = placeholders.get(type);
   if (!placeholder) {
     const isKnown = NOT_OFFLINE.includes(type);
