@@ -17,9 +17,10 @@ import { withoutServerOwned } from './shared/settings-input';
 export const QUEUES = {
   /**
    * Records named by webhooks (or a retry from the settings page), kept in the inbox: one job per connection and flow
-   * queued at most (pg-boss `stately`), whose run syncs everything the inbox holds for it.
+   * queued at most (pg-boss `stately`), whose run syncs everything the inbox holds for it. (Not `sync.changes`, which
+   * carried the records themselves and whose queue an existing database keeps as `standard`: a policy cannot change.)
    */
-  changes: 'sync.changes',
+  changes: 'sync.changed',
   /** Reconciliation polling: at most one queued and one running per connection and flow (pg-boss `stately`). */
   reconcile: 'sync.reconcile',
   firstSync: 'sync.first',
