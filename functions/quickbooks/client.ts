@@ -79,7 +79,8 @@ export interface QboChangePage<E extends QboEntityName> {
 }
 
 /**
- * A create's `requestid` (§2.1): `requestId` is sent as given; `idempotencyKey` names the thing created and the adapter
+ * A create's `requestid` (https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features#idempotency):
+ * `requestId` is sent as given; `idempotencyKey` names the thing created and the adapter
  * derives the id from it and the exact body, so a retry after a lost answer gets QBO's first answer while a changed
  * body (a refused name, since fixed) is a new request.
  */
@@ -317,7 +318,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
 
   /**
    * Every `entity` updated at or after `since`, in the order (LastUpdatedTime, Id), resuming each page after the last
-   * pair seen. QBO's query has no OR (§2.3), so "after (t, id)" is two queries: the rest of the records updated at
+   * pair seen. QBO's query has no OR (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries), so "after (t, id)" is two queries: the rest of the records updated at
    * exactly t, by Id, then those updated after t. STARTPOSITION is never used: a record updated while the walk runs
    * moves to the end of the order, and an offset would then skip the record that slid into its place.
    *
@@ -363,7 +364,8 @@ export function createQboClient(opts: QboClientOptions): QboClient {
   async function* changedSince<E extends QboEntityName>(entities: readonly E[], since: Date): AsyncGenerator<QboChangePage<E>> {
     if (now().getTime() - since.getTime() < CDC_LOOKBACK_MS - CDC_MARGIN_MS) {
       const changes = await cdc(entities, since);
-      // "Server responses can handle a maximum of 1,000 objects" (§2.5, D-cdc), shared across the entities asked for and
+      // "Server responses can handle a maximum of 1,000 objects"
+      // (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/changedatacapture), shared across the entities asked for and
       // in no documented order: a full answer may have left changes out, and a checkpoint moved past them would lose them.
       const total = entities.reduce((n, e) => n + changes[e].length, 0);
       if (total < CDC_MAX_OBJECTS) {

@@ -73,7 +73,8 @@ async function sendOnce(hubspot: HubSpotClient, occurrence: Parameters<HubSpotCl
   try {
     await hubspot.sendAppEvent(occurrence);
   } catch (err) {
-    // Occurrences are immutable (hubspot-api.md §12): a 409 for our id means an earlier attempt already landed.
+    // Occurrences are immutable (https://developers.hubspot.com/docs/apps/developer-platform/add-features/app-events/send-event-occurrences):
+    // a 409 for our id means an earlier attempt already landed.
     if (!(err instanceof HubSpotApiError && err.kind === 'conflict')) throw err;
   }
 }

@@ -18,7 +18,7 @@ export interface InvoiceCounts {
 /** The sync log's and the store's name for this flow. */
 export const OBJECT = 'invoices';
 
-/** Invoices or payments read from QBO by id: the entity, or undefined when QBO no longer has it (deleted, §1.6 rule 1). */
+/** Invoices or payments read from QBO by id: the entity, or undefined when QBO no longer has it (deleted). */
 export type Reads<T> = Map<string, T | undefined>;
 
 /** One run of the invoice flow for one connection: what every step of it shares. */
@@ -37,7 +37,10 @@ export function openRun(ctx: FlowContext<InvoiceSettings>): InvoiceRun {
   return { ctx, book: new RunBook(ctx, OBJECT, counts), affectedDeals: new Set(), dealExists: new Map(), today: undefined };
 }
 
-/** Today in the company's time zone (CompanyInfo.DefaultTimeZone, qbo-api.md §1.8), read once per run. */
+/**
+ * Today in the company's time zone (CompanyInfo.DefaultTimeZone,
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo), read once per run.
+ */
 export async function companyToday(run: InvoiceRun): Promise<string> {
   if (run.today === undefined) {
     const { qbo, now, log, connectionId } = run.ctx;
@@ -52,7 +55,7 @@ export async function companyToday(run: InvoiceRun): Promise<string> {
   return run.today;
 }
 
-/** By id; an id QBO does not return is deleted (§1.6 rule 1). */
+/** By id; an id QBO does not return is deleted (a read of a deleted transaction finds nothing). */
 export async function readById<E extends 'Invoice' | 'Payment'>(run: InvoiceRun, entity: E, ids: readonly string[]): Promise<Reads<E extends 'Invoice' ? QboInvoice : QboPayment>> {
   const found = await run.ctx.qbo.readMany(entity, ids);
   return new Map([...new Set(ids)].map((id) => [id, found.get(id) as (E extends 'Invoice' ? QboInvoice : QboPayment) | undefined]));

@@ -65,7 +65,8 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
 }
 
 /**
- * Follows a changed contact or deal: the new one is associated (unlabeled default, hubspot-api.md §6; PUT is
+ * Follows a changed contact or deal: the new one is associated (unlabeled default,
+ * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide; PUT is
  * idempotent, so only a change costs a call) and the old one dissociated, so the invoice shows on one deal only.
  */
 async function reassociate(run: InvoiceRun, hubspotId: string, toType: 'contacts' | 'deals', before: string | undefined, now: string | undefined): Promise<void> {
@@ -86,7 +87,8 @@ async function deleteInvoice(run: InvoiceRun, qboId: string, link: Link | undefi
   if (hubspotId === undefined) return;
   let hash: string;
   if (settings.onDelete === 'archive') {
-    // Only draft invoices can be deleted (hubspot-api.md §4): back to draft, then archive.
+    // Only draft invoices can be deleted (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide):
+    // back to draft, then archive.
     await hubspot.update(OBJECT, [{ id: hubspotId, properties: { hs_invoice_status: 'draft' } }]);
     await hubspot.archive(OBJECT, [hubspotId]);
     run.book.counts.archived++;

@@ -13,7 +13,7 @@ export interface QboFieldAccess<E> {
 
 /**
  * What makes one two-way flow different from another. Everything else (matching, planning, writing, links,
- * echo suppression, reconciliation) is the shared engine in ./engine.ts.
+ * echo suppression, reconciliation) is the shared two-way engine in this folder; declare.ts makes the spec a flow.
  */
 export interface TwoWayFlow<E extends { Id: string } = { Id: string }> {
   object: 'contacts' | 'products';

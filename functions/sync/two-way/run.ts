@@ -53,7 +53,7 @@ export interface TwoWayRun {
   newest: NewestSeen;
 }
 
-/** At most this many QBO calls in flight per run; the realm limiter enforces QBO's own 10 (qbo-api.md §2.7). */
+/** At most this many QBO calls in flight per run; the realm limiter enforces QBO's own 10 (quickbooks/rate-limiter.ts). */
 export const QBO_CONCURRENCY = 10;
 
 export const emptyCounts = (): SyncCounts => ({

@@ -29,7 +29,8 @@ export async function writeQboSide(run: TwoWayRun, pair: Pair): Promise<{ plan: 
 }
 
 /**
- * A sparse update replaces a nested object (BillAddr, PrimaryPhone…) as a whole (qbo-api.md §2.2), so the
+ * A sparse update replaces a nested object (BillAddr, PrimaryPhone…) as a whole
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer, sparse update), so the
  * entity's current object is copied in first: changing the city must not erase the street.
  */
 function setPreservingSiblings(run: TwoWayRun, body: Record<string, unknown>, current: QboEntity, hubspotProperty: string, value: string): void {
