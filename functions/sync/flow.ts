@@ -11,6 +11,7 @@ import type { Store } from '../store/store';
  * The contract every sync flow declares, and the only thing the runner (runner.ts) knows of a flow: what it is, what
  * it listens to, its settings, and how it syncs. Locking, the disconnected guard, queues and schedules, metrics, the
  * sync log's run records and progress belong to the runner; a new flow is one more declaration in registry.ts.
+ * `Counts` is what one run did, by outcome (`created: 3, failed: 1`…), for metrics, the log and the last run.
  */
 export interface Flow<S extends ServerState = ServerState, Counts extends object = object, Preview = unknown> {
   /** Stable id: the settings API's `:object`, the key of settings, links, checkpoints and the sync log. */
@@ -25,7 +26,6 @@ export interface Flow<S extends ServerState = ServerState, Counts extends object
   readonly settings: FlowSettingsSpec<S>;
   /** Sets the connection up for this flow (app properties in HubSpot); run once per process and connection. */
   prepare?(run: FlowContext<S>): Promise<void>;
-  // Counts: what one run did, by outcome (`created: 3, failed: 1`…), for metrics and the log.
   /** The records a webhook or a retry named, read fresh from both sides (a notification is a hint, not data). */
   changed(run: FlowContext<S>, changes: ChangeSet): Promise<Counts>;
   /** Everything changed since the checkpoints, whether or not a webhook said so; moves the checkpoints. */
