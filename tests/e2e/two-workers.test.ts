@@ -27,7 +27,8 @@ import { spawnEntry, type RunningProcess } from '../helpers/spawn-product';
  * JOB_HEARTBEAT_SECONDS) so the takeover happens in seconds. Needs a Postgres server (TEST_DATABASE_URL's, else
  * 127.0.0.1:5432), where it creates a database of its own and drops it afterwards; skipped with a message without one.
  */
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The server's maintenance database: the test creates and drops its own database from there, and uses no other. */
+const SERVER_URL = Object.assign(new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432'), { pathname: '/postgres' }).toString();
 
 async function postgresAnswers(): Promise<boolean> {
   const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2_000 });
@@ -42,8 +43,17 @@ async function postgresAnswers(): Promise<boolean> {
 }
 
 const haveServer = await postgresAnswers();
-const describeWithPostgres = haveServer ? describe : describe.skip;
-if (!haveServer) console.warn(`two worker processes: skipped, no Postgres answers at ${new URL(SERVER_URL).host} (set TEST_DATABASE_URL to run it)`);
+
+/** `describe` where a Postgres server answers; elsewhere one skipped test whose name says how to run it. */
+function describeWithPostgres(name: string, body: () => void): void {
+  if (haveServer) {
+    describe(name, body);
+    return;
+  }
+  const why = `skipped: no Postgres answers at ${new URL(SERVER_URL).host}; start one, or set TEST_DATABASE_URL to a server that does`;
+  console.warn(`${name}: ${why}`);
+  describe(name, () => test.skip(why, () => undefined));
+}
 
 const CONTACTS = 120;
 const CUSTOMERS = 20;
