@@ -98,7 +98,9 @@ async function changeLatency(h: Harness, dropWebhooks: boolean, changes: number)
   }
   const label = dropWebhooks ? 'with every webhook dropped (reconciliation only)' : 'with webhooks';
   log(`Change → other side, ${label}: ${changes} changes, half from each side`);
-  log(`  latency p50 ${seconds(percentile(latencies, 50))}, p95 ${seconds(percentile(latencies, 95))}, max ${seconds(Math.max(...latencies))} (simulated time)`);
+  log(
+    `  latency p50 ${seconds(percentile(latencies, 50))}, p95 ${seconds(percentile(latencies, 95))}, max ${seconds(Math.max(...latencies))} (simulated time)`,
+  );
   log(`  wall-clock work per change p50 ${seconds(percentile(wall, 50))}, p95 ${seconds(percentile(wall, 95))}`);
   log(`  QBO calls per synced change: ${((h.qboCalls.count - callsBefore) / changes).toFixed(2)}`);
   h.hubspot.emulator.dropWebhooks(false);
@@ -111,8 +113,15 @@ function matching(): void {
   const hubspot = Array.from({ length: n }, (_, i) => ({ id: `h${i}`, email: `p${i}@bench.example` }));
   const qbo = Array.from({ length: n }, (_, i) => ({ Id: `q${i}`, email: `P${i}@bench.example` }));
   const links = Array.from({ length: n / 2 }, (_, i) => ({
-    connectionId: 'bench', object: 'contacts' as const, hubspotId: `h${i}`, qboId: `q${i}`,
-    hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined, lastSyncedAt: undefined,
+    connectionId: 'bench',
+    object: 'contacts' as const,
+    hubspotId: `h${i}`,
+    qboId: `q${i}`,
+    hubspotHash: undefined,
+    qboHash: undefined,
+    qboSyncToken: undefined,
+    syncedValues: undefined,
+    lastSyncedAt: undefined,
   }));
   const wallStart = performance.now();
   const { pairs } = pairRecords(hubspot, qbo, links, [{ name: 'email', hubspot: (h) => h.email, qbo: (q) => q.email }]);
@@ -153,7 +162,12 @@ async function createInvoiceAction(h: Harness): Promise<void> {
     },
   });
   // Linked as the Products sync would link them (matched by SKU): the action then bills linked items.
-  await h.runtime.sync.syncNow<FlowSettings>(connection.id, 'products', { hubspot: { products: seeded.products } }, { adjust: (s) => ({ ...s, createInQbo: true }) });
+  await h.runtime.sync.syncNow<FlowSettings>(
+    connection.id,
+    'products',
+    { hubspot: { products: seeded.products } },
+    { adjust: (s) => ({ ...s, createInQbo: true }) },
+  );
   const deals = seeded.deals;
   const wall: number[] = [];
   const callsBefore = h.qboCalls.count;
@@ -174,9 +188,11 @@ async function createInvoiceAction(h: Harness): Promise<void> {
 const h = await startHarness();
 try {
   await h.connect();
-  await h.runtime.clients.hubspot((await h.runtime.store.connections.active())[0]!).ensureProperties('contacts', [
-    { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
-  ]);
+  await h.runtime.clients
+    .hubspot((await h.runtime.store.connections.active())[0]!)
+    .ensureProperties('contacts', [
+      { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
+    ]);
   await firstSync(h);
   await h.drain(2_000);
   await changeLatency(h, false, WEBHOOK_CHANGES);

@@ -27,7 +27,8 @@ describe('the emulators stand on their own', () => {
   test('no emulator file imports from functions/ (or anything else outside emulators/)', async () => {
     const outside: string[] = [];
     for (const file of await sources(EMULATORS)) {
-      for (const target of await imports(file)) if (!target.startsWith(`${EMULATORS}${path.sep}`)) outside.push(`${path.relative(EMULATORS, file)} → ${path.relative(EMULATORS, target)}`);
+      for (const target of await imports(file))
+        if (!target.startsWith(`${EMULATORS}${path.sep}`)) outside.push(`${path.relative(EMULATORS, file)} → ${path.relative(EMULATORS, target)}`);
     }
     expect(outside).toEqual([]);
   });

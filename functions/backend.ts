@@ -36,10 +36,7 @@ export interface BackendOptions {
 export async function startBackend(config: Config, log: Logger, options: BackendOptions = {}): Promise<Backend> {
   const now = options.now ?? (() => new Date());
   const cipher = TokenCipher.fromBase64(await resolveEncryptionKey(config, log));
-  const db =
-    config.databaseUrl === undefined
-      ? await openPglite(path.join(config.dataDir, 'pglite'))
-      : await openPostgres(config.databaseUrl);
+  const db = config.databaseUrl === undefined ? await openPglite(path.join(config.dataDir, 'pglite')) : await openPostgres(config.databaseUrl);
   log.info({ database: db.kind === 'pglite' ? `PGlite in ${path.resolve(config.dataDir, 'pglite')}` : 'Postgres (DATABASE_URL)' }, 'database open');
 
   const applied = await migrate(db);
@@ -51,7 +48,11 @@ export async function startBackend(config: Config, log: Logger, options: Backend
 
   let handle: (req: Request) => Response | Promise<Response> = () =>
     Response.json({ status: 'starting', message: 'The backend is still starting; try again in a moment.' }, { status: 503 });
-  const server = await listen(new Hono().all('*', (c) => handle(c.req.raw)), config.port, config.host).catch(async (err: unknown) => {
+  const server = await listen(
+    new Hono().all('*', (c) => handle(c.req.raw)),
+    config.port,
+    config.host,
+  ).catch(async (err: unknown) => {
     await jobs.stop();
     await db.close();
     throw err;
@@ -70,7 +71,9 @@ export async function startBackend(config: Config, log: Logger, options: Backend
     jobHeartbeatSeconds: config.jobHeartbeatSeconds,
   });
   const extra = options.extraRoutes?.(publicUrl);
-  handle = extra ? (req) => (new URL(req.url).pathname.startsWith(extra.prefix) ? extra.app.fetch(req) : runtime.app.fetch(req)) : (req) => runtime.app.fetch(req);
+  handle = extra
+    ? (req) => (new URL(req.url).pathname.startsWith(extra.prefix) ? extra.app.fetch(req) : runtime.app.fetch(req))
+    : (req) => runtime.app.fetch(req);
 
   return {
     url: server.url,

@@ -46,7 +46,13 @@ describe('loadConfig', () => {
 
   test('PROCESS_ROLE splits web and worker processes, which share one Postgres; one process does both by default', () => {
     expect(loadConfig({})).toMatchObject({ role: 'both', syncLeaseSeconds: 60, jobHeartbeatSeconds: 60 });
-    const worker = loadConfig({ ...live, PROCESS_ROLE: 'worker', DATABASE_URL: 'postgres://u@db:5432/app', SYNC_LEASE_SECONDS: '30', JOB_HEARTBEAT_SECONDS: '20' });
+    const worker = loadConfig({
+      ...live,
+      PROCESS_ROLE: 'worker',
+      DATABASE_URL: 'postgres://u@db:5432/app',
+      SYNC_LEASE_SECONDS: '30',
+      JOB_HEARTBEAT_SECONDS: '20',
+    });
     expect(worker).toMatchObject({ role: 'worker', syncLeaseSeconds: 30, jobHeartbeatSeconds: 20 });
     expect(() => loadConfig({ ...live, PROCESS_ROLE: 'web' })).toThrow(/PROCESS_ROLE[\s\S]*DATABASE_URL/);
     expect(() => loadConfig({ PROCESS_ROLE: 'worker', DATABASE_URL: 'postgres://u@db:5432/app' })).toThrow(/sandbox mode/);
@@ -65,7 +71,10 @@ describe('loadConfig', () => {
       QBO_OAUTH_REVOKE_URL: 'http://127.0.0.1:4002/v2/oauth2/tokens/revoke',
     });
     expect(c.hubspot).toMatchObject({ apiBaseUrl: 'http://127.0.0.1:4001', authorizeUrl: 'http://127.0.0.1:4001/oauth/authorize' });
-    expect(c.quickbooks).toMatchObject({ apiBaseUrl: 'http://127.0.0.1:4002', oauthEndpoints: { tokenEndpoint: 'http://127.0.0.1:4002/oauth2/v1/tokens/bearer' } });
+    expect(c.quickbooks).toMatchObject({
+      apiBaseUrl: 'http://127.0.0.1:4002',
+      oauthEndpoints: { tokenEndpoint: 'http://127.0.0.1:4002/oauth2/v1/tokens/bearer' },
+    });
     expect(loadConfig(live).quickbooks).toMatchObject({ apiBaseUrl: undefined, oauthEndpoints: undefined });
     expect(() => loadConfig({ ...live, QBO_OAUTH_TOKEN_URL: 'http://127.0.0.1:4002/token' })).toThrow(/QBO_OAUTH_AUTHORIZE_URL/);
   });

@@ -113,7 +113,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(['QBO_OAUTH_AUTHORIZE_URL, QBO_OAUTH_TOKEN_URL, QBO_OAUTH_REVOKE_URL: set all three, or none for Intuit’s own']);
   }
   if (e.PROCESS_ROLE !== 'both' && e.DATABASE_URL === undefined) {
-    throw new ConfigError([`PROCESS_ROLE: ${e.PROCESS_ROLE} shares its work with other processes through one Postgres; set DATABASE_URL (the embedded database serves one process)`]);
+    throw new ConfigError([
+      `PROCESS_ROLE: ${e.PROCESS_ROLE} shares its work with other processes through one Postgres; set DATABASE_URL (the embedded database serves one process)`,
+    ]);
   }
   const credentialKeys = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'QBO_CLIENT_ID', 'QBO_CLIENT_SECRET'] as const;
   const mode = credentialKeys.some((k) => e[k] !== undefined) ? 'live' : 'sandbox';

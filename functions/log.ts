@@ -27,7 +27,12 @@ export interface LoggerOptions {
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   // Synchronous, so log lines and the progress lines `npm start` prints never interleave mid-line.
   const destination = options.pretty
-    ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', ...(options.destination ? { destination: options.destination } : {}) })
+    ? pretty({
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'pid,hostname,service',
+        ...(options.destination ? { destination: options.destination } : {}),
+      })
     : options.destination;
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'qbo-for-hubspot' } }, destination);
 }

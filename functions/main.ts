@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   } else {
     const backend = await startBackend(config, log);
     stop = backend.stop;
-    const serving = { both: 'web and worker', web: 'web: HTTP only, sync work queued for the workers', worker: 'worker: runs the sync work, health checks only' }[config.role];
+    const serving = {
+      both: 'web and worker',
+      web: 'web: HTTP only, sync work queued for the workers',
+      worker: 'worker: runs the sync work, health checks only',
+    }[config.role];
     print(`Listening on ${backend.url} (live mode, ${serving}). Press Ctrl-C to stop.`);
   }
 

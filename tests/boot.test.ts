@@ -64,7 +64,10 @@ describe('npm start with no configuration', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, queue: true } });
     // The README's demo: the HubSpot emulator runs the "Create invoice" action on the demo deal through the real backend.
     expect(first.proc.output()).toContain('Try the "Create invoice" workflow action on the deal "Trajectory onboarding"');
-    const demo = await fetch(`${first.sandbox.hubspot.url}/__emulator/workflow-actions/invoke`, { method: 'POST', body: JSON.stringify(first.sandbox.createInvoiceDemo) });
+    const demo = await fetch(`${first.sandbox.hubspot.url}/__emulator/workflow-actions/invoke`, {
+      method: 'POST',
+      body: JSON.stringify(first.sandbox.createInvoiceDemo),
+    });
     const { execution } = (await demo.json()) as { execution: { state: string; outputFields: Record<string, string> } };
     expect(execution).toMatchObject({ state: 'SUCCESS', outputFields: { qboInvoiceStatus: 'open', qboInvoiceTotal: '2500.00', qboInvoiceCurrency: 'USD' } });
     const metrics = await (await fetch(`${first.url}/metrics`)).text();

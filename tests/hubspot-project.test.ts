@@ -33,7 +33,9 @@ describe('HubSpot project', () => {
       objectRequestOptions: { properties: expect.arrayContaining(['dealname', 'deal_currency_code']) },
     });
     const outputs = (action.config.outputFields as { typeDefinition: { name: string } }[]).map((f) => f.typeDefinition.name);
-    expect(outputs).toEqual(expect.arrayContaining(['qboInvoiceId', 'qboInvoiceNumber', 'qboInvoiceLink', 'qboInvoiceStatus', 'qboInvoiceTotal', 'qboInvoiceCurrency', 'errorCode']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['qboInvoiceId', 'qboInvoiceNumber', 'qboInvoiceLink', 'qboInvoiceStatus', 'qboInvoiceTotal', 'qboInvoiceCurrency', 'errorCode']),
+    );
     const app = components.find((c) => c.type === 'APPLICATION')!;
     expect(app.config).toMatchObject({ permittedUrls: { fetch: [backend] }, auth: { redirectUrls: [`${backend}/oauth/hubspot/callback`] } });
     expect((app.config as { auth: { requiredScopes: string[] } }).auth.requiredScopes).toContain('settings.users.read');
@@ -43,7 +45,11 @@ describe('HubSpot project', () => {
       type: 'CARD',
       config: expect.objectContaining({ location: 'crm.record.tab', objectTypes: ['deals'], entrypoint: '/app/cards/DealInvoicesCard.tsx' }),
     });
-    expect(components.find((c) => c.type === 'SETTINGS')).toEqual({ uid: 'qbo_settings', type: 'SETTINGS', config: { entrypoint: '/app/settings/SettingsPage.tsx' } });
+    expect(components.find((c) => c.type === 'SETTINGS')).toEqual({
+      uid: 'qbo_settings',
+      type: 'SETTINGS',
+      config: { entrypoint: '/app/settings/SettingsPage.tsx' },
+    });
   });
 
   describe('a broken copy fails', () => {
@@ -79,7 +85,9 @@ describe('HubSpot project', () => {
         j.config.auth.type = 'static';
         j.config.permittedUrls.fetch = ['http://localhost:3000'];
       });
-      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/config\.auth\.type: must be equal to constant[\s\S]*config\.permittedUrls\.fetch\.0: must match pattern/);
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(
+        /config\.auth\.type: must be equal to constant[\s\S]*config\.permittedUrls\.fetch\.0: must match pattern/,
+      );
     });
 
     test('a second settings page, and a card without object types or with a key HubSpot does not know', async () => {
@@ -105,9 +113,14 @@ describe('HubSpot project', () => {
 
     test('extension code importing from outside its folder, an undeclared package, CRM components on the settings page', async () => {
       const entry = path.join(copy, 'src/app/settings/SettingsPage.tsx');
-      await writeFile(entry, `import { Client } from '@hubspot/api-client';\nimport { CrmPropertyList } from '@hubspot/ui-extensions/crm';\nimport { helper } from '../cards/format';\n${await readFile(entry, 'utf8')}`);
+      await writeFile(
+        entry,
+        `import { Client } from '@hubspot/api-client';\nimport { CrmPropertyList } from '@hubspot/ui-extensions/crm';\nimport { helper } from '../cards/format';\n${await readFile(entry, 'utf8')}`,
+      );
       const error = await validateHubSpotProject(copy, 'prod').catch((e: Error) => e);
-      expect(String(error)).toMatch(/qbo_settings: app\/settings\/SettingsPage\.tsx imports @hubspot\/api-client, which app\/settings\/package\.json does not declare/);
+      expect(String(error)).toMatch(
+        /qbo_settings: app\/settings\/SettingsPage\.tsx imports @hubspot\/api-client, which app\/settings\/package\.json does not declare/,
+      );
       expect(String(error)).toMatch(/imports CRM components, which the settings page cannot use/);
       expect(String(error)).toMatch(/imports \.\.\/cards\/format, outside its extension folder/);
     });
@@ -117,7 +130,7 @@ describe('HubSpot project', () => {
         j.dependencies.react = '^18.2.0';
       });
       await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/must pin react at exactly 18\.3\.1 \(found \^18\.2\.0\)/);
-      });
+    });
 
     test('a workflow action with a key outside the template and the v4 model, an enumeration without options, and an unknown client', async () => {
       await edit('app/workflow-actions/create-invoice-hsmeta.json', (j) => {
@@ -126,7 +139,9 @@ describe('HubSpot project', () => {
         j.config.supportedClients = [{ client: 'SEQUENCES' }];
       });
       const failure = validateHubSpotProject(copy, 'prod');
-      await expect(failure).rejects.toThrow(/create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+-  additionalProperty: outputField/);
+      await expect(failure).rejects.toThrow(
+        /create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+-  additionalProperty: outputField/,
+      );
       await expect(failure).rejects.toThrow(/Missing required field: 'config\.inputFields\.4\.typeDefinition\.options'/);
       await expect(failure).rejects.toThrow(/config\.supportedClients\.0\.client: must be equal to one of the allowed values/);
     });
@@ -148,7 +163,9 @@ describe('HubSpot project', () => {
         delete j.config.subscriptions.crmObjects[1].propertyName;
         j.uid = 'has spaces!';
       });
-      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(/'uid' should use only[\s\S]*Missing required field: 'config\.subscriptions\.crmObjects\.1\.propertyName'/);
+      await expect(validateHubSpotProject(copy, 'prod')).rejects.toThrow(
+        /'uid' should use only[\s\S]*Missing required field: 'config\.subscriptions\.crmObjects\.1\.propertyName'/,
+      );
     });
   });
 });

@@ -70,7 +70,14 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
   });
 
   app.post('/rate-limit', async (c) => {
-    const body = parseBody(z.strictObject({ max: z.number().int().positive().optional(), intervalMs: z.number().int().positive().optional(), searchPerSecond: z.number().int().positive().optional() }), await readJson(c));
+    const body = parseBody(
+      z.strictObject({
+        max: z.number().int().positive().optional(),
+        intervalMs: z.number().int().positive().optional(),
+        searchPerSecond: z.number().int().positive().optional(),
+      }),
+      await readJson(c),
+    );
     emulator.setRateLimit(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
     return c.json(emulator.rateLimiter.options);
   });
@@ -78,7 +85,13 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
   app.get('/users', (c) => c.json({ results: [...emulator.users.users.values()].map(toPublicUser) }));
   app.post('/users', async (c) => {
     const body = parseBody(
-      z.strictObject({ email: z.email(), firstName: z.string().optional(), lastName: z.string().optional(), superAdmin: z.boolean().optional(), role: z.string().optional() }),
+      z.strictObject({
+        email: z.email(),
+        firstName: z.string().optional(),
+        lastName: z.string().optional(),
+        superAdmin: z.boolean().optional(),
+        role: z.string().optional(),
+      }),
       await readJson(c),
     );
     const { firstName, lastName, superAdmin, role, email } = body;
@@ -102,7 +115,11 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
   // settings API from a shell when no HubSpot page is at hand. The answer is the backend's, as the extension gets it.
   app.post('/app-fetch', async (c) => {
     const body = parseBody(
-      z.strictObject({ url: z.string().url(), method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'), body: z.record(z.string(), z.unknown()).optional() }),
+      z.strictObject({
+        url: z.string().url(),
+        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+        body: z.record(z.string(), z.unknown()).optional(),
+      }),
       await readJson(c),
     );
     const res = await emulator.signedFetch(body.url, { method: body.method, ...(body.body === undefined ? {} : { body: body.body }) });
@@ -114,7 +131,14 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
     emulator.setWebhookTarget({
       url: body.url,
       ...(body.subscriptions
-        ? { subscriptions: body.subscriptions.map((s) => ({ subscriptionType: s.subscriptionType, active: s.active, ...(s.objectType ? { objectType: s.objectType } : {}), ...(s.propertyName ? { propertyName: s.propertyName } : {}) })) }
+        ? {
+            subscriptions: body.subscriptions.map((s) => ({
+              subscriptionType: s.subscriptionType,
+              active: s.active,
+              ...(s.objectType ? { objectType: s.objectType } : {}),
+              ...(s.propertyName ? { propertyName: s.propertyName } : {}),
+            })),
+          }
         : {}),
     });
     return c.json({ url: body.url });
@@ -192,7 +216,9 @@ export function controlRoutes(emulator: HubSpotEmulator): Hono {
     return c.json(await emulator.retryWorkflowAction(body.callbackId, body.loseResponse === undefined ? {} : { loseResponse: body.loseResponse }));
   });
 
-  app.post('/app-event-types', async (c) => c.json(emulator.registerAppEventType((await readJson(c)) as Parameters<typeof emulator.registerAppEventType>[0]), 201));
+  app.post('/app-event-types', async (c) =>
+    c.json(emulator.registerAppEventType((await readJson(c)) as Parameters<typeof emulator.registerAppEventType>[0]), 201),
+  );
   app.get('/app-events/:objectType/:objectId', (c) => c.json({ results: emulator.timelineEvents(c.req.param('objectType'), c.req.param('objectId')) }));
 
   return app;

@@ -19,7 +19,14 @@ import { signedFetch, type SignedFetchOptions } from './signed-fetch';
 import { createState, type ChangeActor, type CrmRecord, type EmulatorState } from './state';
 import { PortalUsers, userRoutes, type PortalUser, type UserInput } from './users';
 import { WebhookDispatcher, type WebhookSubscription } from './webhooks';
-import { callbackRoutes, WorkflowActions, type ExecutionRecord, type InvokeResult, type InvokeWorkflowActionInput, type WorkflowActionDefinition } from './workflow-actions';
+import {
+  callbackRoutes,
+  WorkflowActions,
+  type ExecutionRecord,
+  type InvokeResult,
+  type InvokeWorkflowActionInput,
+  type WorkflowActionDefinition,
+} from './workflow-actions';
 
 export interface HubSpotEmulatorOptions {
   clock?: Clock;
@@ -144,7 +151,13 @@ export class HubSpotEmulator implements Core {
       clientSecret: this.config.clientSecret,
       autoDeliver: options.autoDeliverWebhooks ?? true,
     });
-    this.workflowActions = new WorkflowActions({ clock: this.clock, fetch: this.fetchImpl, portalId: this.config.portalId, clientSecret: this.config.clientSecret, records: () => this.records });
+    this.workflowActions = new WorkflowActions({
+      clock: this.clock,
+      fetch: this.fetchImpl,
+      portalId: this.config.portalId,
+      clientSecret: this.config.clientSecret,
+      records: () => this.records,
+    });
     this.appEvents = new AppEvents({ clock: this.clock, appId: this.config.appId, records: () => this.records });
     this.rateLimiter = new RateLimiter(this.clock, { ...DEFAULT_RATE_LIMIT, ...options.rateLimit });
     this.bootstrap = this.issueBootstrapToken();

@@ -46,8 +46,7 @@ export const validationError = (message: string, errors?: ErrorDetail[], extra: 
   new HubSpotError(400, { message, category: 'VALIDATION_ERROR', ...(errors ? { errors } : {}), ...extra });
 
 /** Body of a record-not-found 404; the exact text is unconfirmed (reference hubspot-api.md §13 item 2). */
-export const objectNotFound = (message = 'resource not found') =>
-  new HubSpotError(404, { message, category: 'OBJECT_NOT_FOUND' });
+export const objectNotFound = (message = 'resource not found') => new HubSpotError(404, { message, category: 'OBJECT_NOT_FOUND' });
 
 export const conflict = (message: string) => new HubSpotError(409, { message, category: 'CONFLICT' });
 

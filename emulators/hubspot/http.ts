@@ -31,7 +31,10 @@ export async function readJson(c: Context): Promise<unknown> {
 export function queryList(c: Context, name: string): string[] | undefined {
   const values = c.req.queries(name);
   if (!values) return undefined;
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** Strict by default (reference aesthetics §5.10): an unknown query parameter is a loud 400, never ignored. */
@@ -59,7 +62,16 @@ export function queryInt(c: Context, name: string, fallback: number, max: number
 }
 
 /** Validates a parsed body; unknown or mistyped fields get HubSpot's 400 rather than being ignored. */
-export function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] } } }, json: unknown): T {
+export function parseBody<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] } };
+  },
+  json: unknown,
+): T {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

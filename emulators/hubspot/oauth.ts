@@ -63,7 +63,13 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
     }
     const optional = (q.optional_scope ?? '').split(/[\s+]+/).filter((s) => s && emu.config.scopes.includes(s));
     const code = randomUUID();
-    emu.state.authCodes.set(code, { code, redirectUri: q.redirect_uri, scopes: [...new Set([...requested, ...optional])], expiresAt: emu.clock.now().getTime() + AUTH_CODE_TTL_MS, used: false });
+    emu.state.authCodes.set(code, {
+      code,
+      redirectUri: q.redirect_uri,
+      scopes: [...new Set([...requested, ...optional])],
+      expiresAt: emu.clock.now().getTime() + AUTH_CODE_TTL_MS,
+      used: false,
+    });
     const target = new URL(q.redirect_uri);
     target.searchParams.set('code', code);
     if (q.state !== undefined) target.searchParams.set('state', q.state);
@@ -74,7 +80,10 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
     const emu = c.get('core');
     const type = c.req.header('content-type') ?? '';
     if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
-      throw new HubSpotError(415, { message: `Unsupported Content-Type ${type || '(none)'}; send application/x-www-form-urlencoded`, category: 'VALIDATION_ERROR' });
+      throw new HubSpotError(415, {
+        message: `Unsupported Content-Type ${type || '(none)'}; send application/x-www-form-urlencoded`,
+        category: 'VALIDATION_ERROR',
+      });
     }
     const form = await c.req.parseBody();
     const field = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
@@ -139,7 +148,16 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
     const emu = c.get('core');
     const r = emu.state.refreshTokens.get(c.req.param('token'));
     if (!r || r.revoked) throw objectNotFound('Refresh token not found');
-    return c.json({ token: r.token, user: r.user, hub_domain: emu.config.hubDomain, scopes: r.scopes, hub_id: emu.config.portalId, client_id: emu.config.clientId, user_id: r.userId, token_type: 'refresh' });
+    return c.json({
+      token: r.token,
+      user: r.user,
+      hub_domain: emu.config.hubDomain,
+      scopes: r.scopes,
+      hub_id: emu.config.portalId,
+      client_id: emu.config.clientId,
+      user_id: r.userId,
+      token_type: 'refresh',
+    });
   });
 
   app.delete('/oauth/v1/refresh-tokens/:token', (c) => {
@@ -181,7 +199,8 @@ export function requireBearer(): MiddlewareHandler<HubSpotEnv> {
       require(anyOf) {
         if (anyOf.some((s) => token.scopes.includes(s))) return;
         throw new HubSpotError(403, {
-          message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          message:
+            "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
           errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...anyOf] } }],
           links: { scopes: 'https://developers.hubspot.com/scopes' },
           category: 'MISSING_SCOPES',

@@ -104,10 +104,18 @@ export const DEMO_SEED: SeedInput = {
   deals: [
     {
       properties: { dealname: 'Engine retrofit', amount: '1500', dealstage: 'contractsent' },
-      lineItems: [{ productIndex: 0, properties: { quantity: '2' } }, { productIndex: 1, properties: { quantity: '1', discount: '100' } }],
+      lineItems: [
+        { productIndex: 0, properties: { quantity: '2' } },
+        { productIndex: 1, properties: { quantity: '1', discount: '100' } },
+      ],
       contactIndexes: [0],
       companyIndex: 0,
     },
-    { properties: { dealname: 'Compiler support', amount: '300' }, lineItems: [{ productIndex: 0, properties: { quantity: '2' } }], contactIndexes: [1], companyIndex: 1 },
+    {
+      properties: { dealname: 'Compiler support', amount: '300' },
+      lineItems: [{ productIndex: 0, properties: { quantity: '2' } }],
+      contactIndexes: [1],
+      companyIndex: 1,
+    },
   ],
 };

@@ -6,13 +6,20 @@ import { createHash, createHmac } from 'node:crypto';
  * v1 = sha256_hex(secret + body); v2 = sha256_hex(secret + METHOD + uri + body);
  * v3 = base64(HMAC-SHA256(secret, METHOD + uri + body + timestamp)).
  */
-export const signV1 = (clientSecret: string, body: string) => createHash('sha256').update(clientSecret + body, 'utf8').digest('hex');
+export const signV1 = (clientSecret: string, body: string) =>
+  createHash('sha256')
+    .update(clientSecret + body, 'utf8')
+    .digest('hex');
 
 export const signV2 = (clientSecret: string, method: string, uri: string, body: string) =>
-  createHash('sha256').update(clientSecret + method + uri + body, 'utf8').digest('hex');
+  createHash('sha256')
+    .update(clientSecret + method + uri + body, 'utf8')
+    .digest('hex');
 
 export const signV3 = (clientSecret: string, method: string, uri: string, body: string, timestamp: number) =>
-  createHmac('sha256', clientSecret).update(method + uri + body + String(timestamp), 'utf8').digest('base64');
+  createHmac('sha256', clientSecret)
+    .update(method + uri + body + String(timestamp), 'utf8')
+    .digest('base64');
 
 /** Headers HubSpot attaches to outgoing requests; every request to an OAuth app also carries v3 (changelog CL-v3). */
 export function signatureHeaders(

@@ -79,8 +79,7 @@ export interface EmulatorState {
   nextId: number;
 }
 
-const perType = <T>(make: (t: ObjectTypeName) => T) =>
-  Object.fromEntries(OBJECT_TYPE_NAMES.map((t) => [t, make(t)])) as Record<ObjectTypeName, T>;
+const perType = <T>(make: (t: ObjectTypeName) => T) => Object.fromEntries(OBJECT_TYPE_NAMES.map((t) => [t, make(t)])) as Record<ObjectTypeName, T>;
 
 export function createState(clock: Clock): EmulatorState {
   const state: EmulatorState = {

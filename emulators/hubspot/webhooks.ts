@@ -175,7 +175,12 @@ export class WebhookDispatcher {
         return { propertyName: change.propertyName, propertyValue: change.propertyValue };
       case 'merge':
         // Merge events (changelog CL-wh-merge): the surviving record and the ones merged into it.
-        return { primaryObjectId: Number(change.id), mergedObjectIds: change.mergedObjectIds.map(Number), newObjectId: Number(change.id), numberOfPropertiesMoved: change.numberOfPropertiesMoved };
+        return {
+          primaryObjectId: Number(change.id),
+          mergedObjectIds: change.mergedObjectIds.map(Number),
+          newObjectId: Number(change.id),
+          numberOfPropertiesMoved: change.numberOfPropertiesMoved,
+        };
     }
   }
 
@@ -205,4 +210,3 @@ export class WebhookDispatcher {
     }
   }
 }
-

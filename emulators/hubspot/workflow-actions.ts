@@ -96,9 +96,7 @@ export class WorkflowActions {
   readonly definitions = new Map<string, WorkflowActionDefinition>();
   private counter = 0;
 
-  constructor(
-    private readonly opts: { clock: Clock; fetch: typeof fetch; portalId: number; clientSecret: string; records: () => RecordService },
-  ) {}
+  constructor(private readonly opts: { clock: Clock; fetch: typeof fetch; portalId: number; clientSecret: string; records: () => RecordService }) {}
 
   reset(): void {
     this.executions.clear();
@@ -124,7 +122,8 @@ export class WorkflowActions {
   async invoke(input: InvokeWorkflowActionInput): Promise<InvokeResult> {
     const definition = 'definition' in input ? this.definition(input.definition) : undefined;
     const info = requireObjectType(input.objectType ?? definition?.config.objectTypes[0] ?? '');
-    if (definition && !definition.config.objectTypes.includes(info.upperName)) throw validationError(`Action ${definition.uid} does not run on ${info.upperName}`);
+    if (definition && !definition.config.objectTypes.includes(info.upperName))
+      throw validationError(`Action ${definition.uid} does not run on ${info.upperName}`);
     if (definition) checkInputs(definition, input.inputFields ?? {});
     const objectId = String(input.objectId);
     const record = this.opts.records().get(info.name, objectId);
@@ -139,7 +138,13 @@ export class WorkflowActions {
     // WorkflowsRequestContext names (actionId, actionExecutionIndexIdentifier).
     const request: Record<string, unknown> = {
       callbackId,
-      origin: { portalId: this.opts.portalId, actionDefinitionId, actionDefinitionVersion: version, extensionDefinitionId: actionDefinitionId, extensionDefinitionVersionId: version },
+      origin: {
+        portalId: this.opts.portalId,
+        actionDefinitionId,
+        actionDefinitionVersion: version,
+        extensionDefinitionId: actionDefinitionId,
+        extensionDefinitionVersionId: version,
+      },
       context: { source: 'WORKFLOWS', workflowId, actionId: 1, actionExecutionIndexIdentifier: { enrollmentId: executionId, actionExecutionIndex: 0 } },
       object: {
         objectId: Number(objectId),
@@ -172,7 +177,8 @@ export class WorkflowActions {
   async retry(callbackId: string, options: { loseResponse?: boolean } = {}): Promise<InvokeResult> {
     const execution = this.executions.get(callbackId);
     if (!execution) throw objectNotFound(`No action execution with callbackId ${callbackId}`);
-    if (execution.state !== 'PENDING' && execution.state !== 'ERROR') throw validationError(`Execution ${callbackId} has an answer (state ${execution.state}); HubSpot does not retry it`);
+    if (execution.state !== 'PENDING' && execution.state !== 'ERROR')
+      throw validationError(`Execution ${callbackId} has an answer (state ${execution.state}); HubSpot does not retry it`);
     await this.post(execution, options.loseResponse ?? false);
     return { callbackId, status: execution.httpStatus, body: execution.responseBody, execution };
   }
@@ -194,7 +200,12 @@ export class WorkflowActions {
     execution.attempts += 1;
     execution.state = 'PENDING';
     try {
-      const res = await this.opts.fetch(execution.actionUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signed }, body, signal: AbortSignal.timeout(ACTION_TIMEOUT_MS) });
+      const res = await this.opts.fetch(execution.actionUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...signed },
+        body,
+        signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+      });
       const text = await res.text();
       if (loseResponse) {
         execution.httpStatus = 'lost';

@@ -11,7 +11,10 @@ const seedSpec = z
   .object({
     kind: z.enum(['us', 'non-us']).optional(),
     multicurrency: z.boolean().optional(),
-    company: z.object({ realmId: z.string().regex(/^\d+$/), name: z.string().min(1).optional() }).strict().optional(),
+    company: z
+      .object({ realmId: z.string().regex(/^\d+$/), name: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     entities: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
     preferences: z.record(z.string(), z.unknown()).optional(),
   })

@@ -254,7 +254,6 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
   return emulator;
 }
 
-
 function merged(base: JsonObject, patch: JsonObject): JsonObject {
   const out = clone(base) as JsonObject;
   for (const [key, value] of Object.entries(patch)) {
@@ -269,5 +268,9 @@ function setPreferences(realm: RealmState, patch: JsonObject, at: Date): void {
   if (!prefs) throw new Error('the realm has no Preferences');
   const next = merged(prefs, patch);
   const meta = isObject(prefs.MetaData) ? prefs.MetaData : {};
-  table(realm, 'Preferences').set('1', { ...next, SyncToken: String(Number(prefs.SyncToken) + 1), MetaData: { ...meta, LastUpdatedTime: metaTime(at, realm.timeZone) } });
+  table(realm, 'Preferences').set('1', {
+    ...next,
+    SyncToken: String(Number(prefs.SyncToken) + 1),
+    MetaData: { ...meta, LastUpdatedTime: metaTime(at, realm.timeZone) },
+  });
 }

@@ -20,9 +20,7 @@ export const REFRESH_TOKEN_TTL_S = 100 * 24 * 3600;
 export const REFRESH_ROTATION_MS = 24 * 3600 * 1000;
 const CODE_TTL_MS = 5 * 60 * 1000;
 
-export const SCOPES = [
-  'com.intuit.quickbooks.accounting', 'com.intuit.quickbooks.payment', 'openid', 'profile', 'email', 'phone', 'address',
-];
+export const SCOPES = ['com.intuit.quickbooks.accounting', 'com.intuit.quickbooks.payment', 'openid', 'profile', 'email', 'phone', 'address'];
 
 export interface OAuthApp {
   clientId: string;
@@ -198,7 +196,13 @@ export class OAuthServer {
     app.get(OAUTH_PATHS.userInfo, (c) => {
       const auth = this.authenticate(c.req.header('authorization'));
       if (!auth.ok) return c.json({ error: 'invalid_token' }, 401);
-      return c.json({ sub: `emulated-user-${auth.realmId}`, email: 'admin@quickbooks.example', emailVerified: true, givenName: 'Emulated', familyName: 'Admin' });
+      return c.json({
+        sub: `emulated-user-${auth.realmId}`,
+        email: 'admin@quickbooks.example',
+        emailVerified: true,
+        givenName: 'Emulated',
+        familyName: 'Admin',
+      });
     });
   }
 }

@@ -3,9 +3,7 @@
  * `2015-07-29T09:29:56.229-07:00` in a response's `time` (reference/qbo-api.md §1.1).
  */
 function offsetMinutes(at: Date, timeZone: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
   if (!m) return 0;
   const minutes = Number(m[2]) * 60 + Number(m[3]);

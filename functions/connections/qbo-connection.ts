@@ -20,7 +20,9 @@ export const QBO_ID_CLEANUP_QUEUE = 'company.clear-qbo-ids';
  * is QBO entity N" (a guard against duplicates after a lost response), so ids of a previous company must go: entity
  * N of the new company is another customer, item or invoice altogether.
  */
-const QBO_ID_PROPERTIES: { type: HsObjectType; property: string }[] = FLOWS.flatMap((f) => f.qboIdProperties.map((p) => ({ type: p.hubspotType, property: p.property })));
+const QBO_ID_PROPERTIES: { type: HsObjectType; property: string }[] = FLOWS.flatMap((f) =>
+  f.qboIdProperties.map((p) => ({ type: p.hubspotType, property: p.property })),
+);
 
 export type ConsentOutcome =
   /** A first company, or the connected company again (its grant renewed): syncing resumes where it was. */
@@ -50,7 +52,14 @@ export class QboConnections {
 
   /** Defines the id clean-up queue; `work`: this process runs its jobs (a worker). */
   async start({ work }: { work: boolean }): Promise<void> {
-    await this.#jobs.define({ name: QBO_ID_CLEANUP_QUEUE, retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true, retryDelayMaxSeconds: 600, policy: 'stately' });
+    await this.#jobs.define({
+      name: QBO_ID_CLEANUP_QUEUE,
+      retryLimit: 8,
+      retryDelaySeconds: 5,
+      retryBackoff: true,
+      retryDelayMaxSeconds: 600,
+      policy: 'stately',
+    });
     if (work) await this.#jobs.work<{ connectionId: string }>(QBO_ID_CLEANUP_QUEUE, (d) => this.clearPreviousCompanyIds(d.connectionId));
   }
 
@@ -93,7 +102,10 @@ export class QboConnections {
         startedByUserId: bound.userId,
         expiresAt: new Date(this.#now().getTime() + COMPANY_CHANGE_TTL_MS),
       });
-      this.#log.warn({ connectionId: connection.id, realmId, previousRealmId: connection.qboRealmId }, 'QuickBooks consent is for another company; waiting for the admin to choose');
+      this.#log.warn(
+        { connectionId: connection.id, realmId, previousRealmId: connection.qboRealmId },
+        'QuickBooks consent is for another company; waiting for the admin to choose',
+      );
       return { kind: 'company_changed', companyName, previousCompanyName: connection.qboCompanyName };
     }
     await this.#store.connections.saveQboConnection(connection.id, realmId, tokens, companyName);
@@ -129,7 +141,11 @@ export class QboConnections {
     for (const { type, property } of QBO_ID_PROPERTIES) {
       for await (const page of hubspot.listAll(type, [property])) {
         const stale = page.filter((r) => (r.properties[property] ?? '') !== '');
-        if (stale.length > 0) await hubspot.update(type, stale.map((r) => ({ id: r.id, properties: { [property]: '' } })));
+        if (stale.length > 0)
+          await hubspot.update(
+            type,
+            stale.map((r) => ({ id: r.id, properties: { [property]: '' } })),
+          );
         cleared += stale.length;
       }
     }

@@ -103,20 +103,32 @@ describe('TokenKeeper', () => {
       return { gate, release };
     };
 
-    test('the loser of a refresh race sees invalid_grant before the winner saved: the connection ends active with the winner\'s tokens', async () => {
+    test("the loser of a refresh race sees invalid_grant before the winner saved: the connection ends active with the winner's tokens", async () => {
       // QBO rotates refresh tokens: once A has refreshed with refresh-1, B's refresh with refresh-1 is refused.
       let rotated = false;
       const winnerAnswered = held();
-      const a = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
-        rotated = true;
-        const t = tokens(2);
-        await winnerAnswered.gate;
-        return t;
-      }).r, () => NOW, silentLogger);
-      const b = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
-        if (rotated) throw new DeadGrant('invalid_grant');
-        return tokens(3);
-      }).r, () => NOW, silentLogger);
+      const a = new TokenKeeper(
+        'quickbooks',
+        store.connections,
+        refresher(async () => {
+          rotated = true;
+          const t = tokens(2);
+          await winnerAnswered.gate;
+          return t;
+        }).r,
+        () => NOW,
+        silentLogger,
+      );
+      const b = new TokenKeeper(
+        'quickbooks',
+        store.connections,
+        refresher(async () => {
+          if (rotated) throw new DeadGrant('invalid_grant');
+          return tokens(3);
+        }).r,
+        () => NOW,
+        silentLogger,
+      );
 
       const first = a.refresh(connectionId, 'access-1');
       await new Promise((r) => setImmediate(r));
@@ -150,10 +162,16 @@ describe('TokenKeeper', () => {
 
     test('a connection marked for a refused refresh comes back by itself when the provider accepts the tokens again', async () => {
       let refusing = true;
-      const keeper = new TokenKeeper('quickbooks', store.connections, refresher(async () => {
-        if (refusing) throw new DeadGrant('invalid_grant');
-        return tokens(4);
-      }).r, () => NOW, silentLogger);
+      const keeper = new TokenKeeper(
+        'quickbooks',
+        store.connections,
+        refresher(async () => {
+          if (refusing) throw new DeadGrant('invalid_grant');
+          return tokens(4);
+        }).r,
+        () => NOW,
+        silentLogger,
+      );
       await expect(keeper.refresh(connectionId, 'access-1')).rejects.toThrow('invalid_grant');
       expect((await store.connections.refusedTokens()).map((c) => c.id)).toContain(connectionId);
       expect(await keeper.revive(connectionId)).toBe(false);

@@ -90,7 +90,8 @@ export class TokenKeeper {
       const again = await this.#stored(connectionId);
       if (again.version !== stored.version) return again.accessToken;
       const reason = `${this.#label()} refused the saved authorization: reconnect ${this.#label()} on the app's settings page.`;
-      if (!(await this.#connections.markTokensRefused(connectionId, this.#provider, stored.version, reason))) return (await this.#stored(connectionId)).accessToken;
+      if (!(await this.#connections.markTokensRefused(connectionId, this.#provider, stored.version, reason)))
+        return (await this.#stored(connectionId)).accessToken;
       throw err;
     }
     if (!(await this.#connections.saveRefreshedTokens(connectionId, this.#provider, fresh, stored.version))) {

@@ -153,7 +153,10 @@ export function buildInvoiceDraft({ deal, lines, billTo, company, options, docNu
 export function resolveOptions(company: CompanyFacts, options: InvoiceOptions): { termId: string | undefined; taxCodeId: string | undefined } {
   const term = options.paymentTerms === undefined ? undefined : byNameOrId(company.terms, options.paymentTerms);
   if (options.paymentTerms !== undefined && term === undefined) {
-    throw new InvoiceCreationFailed('TERMS_UNKNOWN', `"${options.paymentTerms}" (the company's terms: ${company.terms.map((t) => t.name).join(', ') || 'none'})`);
+    throw new InvoiceCreationFailed(
+      'TERMS_UNKNOWN',
+      `"${options.paymentTerms}" (the company's terms: ${company.terms.map((t) => t.name).join(', ') || 'none'})`,
+    );
   }
   return { termId: term?.id, taxCodeId: taxCodeFor(company, options.taxCode) };
 }
@@ -164,12 +167,16 @@ function taxCodeFor(company: CompanyFacts, wanted: string | undefined): string |
   if (!company.usesTaxCodes) {
     const code = wanted.trim().toUpperCase();
     if (!US_TAX_CODES.includes(code)) {
-      throw new InvoiceCreationFailed('TAX_CODE_UNKNOWN', `"${wanted}" (this US company calculates sales tax itself: leave the tax code empty, or use TAX or NON)`);
+      throw new InvoiceCreationFailed(
+        'TAX_CODE_UNKNOWN',
+        `"${wanted}" (this US company calculates sales tax itself: leave the tax code empty, or use TAX or NON)`,
+      );
     }
     return code;
   }
   const found = byNameOrId(company.taxCodes, wanted);
-  if (!found) throw new InvoiceCreationFailed('TAX_CODE_UNKNOWN', `"${wanted}" (the company's tax codes: ${company.taxCodes.map((t) => t.name).join(', ') || 'none'})`);
+  if (!found)
+    throw new InvoiceCreationFailed('TAX_CODE_UNKNOWN', `"${wanted}" (the company's tax codes: ${company.taxCodes.map((t) => t.name).join(', ') || 'none'})`);
   return found.id;
 }
 
@@ -203,7 +210,8 @@ function priceLine(line: DealLine): Omit<DraftLine, 'itemId' | 'taxCodeId'> {
     unitPrice = divide(multiply(price, subtract(hundred, percent)), hundred, price.scale + percent.scale + 2);
     note = `list price ${formatDecimal(price)}, ${formatDecimal(percent)}% off`;
   }
-  const amountCents = line.netAmount !== undefined && line.netAmount.trim() !== '' ? toCents(read('net price', line.netAmount, '0')) : toCents(multiply(quantity, unitPrice));
+  const amountCents =
+    line.netAmount !== undefined && line.netAmount.trim() !== '' ? toCents(read('net price', line.netAmount, '0')) : toCents(multiply(quantity, unitPrice));
   const base = line.description?.trim() || line.name;
   const describe = (extra: string | undefined) => (extra === undefined ? base : `${base} (${extra})`).slice(0, MAX_DESCRIPTION);
 
@@ -216,5 +224,10 @@ function priceLine(line: DealLine): Omit<DraftLine, 'itemId' | 'taxCodeId'> {
     }
   }
   const whole = decimalOf(BigInt(amountCents), 2);
-  return { description: describe([`${formatDecimal(quantity)} × ${formatDecimal(unitPrice)}`, note].filter(Boolean).join(', ')), quantity: decimalOf(1n), unitPrice: whole, amountCents };
+  return {
+    description: describe([`${formatDecimal(quantity)} × ${formatDecimal(unitPrice)}`, note].filter(Boolean).join(', ')),
+    quantity: decimalOf(1n),
+    unitPrice: whole,
+    amountCents,
+  };
 }

@@ -44,7 +44,7 @@ export function divide(a: Decimal, b: Decimal, scale: number): Decimal {
   const numerator = a.digits * 10n ** BigInt(Math.max(shift, 0)) * 2n;
   const denominator = b.digits * 10n ** BigInt(Math.max(-shift, 0));
   const doubled = numerator / denominator;
-  const negative = (numerator < 0n) !== (denominator < 0n);
+  const negative = numerator < 0n !== denominator < 0n;
   const magnitude = ((negative ? -doubled : doubled) + 1n) / 2n;
   return { digits: negative ? -magnitude : magnitude, scale };
 }

@@ -10,12 +10,14 @@ const definition = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..
 };
 
 describe('failures and their execution rules', () => {
-  test('every failure code has an execution rule in the action\'s definition, and every rule is for a failure code', () => {
+  test("every failure code has an execution rule in the action's definition, and every rule is for a failure code", () => {
     expect(definition.config.executionRules.map((r) => r.conditions.errorCode).sort()).toEqual([...INVOICE_FAILURE_CODES].sort());
   });
 
-  test('a failure\'s message is its rule\'s label with the detail filled in', () => {
-    expect(invoiceFailure('QBO_VALIDATION', 'Duplicate Document Number Error (code 6140)').message).toBe('QuickBooks refused the invoice: Duplicate Document Number Error (code 6140)');
+  test("a failure's message is its rule's label with the detail filled in", () => {
+    expect(invoiceFailure('QBO_VALIDATION', 'Duplicate Document Number Error (code 6140)').message).toBe(
+      'QuickBooks refused the invoice: Duplicate Document Number Error (code 6140)',
+    );
     expect(invoiceFailure('NO_CONTACT').message).toBe(definition.config.labels.en.executionRules['noContact']);
   });
 
@@ -23,9 +25,15 @@ describe('failures and their execution rules', () => {
     expect(readFailure(new QboApiError({ kind: 'rate_limited', detail: 'slow down' }))).toMatchObject({ defer: true });
     expect(readFailure(new HubSpotApiError({ kind: 'unavailable', detail: '503' }))).toMatchObject({ defer: true });
     expect(readFailure(new RetryLater('busy'))).toMatchObject({ defer: true });
-    expect(readFailure(new ReconnectRequired('x', { cause: new QboApiError({ kind: 'reauth_required', detail: 'gone' }) }))).toMatchObject({ failure: { code: 'QBO_RECONNECT_REQUIRED' } });
-    expect(readFailure(new ReconnectRequired('x', { cause: new HubSpotApiError({ kind: 'reauth_required', detail: 'gone' }) }))).toMatchObject({ failure: { code: 'HUBSPOT_RECONNECT_REQUIRED' } });
-    expect(readFailure(new QboApiError({ kind: 'validation', code: '6000', detail: 'Business Validation Error' }))).toMatchObject({ failure: { code: 'QBO_VALIDATION', detail: 'Business Validation Error (code 6000)' } });
+    expect(readFailure(new ReconnectRequired('x', { cause: new QboApiError({ kind: 'reauth_required', detail: 'gone' }) }))).toMatchObject({
+      failure: { code: 'QBO_RECONNECT_REQUIRED' },
+    });
+    expect(readFailure(new ReconnectRequired('x', { cause: new HubSpotApiError({ kind: 'reauth_required', detail: 'gone' }) }))).toMatchObject({
+      failure: { code: 'HUBSPOT_RECONNECT_REQUIRED' },
+    });
+    expect(readFailure(new QboApiError({ kind: 'validation', code: '6000', detail: 'Business Validation Error' }))).toMatchObject({
+      failure: { code: 'QBO_VALIDATION', detail: 'Business Validation Error (code 6000)' },
+    });
     expect(readFailure(new HubSpotApiError({ kind: 'not_found', detail: 'no deal' }))).toMatchObject({ failure: { code: 'DEAL_NOT_FOUND' } });
     expect(readFailure(new TypeError('bug'))).toMatchObject({ failure: { code: 'INTERNAL_ERROR' } });
   });

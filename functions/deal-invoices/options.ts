@@ -63,7 +63,11 @@ export function parseInvoiceOptions(raw: Record<string, unknown>): InvoiceOption
   if (!parsed.success) {
     throw new InvoiceCreationFailed('INVALID_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
-  const options: InvoiceOptions = { sendEmail: parsed.data.sendEmail, whenCustomerMissing: parsed.data.whenCustomerMissing, whenItemMissing: parsed.data.whenItemMissing };
+  const options: InvoiceOptions = {
+    sendEmail: parsed.data.sendEmail,
+    whenCustomerMissing: parsed.data.whenCustomerMissing,
+    whenItemMissing: parsed.data.whenItemMissing,
+  };
   for (const key of ['invoiceDate', 'dueDate', 'paymentTerms', 'customerMessage', 'taxCode'] as const) {
     const value = parsed.data[key];
     if (value !== undefined) options[key] = value;

@@ -64,7 +64,17 @@ const INTERACTIVE: CallProfile = { maxAttempts: 1, qboTimeoutMs: 4_000 };
 const ANSWER_BUDGET_MS = 8_000;
 const DEAL_PROPERTIES = ['dealname', 'deal_currency_code'];
 const CONTACT_PROPERTIES = ['email', 'firstname', 'lastname'];
-const LINE_ITEM_PROPERTIES = ['name', 'description', 'quantity', 'price', 'amount', 'discount', 'hs_discount_percentage', 'hs_product_id', 'hs_line_item_currency_code'];
+const LINE_ITEM_PROPERTIES = [
+  'name',
+  'description',
+  'quantity',
+  'price',
+  'amount',
+  'discount',
+  'hs_discount_percentage',
+  'hs_product_id',
+  'hs_line_item_currency_code',
+];
 /** QBO's DocNumber holds 21 characters (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice); leave room for a "-N" suffix. */
 const DOC_NUMBER_BASE_LENGTH = 17;
 
@@ -95,7 +105,13 @@ export class DealInvoiceService {
    * `rawOptions` are the caller's inputs as a form or a workflow sends them (see options.ts). Resolves with the
    * outcome; throws InvoiceCreationDeferred when QBO or HubSpot cannot answer now (retry later with the same key).
    */
-  async createInvoiceFromDeal(connectionId: string, dealId: string, rawOptions: Record<string, unknown>, idempotencyKey: string, run: CreateInvoiceRun): Promise<InvoiceCreation> {
+  async createInvoiceFromDeal(
+    connectionId: string,
+    dealId: string,
+    rawOptions: Record<string, unknown>,
+    idempotencyKey: string,
+    run: CreateInvoiceRun,
+  ): Promise<InvoiceCreation> {
     return this.#lock.run(`${connectionId}:${idempotencyKey}`, async () => {
       const prior = await this.#deps.store.invoiceRequests.get(connectionId, idempotencyKey);
       if (prior !== undefined && prior.status !== 'pending') return replay(prior);
@@ -151,7 +167,14 @@ async function settle(store: Store, request: InvoiceRequest, outcome: InvoiceCre
   const { connectionId, idempotencyKey, dealId } = request;
   const qboId = outcome.invoice?.id ?? request.qboInvoiceId;
   await store.invoiceRequests.settle(connectionId, idempotencyKey, outcome.status, stored(outcome));
-  const where = { connectionId, object: 'invoices' as const, direction: 'to_qbo' as const, hubspotId: dealId, ...(qboId !== undefined ? { qboId } : {}), action: 'create_from_deal' };
+  const where = {
+    connectionId,
+    object: 'invoices' as const,
+    direction: 'to_qbo' as const,
+    hubspotId: dealId,
+    ...(qboId !== undefined ? { qboId } : {}),
+    action: 'create_from_deal',
+  };
   if (outcome.status === 'created') {
     const { invoice } = outcome;
     await store.syncLog.record({
@@ -161,7 +184,13 @@ async function settle(store: Store, request: InvoiceRequest, outcome: InvoiceCre
       details: { requestedBy: source },
     });
   } else {
-    await store.syncLog.record({ ...where, outcome: 'failed', errorCode: outcome.failure.code, message: outcome.failure.message, details: { requestedBy: source, detail: outcome.failure.detail } });
+    await store.syncLog.record({
+      ...where,
+      outcome: 'failed',
+      errorCode: outcome.failure.code,
+      message: outcome.failure.message,
+      details: { requestedBy: source, detail: outcome.failure.detail },
+    });
   }
   return outcome;
 }
@@ -214,7 +243,11 @@ class InvoiceRun {
   async create(): Promise<InvoiceCreation> {
     const { store, sync } = this.#deps;
     this.#step();
-    const [companyInfo, preferences, { settings }] = await Promise.all([this.#qbo.companyInfo(), this.#qbo.preferences(), sync.settings<InvoiceSettings>(this.#connectionId, 'invoices')]);
+    const [companyInfo, preferences, { settings }] = await Promise.all([
+      this.#qbo.companyInfo(),
+      this.#qbo.preferences(),
+      sync.settings<InvoiceSettings>(this.#connectionId, 'invoices'),
+    ]);
     const company = invoicingSettings(companyInfo, preferences);
     const today = companyToday(this.#deps.now(), company.timeZone);
 
@@ -238,16 +271,24 @@ class InvoiceRun {
     const created = createdInvoice(invoice, today, company, this.#deps.clients.settings.quickbooks.environment);
     this.#deps.log.info({ connectionId: this.#connectionId, dealId: this.#dealId, qboInvoiceId: invoice.Id }, 'invoice created from deal');
     const outcome: InvoiceCreation =
-      emailFailure === undefined ? { status: 'created', invoice: created, replayed: false } : { status: 'failed', failure: emailFailure, invoice: created, replayed: false };
+      emailFailure === undefined
+        ? { status: 'created', invoice: created, replayed: false }
+        : { status: 'failed', failure: emailFailure, invoice: created, replayed: false };
     return settle(store, this.#request, outcome, this.#run.source);
   }
 
   async #createInQbo(company: InvoicingSettings, settings: InvoiceSettings, today: string): Promise<QboInvoice> {
     const { dealProperties } = this.#run;
     this.#step();
-    const deal = dealProperties !== undefined && DEAL_PROPERTIES.every((p) => p in dealProperties) ? dealProperties : (await this.#hubspot.read('deals', [this.#dealId], DEAL_PROPERTIES))[0]?.properties;
+    const deal =
+      dealProperties !== undefined && DEAL_PROPERTIES.every((p) => p in dealProperties)
+        ? dealProperties
+        : (await this.#hubspot.read('deals', [this.#dealId], DEAL_PROPERTIES))[0]?.properties;
     if (deal === undefined) throw new InvoiceCreationFailed('DEAL_NOT_FOUND');
-    const [lineItemIds, contactIds] = await Promise.all([this.#hubspot.associations('deals', this.#dealId, 'line_items'), this.#hubspot.associations('deals', this.#dealId, 'contacts')]);
+    const [lineItemIds, contactIds] = await Promise.all([
+      this.#hubspot.associations('deals', this.#dealId, 'line_items'),
+      this.#hubspot.associations('deals', this.#dealId, 'contacts'),
+    ]);
     // A deal with several contacts bills the first associated one (the lowest id: HubSpot marks no primary contact).
     const contactId = [...contactIds].sort((a, b) => byNumericId({ id: a }, { id: b }))[0];
     if (contactId === undefined) throw new InvoiceCreationFailed('NO_CONTACT');
@@ -283,7 +324,8 @@ class InvoiceRun {
       itemId: itemOf.get(li.id)!,
       itemTaxCodeId: taxCodeOf.get(itemOf.get(li.id)!),
     }));
-    const dealCurrency = present(deal['deal_currency_code']) ?? lineItems.map((li) => present(li.properties['hs_line_item_currency_code'])).find((c) => c !== undefined);
+    const dealCurrency =
+      present(deal['deal_currency_code']) ?? lineItems.map((li) => present(li.properties['hs_line_item_currency_code'])).find((c) => c !== undefined);
     const docNumber = company.customNumbers ? await this.#nextDocNumber() : undefined;
     this.#step();
     const draft = buildInvoiceDraft({
@@ -383,10 +425,15 @@ class InvoiceRun {
    */
   async #placeInQbo(object: 'contacts' | 'products', hubspotIds: string[]): Promise<Map<string, Link>> {
     const hubspotType = object === 'contacts' ? 'contacts' : 'products';
-    await this.#deps.sync.syncNow<FlowSettings>(this.#connectionId, object, { hubspot: { [hubspotType]: hubspotIds } }, {
-      adjust: (settings) => ({ ...settings, createInQbo: true }),
-      ...(this.#profile === undefined ? {} : { profile: this.#profile }),
-    });
+    await this.#deps.sync.syncNow<FlowSettings>(
+      this.#connectionId,
+      object,
+      { hubspot: { [hubspotType]: hubspotIds } },
+      {
+        adjust: (settings) => ({ ...settings, createInQbo: true }),
+        ...(this.#profile === undefined ? {} : { profile: this.#profile }),
+      },
+    );
     const links = await this.#deps.store.links.forIds(this.#connectionId, object, 'hubspot', hubspotIds);
     return new Map(links.map((l) => [l.hubspotId, l]));
   }
@@ -417,7 +464,8 @@ class InvoiceRun {
     try {
       return { invoice: await this.#qbo.sendInvoice(invoice.Id, to), emailFailure: undefined };
     } catch (err) {
-      if (err instanceof QboApiError && !err.retryable && err.kind !== 'reauth_required') return { invoice, emailFailure: invoiceFailure('EMAIL_NOT_SENT', err.detail) };
+      if (err instanceof QboApiError && !err.retryable && err.kind !== 'reauth_required')
+        return { invoice, emailFailure: invoiceFailure('EMAIL_NOT_SENT', err.detail) };
       throw err;
     }
   }
@@ -440,7 +488,8 @@ function companyToday(now: Date, timeZone: string): string {
  * QBO's request id (at most 50 characters, unique per company; a repeat returns the first response,
  * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features): one per request key, so retries replay.
  */
-const qboRequestId = (connectionId: string, idempotencyKey: string): string => createHash('sha256').update(`${connectionId}:invoice-from-deal:${idempotencyKey}`).digest('hex').slice(0, 36);
+const qboRequestId = (connectionId: string, idempotencyKey: string): string =>
+  createHash('sha256').update(`${connectionId}:invoice-from-deal:${idempotencyKey}`).digest('hex').slice(0, 36);
 
 function createdInvoice(invoice: QboInvoice, today: string, company: InvoicingSettings, environment: Parameters<typeof invoiceFacts>[2]): CreatedInvoice {
   const facts = invoiceFacts(invoice, today, environment);

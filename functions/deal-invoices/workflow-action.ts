@@ -54,13 +54,23 @@ export class CreateInvoiceAction {
   async execute(execution: ActionExecution): Promise<ActionAnswer> {
     const { store, service, jobs } = this.#deps;
     const connection = await store.connections.byPortal(execution.portalId);
-    if (connection === undefined) return { kind: 'done', result: resultOf({ status: 'failed', failure: invoiceFailure('QBO_NOT_CONNECTED'), invoice: undefined, replayed: false }) };
+    if (connection === undefined)
+      return { kind: 'done', result: resultOf({ status: 'failed', failure: invoiceFailure('QBO_NOT_CONNECTED'), invoice: undefined, replayed: false }) };
     const run = { source: SOURCE, interactive: true, ...(execution.properties !== undefined ? { dealProperties: execution.properties } : {}) };
     try {
-      return { kind: 'done', result: resultOf(await service.createInvoiceFromDeal(connection.id, execution.objectId, execution.inputs, idempotencyKey(execution.callbackId), run)) };
+      return {
+        kind: 'done',
+        result: resultOf(await service.createInvoiceFromDeal(connection.id, execution.objectId, execution.inputs, idempotencyKey(execution.callbackId), run)),
+      };
     } catch (err) {
       if (!(err instanceof InvoiceCreationDeferred)) throw err;
-      const job: CompletionJob = { connectionId: connection.id, portalId: execution.portalId, callbackId: execution.callbackId, dealId: execution.objectId, inputs: execution.inputs };
+      const job: CompletionJob = {
+        connectionId: connection.id,
+        portalId: execution.portalId,
+        callbackId: execution.callbackId,
+        dealId: execution.objectId,
+        inputs: execution.inputs,
+      };
       if (execution.properties !== undefined) job.dealProperties = execution.properties;
       await jobs.send(CREATE_INVOICE_QUEUE, job, { singletonKey: execution.callbackId });
       this.#deps.log.info({ connectionId: connection.id, callbackId: execution.callbackId, reason: err.message }, 'workflow action deferred: answered BLOCK');
@@ -74,7 +84,10 @@ export class CreateInvoiceAction {
     const key = idempotencyKey(job.callbackId);
     let outcome: InvoiceCreation;
     try {
-      outcome = await service.createInvoiceFromDeal(job.connectionId, job.dealId, job.inputs, key, { source: SOURCE, ...(job.dealProperties ? { dealProperties: job.dealProperties } : {}) });
+      outcome = await service.createInvoiceFromDeal(job.connectionId, job.dealId, job.inputs, key, {
+        source: SOURCE,
+        ...(job.dealProperties ? { dealProperties: job.dealProperties } : {}),
+      });
     } catch (err) {
       if (!(err instanceof InvoiceCreationDeferred) || retryCount < RETRIES.retryLimit) throw err;
       outcome = await service.abandon(job.connectionId, key, job.dealId, SOURCE, err.message);
@@ -115,5 +128,8 @@ export function resultOf(outcome: InvoiceCreation): ActionResult {
       }
     : {};
   if (outcome.status === 'created') return { state: 'SUCCESS', outputs };
-  return { state: 'FAIL_CONTINUE', outputs: { ...outputs, errorCode: outcome.failure.code, errorDetail: outcome.failure.detail, errorMessage: outcome.failure.message } };
+  return {
+    state: 'FAIL_CONTINUE',
+    outputs: { ...outputs, errorCode: outcome.failure.code, errorDetail: outcome.failure.detail, errorMessage: outcome.failure.message },
+  };
 }

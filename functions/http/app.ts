@@ -79,7 +79,12 @@ function serveProduct(app: Hono, deps: AppDeps): void {
   app.route('/', oauthRoutes(deps));
   app.route(
     '/',
-    hubspotWebhookRoutes({ ...deps, publicUrl: clients.settings.publicUrl, clientSecret: clients.settings.hubspot.clientSecret, appId: clients.settings.hubspot.appId }),
+    hubspotWebhookRoutes({
+      ...deps,
+      publicUrl: clients.settings.publicUrl,
+      clientSecret: clients.settings.hubspot.clientSecret,
+      appId: clients.settings.hubspot.appId,
+    }),
   );
   app.route('/', qboWebhookRoutes({ ...deps, verifierToken: clients.settings.quickbooks.webhookVerifierToken }));
   // The settings page's and the deal card's API: signed, for a user HubSpot confirms is in the portal (api/access.ts).

@@ -67,7 +67,10 @@ describe('batch read / create / update / archive', () => {
     expect(new Set(read.map((r) => r.id))).toEqual(new Set(ids));
     expect(hs.stats().requests).toBe(6);
 
-    const updated = await hs.update('contacts', ids.map((id, i) => ({ id, properties: { firstname: `Updated${i}` } })));
+    const updated = await hs.update(
+      'contacts',
+      ids.map((id, i) => ({ id, properties: { firstname: `Updated${i}` } })),
+    );
     expect(updated.map((u) => u.id)).toEqual(ids);
     expect(updated[249]!.properties.firstname).toBe('Updated249');
     expect(hs.stats().requests).toBe(9);
@@ -79,13 +82,18 @@ describe('batch read / create / update / archive', () => {
   it('creates line items with an association to their deal in the same call', async () => {
     const hs = client();
     const [deal] = await hs.create('deals', [{ properties: { dealname: 'Big', dealstage: 'appointmentscheduled', pipeline: 'default' } }]);
-    const [li] = await hs.create('line_items', [{ properties: { name: 'Widget', quantity: '2', price: '10' }, associations: [{ toType: 'deals', toId: deal!.id }] }]);
+    const [li] = await hs.create('line_items', [
+      { properties: { name: 'Widget', quantity: '2', price: '10' }, associations: [{ toType: 'deals', toId: deal!.id }] },
+    ]);
     expect(await hs.associations('deals', deal!.id, 'line_items')).toEqual([li!.id]);
   });
 
   it('lists every record with after-paging, 100 per page', async () => {
     const hs = client();
-    await hs.create('products', Array.from({ length: 250 }, (_, i) => ({ properties: { name: `P${i}` } })));
+    await hs.create(
+      'products',
+      Array.from({ length: 250 }, (_, i) => ({ properties: { name: `P${i}` } })),
+    );
     const before = hs.stats().requests;
     const pages = await collect(hs.listAll('products', ['name']));
     expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
@@ -96,7 +104,10 @@ describe('batch read / create / update / archive', () => {
 describe('search', () => {
   it('returns every page of one filter group, and honours limit', async () => {
     const hs = client();
-    await hs.create('products', Array.from({ length: 450 }, (_, i) => ({ properties: { name: `P${i}`, price: String(i % 2 === 0 ? 5 : 50) } })));
+    await hs.create(
+      'products',
+      Array.from({ length: 450 }, (_, i) => ({ properties: { name: `P${i}`, price: String(i % 2 === 0 ? 5 : 50) } })),
+    );
     const before = hs.stats().requests;
     const cheap = await hs.search('products', { filters: [{ propertyName: 'price', operator: 'LT', value: '10' }], properties: ['name', 'price'] });
     expect(cheap).toHaveLength(225);
@@ -131,7 +142,9 @@ describe('search', () => {
     }
     expect(seen).toHaveLength(10_050);
     expect(new Set(seen).size).toBe(10_050);
-    const all = failure(hs.search('products', { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(start.getTime()) }], properties: ['name'] }));
+    const all = failure(
+      hs.search('products', { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(start.getTime()) }], properties: ['name'] }),
+    );
     expect(await all).toMatchObject({ kind: 'validation', category: 'SEARCH_WINDOW' });
   }, 60_000);
 
@@ -139,7 +152,10 @@ describe('search', () => {
     const hs = client();
     const since = h.clock.now();
     // One batch create stamps all 250 with the same time: offsets are needed among equal timestamps.
-    await hs.create('contacts', Array.from({ length: 250 }, (_, i) => ({ properties: { email: `t${i}@example.com` } })));
+    await hs.create(
+      'contacts',
+      Array.from({ length: 250 }, (_, i) => ({ properties: { email: `t${i}@example.com` } })),
+    );
     const pages = await collect(hs.modifiedSince('contacts', since, ['email']));
     expect(pages.flat()).toHaveLength(250);
     expect(pages.flat()[0]!.properties.lastmodifieddate).toBeDefined();
@@ -161,14 +177,26 @@ describe('properties', () => {
     await hs.ensurePropertyGroup('deals', { name: 'qbo_invoice', label: 'QuickBooks invoice' });
     const defs: PropertyDef[] = [
       { name: 'qbo_invoice_number', label: 'QBO invoice number', type: 'string', fieldType: 'text', groupName: 'qbo_invoice' },
-      { name: 'qbo_invoice_status', label: 'QBO invoice status', type: 'enumeration', fieldType: 'select', groupName: 'qbo_invoice', options: [{ label: 'Paid', value: 'paid' }, { label: 'Open', value: 'open' }] },
+      {
+        name: 'qbo_invoice_status',
+        label: 'QBO invoice status',
+        type: 'enumeration',
+        fieldType: 'select',
+        groupName: 'qbo_invoice',
+        options: [
+          { label: 'Paid', value: 'paid' },
+          { label: 'Open', value: 'open' },
+        ],
+      },
       { name: 'qbo_due_date', label: 'QBO due date', type: 'date', fieldType: 'date', groupName: 'qbo_invoice', description: 'Due date in QuickBooks' },
     ];
     await hs.ensureProperties('deals', defs);
     const before = hs.stats().requests;
     await hs.ensureProperties('deals', defs);
     expect(hs.stats().requests - before).toBe(1);
-    const [deal] = await hs.create('deals', [{ properties: { dealname: 'D', dealstage: 'appointmentscheduled', pipeline: 'default', qbo_invoice_status: 'paid', qbo_due_date: '2026-02-01' } }]);
+    const [deal] = await hs.create('deals', [
+      { properties: { dealname: 'D', dealstage: 'appointmentscheduled', pipeline: 'default', qbo_invoice_status: 'paid', qbo_due_date: '2026-02-01' } },
+    ]);
     const [read] = await hs.read('deals', [deal!.id], ['qbo_invoice_status', 'qbo_due_date']);
     expect(read!.properties).toMatchObject({ qbo_invoice_status: 'paid', qbo_due_date: '2026-02-01' });
   });
@@ -189,7 +217,7 @@ describe('associations', () => {
     expect(await hs.associations('invoices', invoice!.id, 'deals')).toEqual([deal!.id]);
   });
 
-  it('dissociates a pair in both directions, leaving the record\'s other associations; repeating it is harmless', async () => {
+  it("dissociates a pair in both directions, leaving the record's other associations; repeating it is harmless", async () => {
     const hs = client();
     const [first, second] = await hs.create('deals', [
       { properties: { dealname: 'First', dealstage: 'appointmentscheduled', pipeline: 'default' } },
@@ -236,10 +264,21 @@ describe('batch writes answered per record', () => {
 
   it('a batch refused whole is split until the refused input stands alone, and the others are written', async () => {
     const hs = client();
-    const contacts = await hs.create('contacts', Array.from({ length: 4 }, (_, i) => ({ properties: { email: `s${i}@example.com` } })));
+    const contacts = await hs.create(
+      'contacts',
+      Array.from({ length: 4 }, (_, i) => ({ properties: { email: `s${i}@example.com` } })),
+    );
     // Three whole-batch refusals: 4 inputs, then the first 2, then the first 1.
-    h.started.emulator.injectFault({ path: '/crm/v3/objects/contacts/batch/update', status: 400, body: { message: 'Property values were not valid', category: 'VALIDATION_ERROR' }, times: 3 });
-    const outcomes = await hs.updateEach('contacts', contacts.map((c) => ({ id: c.id, properties: { city: 'Bergen' } })));
+    h.started.emulator.injectFault({
+      path: '/crm/v3/objects/contacts/batch/update',
+      status: 400,
+      body: { message: 'Property values were not valid', category: 'VALIDATION_ERROR' },
+      times: 3,
+    });
+    const outcomes = await hs.updateEach(
+      'contacts',
+      contacts.map((c) => ({ id: c.id, properties: { city: 'Bergen' } })),
+    );
     expect(outcomes.map((o) => o.ok)).toEqual([false, true, true, true]);
     expect(hs.stats().requests).toBe(1 + 5);
   });
@@ -256,7 +295,13 @@ describe('retries and error classification', () => {
   });
 
   it('uses the rate-limit window when a 429 has no Retry-After, and 1 s for the search limit', async () => {
-    h.started.emulator.injectFault({ path: '/crm/v3/objects/contacts', method: 'GET', status: 429, body: { policyName: 'TEN_SECONDLY_ROLLING' }, headers: { 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' } });
+    h.started.emulator.injectFault({
+      path: '/crm/v3/objects/contacts',
+      method: 'GET',
+      status: 429,
+      body: { policyName: 'TEN_SECONDLY_ROLLING' },
+      headers: { 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' },
+    });
     const hs = client();
     await collect(hs.listAll('contacts', ['email']));
     h.started.emulator.setRateLimit({ searchPerSecond: 1 });
@@ -315,7 +360,13 @@ describe('retries and error classification', () => {
 
 describe('401 → refresh → retry', () => {
   const oauth = () =>
-    createHubSpotOAuth({ clientId: h.started.info.clientId, clientSecret: h.started.info.clientSecret, redirectUri: 'https://app.example.com/oauth/callback', basePath: h.started.info.url, scopes: ['oauth'] });
+    createHubSpotOAuth({
+      clientId: h.started.info.clientId,
+      clientSecret: h.started.info.clientSecret,
+      redirectUri: 'https://app.example.com/oauth/callback',
+      basePath: h.started.info.url,
+      scopes: ['oauth'],
+    });
 
   it('refreshes once with the rejected token and retries', async () => {
     const rejected: string[] = [];

@@ -116,7 +116,14 @@ export interface HubSpotClient {
   ensurePropertyGroup(type: HsObjectType, group: { name: string; label: string }): Promise<void>;
   ensureProperties(type: HsObjectType, defs: PropertyDef[]): Promise<void>;
   associate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
-  associateLabelled(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string, associationTypeId: number, category: AssociationCategory): Promise<void>;
+  associateLabelled(
+    fromType: HsObjectType,
+    fromId: string,
+    toType: HsObjectType,
+    toId: string,
+    associationTypeId: number,
+    category: AssociationCategory,
+  ): Promise<void>;
   associations(fromType: HsObjectType, id: string, toType: HsObjectType): Promise<string[]>;
   /** Removes every association type between the pair, both directions; a pair with none is already done. */
   dissociate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string): Promise<void>;
@@ -304,7 +311,12 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
    * refused whole for one input's value is split in halves and sent again until the refused inputs stand alone, so
    * one bad value never costs the others their write.
    */
-  async function writeBatch(op: 'create' | 'update', type: HsObjectType, inputs: readonly (CreateInput | UpdateInput)[], offset: number): Promise<WriteOutcome[]> {
+  async function writeBatch(
+    op: 'create' | 'update',
+    type: HsObjectType,
+    inputs: readonly (CreateInput | UpdateInput)[],
+    offset: number,
+  ): Promise<WriteOutcome[]> {
     const traceIds = inputs.map((_, i) => `${offset + i}`);
     let res: z.infer<typeof batchRaw>;
     try {
@@ -317,11 +329,18 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
                   objectWriteTraceId: traceIds[i]!,
                   associations: (input.associations ?? []).map((a) => ({
                     to: { id: a.toId },
-                    types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum, associationTypeId: defaultAssociationType(type, a.toType) }],
+                    types: [
+                      {
+                        associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum,
+                        associationTypeId: defaultAssociationType(type, a.toType),
+                      },
+                    ],
                   })),
                 })),
               })
-            : c.crm.objects.batchApi.update(type, { inputs: (inputs as UpdateInput[]).map((input, i) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceIds[i]! })) }),
+            : c.crm.objects.batchApi.update(type, {
+                inputs: (inputs as UpdateInput[]).map((input, i) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceIds[i]! })),
+              }),
         ),
       );
     } catch (err) {
@@ -333,13 +352,18 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     // HubSpot does not promise result order: results are matched back by trace id (or, on update, by record id).
     const byTrace = new Map(res.results.flatMap((r) => (r.objectWriteTraceId !== undefined ? [[r.objectWriteTraceId, r] as const] : [])));
     const byId = new Map(res.results.map((r) => [r.id, r]));
-    const errors = (res.errors ?? []).map((e) => ({ traces: e.context?.['objectWriteTraceId'] ?? [], ids: e.context?.['ids'] ?? [], error: fromBatchError(e) }));
+    const errors = (res.errors ?? []).map((e) => ({
+      traces: e.context?.['objectWriteTraceId'] ?? [],
+      ids: e.context?.['ids'] ?? [],
+      error: fromBatchError(e),
+    }));
     return inputs.map((input, i): WriteOutcome => {
       const id = 'id' in input ? input.id : undefined;
       const result = byTrace.get(traceIds[i]!) ?? (id !== undefined ? byId.get(id) : undefined);
       if (result !== undefined) return { ok: true, record: toHsObject(result) };
       const named =
-        errors.find((e) => e.traces.includes(traceIds[i]!) || (id !== undefined && e.ids.includes(id))) ?? errors.find((e) => e.traces.length === 0 && e.ids.length === 0);
+        errors.find((e) => e.traces.includes(traceIds[i]!) || (id !== undefined && e.ids.includes(id))) ??
+        errors.find((e) => e.traces.length === 0 && e.ids.length === 0);
       if (named !== undefined) return { ok: false, error: named.error };
       throw new Error(`HubSpot batch ${op} of ${type} answered neither a result nor an error for input ${traceIds[i]}`);
     });
@@ -408,7 +432,11 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
       for (;;) {
         const offset = seenAtAnchor.size >= SEARCH_PAGE_SIZE ? seenAtAnchor.size : 0;
         if (offset >= SEARCH_RESULT_WINDOW) {
-          throw new HubSpotApiError({ kind: 'validation', category: 'SEARCH_WINDOW', detail: `more than ${SEARCH_RESULT_WINDOW} ${type} share ${prop}=${new Date(anchor).toISOString()}; HubSpot search cannot page past them` });
+          throw new HubSpotApiError({
+            kind: 'validation',
+            category: 'SEARCH_WINDOW',
+            detail: `more than ${SEARCH_RESULT_WINDOW} ${type} share ${prop}=${new Date(anchor).toISOString()}; HubSpot search cannot page past them`,
+          });
         }
         const page = await searchPage(type, {
           filters: [{ propertyName: prop, operator: 'GTE', value: String(anchor) }],
@@ -470,7 +498,9 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
               fieldType: def.fieldType as PropertyCreateFieldTypeEnum,
               groupName: def.groupName,
               ...(def.description !== undefined ? { description: def.description } : {}),
-              ...(def.options !== undefined ? { options: def.options.map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: false })) } : {}),
+              ...(def.options !== undefined
+                ? { options: def.options.map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: false })) }
+                : {}),
             }),
           );
         } catch (err) {
@@ -487,7 +517,9 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     async associateLabelled(fromType, fromId, toType, toId, associationTypeId, category) {
       // A labelled create replaces the pair's labels (docs D-assoc); callers send the one label they mean.
       await call(`associate ${fromType}→${toType} (${associationTypeId})`, (c) =>
-        c.crm.associations.v4.basicApi.create(fromType, fromId, toType, toId, [{ associationCategory: category as AssociationSpecAssociationCategoryEnum, associationTypeId }]),
+        c.crm.associations.v4.basicApi.create(fromType, fromId, toType, toId, [
+          { associationCategory: category as AssociationSpecAssociationCategoryEnum, associationTypeId },
+        ]),
       );
     },
 
@@ -519,7 +551,13 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
       const res = propertiesRaw.parse(await call(`list properties ${type}`, (c) => c.crm.properties.coreApi.getAll(type)));
       return res.results
         .filter((p) => !p.hidden)
-        .map((p) => ({ name: p.name, label: p.label, type: p.type, fieldType: p.fieldType, readOnly: (p.calculated ?? false) || (p.modificationMetadata?.readOnlyValue ?? false) }));
+        .map((p) => ({
+          name: p.name,
+          label: p.label,
+          type: p.type,
+          fieldType: p.fieldType,
+          readOnly: (p.calculated ?? false) || (p.modificationMetadata?.readOnlyValue ?? false),
+        }));
     },
 
     async user(userId) {

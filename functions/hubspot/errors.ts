@@ -5,15 +5,7 @@ import { parseRetryAfter } from '../transport/retry-after';
  * The closed vocabulary every HubSpot failure is reduced to. The sync engine and the job runner act only on these
  * kinds (reference aesthetics.md §5.5); nothing outside this folder looks at HTTP statuses or HubSpot categories.
  */
-export type HubSpotErrorKind =
-  | 'reauth_required'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'timeout'
-  | 'validation'
-  | 'conflict'
-  | 'not_found';
+export type HubSpotErrorKind = 'reauth_required' | 'forbidden' | 'rate_limited' | 'unavailable' | 'timeout' | 'validation' | 'conflict' | 'not_found';
 
 const RETRYABLE: ReadonlySet<HubSpotErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
 
@@ -172,7 +164,17 @@ function rateLimitWait(body: ErrorBodyRaw, headers: Record<string, string>): num
 const retryAfter = (headers: Record<string, string>): number | undefined => parseRetryAfter(headers['retry-after']);
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 const networkErrorRaw = z.looseObject({
   name: z.string().optional(),

@@ -35,9 +35,22 @@ const failure = (p: Promise<unknown>) => rejection(p, HubSpotApiError);
 
 describe('HubSpot OAuth', () => {
   it('builds the authorize URL the way the SDK does, on HubSpot by default', () => {
-    const url = new URL(createHubSpotOAuth({ clientId: 'cid', clientSecret: 's', redirectUri: 'https://x.test/cb', basePath: 'https://api.hubapi.com', scopes: ['oauth', 'crm.objects.contacts.read'] }).authorizeUrl('st-1'));
+    const url = new URL(
+      createHubSpotOAuth({
+        clientId: 'cid',
+        clientSecret: 's',
+        redirectUri: 'https://x.test/cb',
+        basePath: 'https://api.hubapi.com',
+        scopes: ['oauth', 'crm.objects.contacts.read'],
+      }).authorizeUrl('st-1'),
+    );
     expect(url.origin + url.pathname).toBe('https://app.hubspot.com/oauth/authorize');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'cid', redirect_uri: 'https://x.test/cb', scope: 'oauth crm.objects.contacts.read', state: 'st-1' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: 'cid',
+      redirect_uri: 'https://x.test/cb',
+      scope: 'oauth crm.objects.contacts.read',
+      state: 'st-1',
+    });
   });
 
   it('exchanges a code for tokens and the portal id, and the tokens work', async () => {
@@ -49,7 +62,11 @@ describe('HubSpot OAuth', () => {
     expect(scopes).toEqual(expect.arrayContaining(['crm.objects.contacts.read']));
     expect(tokens.expiresAt.getTime()).toBe(h.clock.now().getTime() + 1800 * 1000);
 
-    const hs = createHubSpotClient({ basePath: h.started.info.url, auth: { accessToken: async () => tokens.accessToken, refresh: async () => tokens.accessToken }, log: silentLogger });
+    const hs = createHubSpotClient({
+      basePath: h.started.info.url,
+      auth: { accessToken: async () => tokens.accessToken, refresh: async () => tokens.accessToken },
+      log: silentLogger,
+    });
     await expect(hs.read('contacts', ['1'], [])).resolves.toEqual([]);
 
     const refreshed = await o.refresh(tokens.refreshToken);
@@ -69,6 +86,9 @@ describe('HubSpot OAuth', () => {
   });
 
   it('a wrong client secret is a validation error, not a reauth', async () => {
-    expect(await failure(oauth({ clientSecret: 'wrong' }).refresh(h.started.info.refreshToken))).toMatchObject({ kind: 'validation', category: 'BAD_CLIENT_SECRET' });
+    expect(await failure(oauth({ clientSecret: 'wrong' }).refresh(h.started.info.refreshToken))).toMatchObject({
+      kind: 'validation',
+      category: 'BAD_CLIENT_SECRET',
+    });
   });
 });

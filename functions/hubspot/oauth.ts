@@ -78,17 +78,13 @@ export function createHubSpotOAuth(opts: HubSpotOAuthOptions): HubSpotOAuth {
     },
 
     async exchangeCode(code) {
-      const tokens = toTokenSet(
-        await hubspot(() => oauth().tokensApi.create('authorization_code', code, opts.redirectUri, opts.clientId, opts.clientSecret)),
-      );
+      const tokens = toTokenSet(await hubspot(() => oauth().tokensApi.create('authorization_code', code, opts.redirectUri, opts.clientId, opts.clientSecret)));
       const info = accessTokenInfoRaw.parse(await hubspot(() => oauth().accessTokensApi.get(tokens.accessToken)));
       return { tokens, portalId: info.hubId, userId: info.userId, scopes: info.scopes };
     },
 
     async refresh(refreshToken) {
-      return toTokenSet(
-        await hubspot(() => oauth().tokensApi.create('refresh_token', undefined, undefined, opts.clientId, opts.clientSecret, refreshToken)),
-      );
+      return toTokenSet(await hubspot(() => oauth().tokensApi.create('refresh_token', undefined, undefined, opts.clientId, opts.clientSecret, refreshToken)));
     },
   };
 }

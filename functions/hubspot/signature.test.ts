@@ -21,23 +21,51 @@ const v3Headers = (signature: string, timestamp: number = TS) => ({ 'X-HubSpot-S
 
 describe('verifyHubSpotRequest against the documented vectors and the official Signature utility', () => {
   it('accepts v2 doc vectors for GET and POST', () => {
-    const get = { method: 'GET', url: URI, rawBody: '', headers: { 'X-HubSpot-Signature': 'eee2dddcc73c94d699f5e395f4b9d454a069a6855fbfa152e91e88823087200e', 'X-HubSpot-Signature-Version': 'v2' } };
+    const get = {
+      method: 'GET',
+      url: URI,
+      rawBody: '',
+      headers: { 'X-HubSpot-Signature': 'eee2dddcc73c94d699f5e395f4b9d454a069a6855fbfa152e91e88823087200e', 'X-HubSpot-Signature-Version': 'v2' },
+    };
     expect(verifyHubSpotRequest(get, SECRET, at(TS))).toEqual({ ok: true, version: 'v2' });
-    const post = { method: 'POST', url: URI, rawBody: BODY, headers: { 'x-hubspot-signature': '9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900', 'x-hubspot-signature-version': 'v2' } };
+    const post = {
+      method: 'POST',
+      url: URI,
+      rawBody: BODY,
+      headers: { 'x-hubspot-signature': '9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900', 'x-hubspot-signature-version': 'v2' },
+    };
     expect(verifyHubSpotRequest(post, SECRET, at(TS))).toEqual({ ok: true, version: 'v2' });
-    expect(Signature.isValid({ signatureVersion: 'v2', signature: post.headers['x-hubspot-signature'], clientSecret: SECRET, requestBody: BODY, url: URI, method: 'POST' })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v2',
+        signature: post.headers['x-hubspot-signature'],
+        clientSecret: SECRET,
+        requestBody: BODY,
+        url: URI,
+        method: 'POST',
+      }),
+    ).toBe(true);
   });
 
   it('accepts the v1 doc vector and rejects a tampered body', () => {
-    const headers = new Headers({ 'X-HubSpot-Signature': '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de', 'X-HubSpot-Signature-Version': 'v1' });
+    const headers = new Headers({
+      'X-HubSpot-Signature': '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de',
+      'X-HubSpot-Signature-Version': 'v1',
+    });
     expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: V1_BODY, headers }, SECRET, at(TS))).toEqual({ ok: true, version: 'v1' });
-    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: V1_BODY.replace('123', '124'), headers }, SECRET, at(TS))).toEqual({ ok: false, reason: 'v1 signature does not match' });
+    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: V1_BODY.replace('123', '124'), headers }, SECRET, at(TS))).toEqual({
+      ok: false,
+      reason: 'v1 signature does not match',
+    });
   });
 
   it('accepts v3 as the SDK signs it, and the SDK agrees', () => {
     const signature = sdkSign('POST', 'v3', { clientSecret: SECRET, requestBody: BODY, url: URI, timestamp: TS });
     expect(signature).toBe('rQEKkaNUiu+1qGF//O/pw4BCzstSqO1PyUnGICmf+7o=');
-    expect(verifyHubSpotRequest({ method: 'post', url: URI, rawBody: BODY, headers: v3Headers(signature) }, SECRET, at(TS + 299_000))).toEqual({ ok: true, version: 'v3' });
+    expect(verifyHubSpotRequest({ method: 'post', url: URI, rawBody: BODY, headers: v3Headers(signature) }, SECRET, at(TS + 299_000))).toEqual({
+      ok: true,
+      version: 'v3',
+    });
   });
 
   it('rejects a tampered v3 body, URL, method or secret', () => {
@@ -51,7 +79,13 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
     expect(verifyHubSpotRequest({ ...ok, headers: v3Headers('short') }, SECRET, at(TS))).toEqual(bad);
     // A valid v2 beside a bad v3 does not rescue the request: v3 decides when present.
     const v2 = sdkSign('POST', 'v2', { clientSecret: SECRET, requestBody: BODY, url: URI });
-    expect(verifyHubSpotRequest({ ...ok, headers: { ...v3Headers('x'.repeat(44)), 'X-HubSpot-Signature': v2, 'X-HubSpot-Signature-Version': 'v2' } }, SECRET, at(TS))).toEqual(bad);
+    expect(
+      verifyHubSpotRequest(
+        { ...ok, headers: { ...v3Headers('x'.repeat(44)), 'X-HubSpot-Signature': v2, 'X-HubSpot-Signature-Version': 'v2' } },
+        SECRET,
+        at(TS),
+      ),
+    ).toEqual(bad);
   });
 
   it('rejects stale, future and missing v3 timestamps, where the SDK throws', () => {
@@ -59,13 +93,23 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
     const req = { method: 'POST', url: URI, rawBody: BODY, headers: v3Headers(signature) };
     expect(verifyHubSpotRequest(req, SECRET, at(TS + 300_001))).toMatchObject({ ok: false, reason: expect.stringContaining('5-minute') });
     expect(verifyHubSpotRequest(req, SECRET, at(TS - 300_001))).toMatchObject({ ok: false });
-    expect(() => Signature.isValid({ signatureVersion: 'v3', signature, clientSecret: SECRET, requestBody: BODY, url: URI, method: 'POST', timestamp: TS })).toThrow(/Timestamp is invalid/);
-    expect(verifyHubSpotRequest({ ...req, headers: { 'X-HubSpot-Signature-v3': signature } }, SECRET, at(TS))).toMatchObject({ ok: false, reason: expect.stringContaining('Timestamp') });
+    expect(() =>
+      Signature.isValid({ signatureVersion: 'v3', signature, clientSecret: SECRET, requestBody: BODY, url: URI, method: 'POST', timestamp: TS }),
+    ).toThrow(/Timestamp is invalid/);
+    expect(verifyHubSpotRequest({ ...req, headers: { 'X-HubSpot-Signature-v3': signature } }, SECRET, at(TS))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('Timestamp'),
+    });
   });
 
   it('never trusts an unsigned request or an unknown version', () => {
-    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: BODY, headers: {} }, SECRET, at(TS))).toEqual({ ok: false, reason: 'request is not signed' });
-    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: BODY, headers: { 'X-HubSpot-Signature': 'abc' } }, SECRET, at(TS))).toMatchObject({ ok: false });
+    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: BODY, headers: {} }, SECRET, at(TS))).toEqual({
+      ok: false,
+      reason: 'request is not signed',
+    });
+    expect(verifyHubSpotRequest({ method: 'POST', url: URI, rawBody: BODY, headers: { 'X-HubSpot-Signature': 'abc' } }, SECRET, at(TS))).toMatchObject({
+      ok: false,
+    });
   });
 
   it('applies the v3 URI decoding rules of the docs, and still accepts the URL as received', () => {
@@ -73,7 +117,10 @@ describe('verifyHubSpotRequest against the documented vectors and the official S
     expect(decodeV3Uri(received)).toBe('https://api.example.com/cards/deal?email=a@b.com&q=?%20x');
     for (const signedUrl of [decodeV3Uri(received), received]) {
       const signature = sdkSign('GET', 'v3', { clientSecret: SECRET, requestBody: '', url: signedUrl, timestamp: TS });
-      expect(verifyHubSpotRequest({ method: 'GET', url: received, rawBody: '', headers: v3Headers(signature) }, SECRET, at(TS))).toEqual({ ok: true, version: 'v3' });
+      expect(verifyHubSpotRequest({ method: 'GET', url: received, rawBody: '', headers: v3Headers(signature) }, SECRET, at(TS))).toEqual({
+        ok: true,
+        version: 'v3',
+      });
     }
   });
 });
@@ -100,10 +147,18 @@ describe('requests the emulator sends as HubSpot', () => {
     await h.started.emulator.flushWebhooks();
     const req = last();
     const now = h.clock.now();
-    expect(verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: req.body, headers: req.headers }, h.started.info.clientSecret, now)).toEqual({ ok: true, version: 'v3' });
+    expect(verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: req.body, headers: req.headers }, h.started.info.clientSecret, now)).toEqual({
+      ok: true,
+      version: 'v3',
+    });
     const { 'x-hubspot-signature-v3': _v3, ...v1Only } = req.headers;
-    expect(verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: req.body, headers: v1Only }, h.started.info.clientSecret, now)).toEqual({ ok: true, version: 'v1' });
-    expect(verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: `${req.body} `, headers: req.headers }, h.started.info.clientSecret, now)).toMatchObject({ ok: false });
+    expect(verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: req.body, headers: v1Only }, h.started.info.clientSecret, now)).toEqual({
+      ok: true,
+      version: 'v1',
+    });
+    expect(
+      verifyHubSpotRequest({ method: req.method, url: req.url, rawBody: `${req.body} `, headers: req.headers }, h.started.info.clientSecret, now),
+    ).toMatchObject({ ok: false });
 
     const changes = parseHubSpotWebhook(req.body);
     expect(changes.map((ch) => [ch.kind, ch.objectType, ch.objectId])).toEqual(
@@ -112,7 +167,11 @@ describe('requests the emulator sends as HubSpot', () => {
         ['changed', 'contacts', c.id],
       ]),
     );
-    expect(changes.find((ch) => ch.propertyName === 'firstname')).toMatchObject({ propertyValue: 'Ada', changeSource: 'CRM_UI', portalId: h.started.info.portalId });
+    expect(changes.find((ch) => ch.propertyName === 'firstname')).toMatchObject({
+      propertyValue: 'Ada',
+      changeSource: 'CRM_UI',
+      portalId: h.started.info.portalId,
+    });
   });
 
   it('reads the portal and user from a signed hubspot.fetch request; refuses stale, tampered, ambiguous and unsigned ones', async () => {
@@ -126,10 +185,14 @@ describe('requests the emulator sends as HubSpot', () => {
 
     await h.started.emulator.signedFetch(`${h.app.url}/api/settings?portalId=${portalId}&userId=77&portalId=1`);
     const twice = last();
-    expect(() => readSignedAppRequest({ method: twice.method, url: twice.url, rawBody: twice.body, headers: twice.headers }, secret, h.clock.now())).toThrow(/more than one portalId/);
+    expect(() => readSignedAppRequest({ method: twice.method, url: twice.url, rawBody: twice.body, headers: twice.headers }, secret, h.clock.now())).toThrow(
+      /more than one portalId/,
+    );
 
     expect(() => readSignedAppRequest(signed, secret, new Date(h.clock.now().getTime() + 301_000))).toThrow(SignedRequestError);
-    expect(() => readSignedAppRequest({ ...signed, url: signed.url.replace(`portalId=${h.started.info.portalId}`, 'portalId=1') }, secret, h.clock.now())).toThrow(/does not match/);
+    expect(() =>
+      readSignedAppRequest({ ...signed, url: signed.url.replace(`portalId=${h.started.info.portalId}`, 'portalId=1') }, secret, h.clock.now()),
+    ).toThrow(/does not match/);
     expect(() => readSignedAppRequest({ ...signed, headers: {} }, secret, h.clock.now())).toThrow(/not signed/);
     // v2 alone covers the URL but carries no timestamp: not enough to act for a portal.
     const { 'x-hubspot-signature-v3': _v3, ...v2Only } = req.headers;

@@ -44,7 +44,9 @@ export function verifyHubSpotRequest(req: SignedRequest, clientSecret: string, n
   if (signature === undefined) return { ok: false, reason: 'request is not signed' };
   switch (header('x-hubspot-signature-version')?.toLowerCase()) {
     case 'v2':
-      return safeEqual(signature, signV2(clientSecret, method, req.url, req.rawBody)) ? { ok: true, version: 'v2' } : { ok: false, reason: 'v2 signature does not match' };
+      return safeEqual(signature, signV2(clientSecret, method, req.url, req.rawBody))
+        ? { ok: true, version: 'v2' }
+        : { ok: false, reason: 'v2 signature does not match' };
     case 'v1':
       return safeEqual(signature, signV1(clientSecret, req.rawBody)) ? { ok: true, version: 'v1' } : { ok: false, reason: 'v1 signature does not match' };
     default:
@@ -52,17 +54,35 @@ export function verifyHubSpotRequest(req: SignedRequest, clientSecret: string, n
   }
 }
 
-const signV1 = (secret: string, body: string) => createHash('sha256').update(secret + body, 'utf8').digest('hex');
+const signV1 = (secret: string, body: string) =>
+  createHash('sha256')
+    .update(secret + body, 'utf8')
+    .digest('hex');
 
 const signV2 = (secret: string, method: string, uri: string, body: string) =>
-  createHash('sha256').update(secret + method + uri + body, 'utf8').digest('hex');
+  createHash('sha256')
+    .update(secret + method + uri + body, 'utf8')
+    .digest('hex');
 
 const signV3 = (secret: string, method: string, uri: string, body: string, timestamp: number) =>
-  createHmac('sha256', secret).update(method + uri + body + String(timestamp), 'utf8').digest('base64');
+  createHmac('sha256', secret)
+    .update(method + uri + body + String(timestamp), 'utf8')
+    .digest('base64');
 
 /** The escapes the v3 docs list as decoded before hashing (reference §9); nothing else is touched. */
 const V3_DECODED: Record<string, string> = {
-  '3A': ':', '2F': '/', '3F': '?', '40': '@', '21': '!', '24': '$', '27': "'", '28': '(', '29': ')', '2A': '*', '2C': ',', '3B': ';',
+  '3A': ':',
+  '2F': '/',
+  '3F': '?',
+  '40': '@',
+  '21': '!',
+  '24': '$',
+  '27': "'",
+  '28': '(',
+  '29': ')',
+  '2A': '*',
+  '2C': ',',
+  '3B': ';',
 };
 
 export function decodeV3Uri(uri: string): string {

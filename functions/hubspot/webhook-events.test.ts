@@ -8,12 +8,29 @@ const SAMPLE = `[ { "eventId": 1, "subscriptionId": 12345, "portalId": 62515, "o
     "subscriptionType": "object.propertyChange", "objectTypeId": "0-1", "attemptNumber": 0, "objectId": 1246965,
     "propertyName": "lifecyclestage", "propertyValue": "subscriber", "changeSource": "CRM_UI", "sourceId": "userId:1" } ]`;
 
-const event = (over: Record<string, unknown>) => ({ eventId: 7, subscriptionId: 1, portalId: 62515, appId: 1, occurredAt: 1_700_000_000_000, attemptNumber: 0, objectId: 55, ...over });
+const event = (over: Record<string, unknown>) => ({
+  eventId: 7,
+  subscriptionId: 1,
+  portalId: 62515,
+  appId: 1,
+  occurredAt: 1_700_000_000_000,
+  attemptNumber: 0,
+  objectId: 55,
+  ...over,
+});
 
 describe('parseHubSpotWebhook', () => {
   it('maps the documented sample payloads', () => {
     expect(parseHubSpotWebhook(SAMPLE)).toEqual([
-      { eventKey: '62515:contact.creation:123::1564113600000:1', portalId: 62515, objectType: 'contacts', objectId: '123', kind: 'created', changeSource: 'CRM', occurredAt: new Date(1564113600000) },
+      {
+        eventKey: '62515:contact.creation:123::1564113600000:1',
+        portalId: 62515,
+        objectType: 'contacts',
+        objectId: '123',
+        kind: 'created',
+        changeSource: 'CRM',
+        occurredAt: new Date(1564113600000),
+      },
       {
         eventKey: '33:object.propertyChange:1246965:lifecyclestage:1462216307945:3816279340',
         portalId: 33,
@@ -38,7 +55,15 @@ describe('parseHubSpotWebhook', () => {
       event({ subscriptionType: 'deal.deletion' }),
       event({ subscriptionType: 'contact.privacyDeletion' }),
       event({ subscriptionType: 'contact.merge', primaryObjectId: 55, mergedObjectIds: [56, 57], newObjectId: 55, numberOfPropertiesMoved: 3 }),
-      event({ subscriptionType: 'object.associationChange', objectTypeId: '0-3', objectId: undefined, fromObjectId: 9, toObjectId: 10, associationType: 'DEAL_TO_LINE_ITEM', associationRemoved: false }),
+      event({
+        subscriptionType: 'object.associationChange',
+        objectTypeId: '0-3',
+        objectId: undefined,
+        fromObjectId: 9,
+        toObjectId: 10,
+        associationType: 'DEAL_TO_LINE_ITEM',
+        associationRemoved: false,
+      }),
       event({ subscriptionType: 'conversation.newMessage', messageId: 'm1' }),
     ]);
     expect(parseHubSpotWebhook(body).map((c) => [c.objectType, c.kind, c.objectId, c.mergedObjectIds])).toEqual([

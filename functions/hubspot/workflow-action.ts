@@ -32,7 +32,12 @@ const executionSchema = z.looseObject({
   object: z.looseObject({
     objectId: z.union([z.number(), z.string()]).transform(String),
     objectType: z.string().min(1),
-    properties: z.record(z.string(), scalar.nullable().transform((v) => (v === null ? null : String(v)))).optional(),
+    properties: z
+      .record(
+        z.string(),
+        scalar.nullable().transform((v) => (v === null ? null : String(v))),
+      )
+      .optional(),
   }),
   inputFields: z.record(z.string(), scalar.nullable()).optional(),
   fields: z.record(z.string(), scalar.nullable()).optional(),
@@ -49,7 +54,15 @@ export function parseActionExecution(rawBody: string): ActionExecution {
   if (!parsed.success) throw new ActionRequestError(`not a workflow action execution: ${z.prettifyError(parsed.error)}`);
   const { callbackId, origin, context, object, inputFields, fields } = parsed.data;
   const inputs = Object.fromEntries(Object.entries(inputFields ?? fields ?? {}).flatMap(([k, v]) => (v === null ? [] : [[k, String(v)]])));
-  return { callbackId, portalId: origin.portalId, objectType: object.objectType.toUpperCase(), objectId: object.objectId, properties: object.properties, inputs, workflowId: context?.workflowId };
+  return {
+    callbackId,
+    portalId: origin.portalId,
+    objectType: object.objectType.toUpperCase(),
+    objectId: object.objectId,
+    properties: object.properties,
+    inputs,
+    workflowId: context?.workflowId,
+  };
 }
 
 /** How an execution ends: its state and output values (strings: `CallbackCompletionRequest.outputFields`). */

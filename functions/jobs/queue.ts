@@ -80,14 +80,14 @@ export class Jobs {
       supervise,
       schedule: supervise,
       // Heartbeats are checked in each queue's monitor pass, which runs at most every monitorIntervalSeconds.
-      ...(options.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds }),
+      ...(options.superviseIntervalSeconds === undefined
+        ? {}
+        : { superviseIntervalSeconds: options.superviseIntervalSeconds, monitorIntervalSeconds: options.superviseIntervalSeconds }),
       ...(clock === undefined ? {} : { clock }),
     };
     this.clock = clock ?? systemClock;
     this.boss =
-      db.kind === 'pglite'
-        ? new PgBoss({ ...common, db: fromPglite(db.pglite) })
-        : new PgBoss({ ...common, connectionString: db.connectionString, max: 4 });
+      db.kind === 'pglite' ? new PgBoss({ ...common, db: fromPglite(db.pglite) }) : new PgBoss({ ...common, connectionString: db.connectionString, max: 4 });
     this.#log = log;
     this.#schema = schema;
     this.#polling = options.pollingIntervalSeconds ?? 1;
@@ -176,7 +176,11 @@ export class Jobs {
       const left = (await this.deadLetters<Record<string, unknown>>(name)).filter(
         (d) => (filter.ids === undefined || filter.ids.includes(d.id)) && wanted.every(([k, v]) => d.data[k] === v),
       );
-      if (left.length > 0) await this.boss.deleteJob(deadLetterOf(name), left.map((d) => d.id));
+      if (left.length > 0)
+        await this.boss.deleteJob(
+          deadLetterOf(name),
+          left.map((d) => d.id),
+        );
     }
     return moved;
   }

@@ -135,9 +135,22 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
     const fresh = await c.create('Customer', { DisplayName: 'After' }, { requestId: 'cdc-after' });
     const invoice = await c.create('Invoice', invoiceBody(old.Id), { requestId: 'cdc-invoice' });
     // The adapter has no delete (deletes are not propagated by default); delete through node-quickbooks itself.
-    const raw = new QuickBooks(qbo.info.clientId, qbo.info.clientSecret, qbo.emulator.info().accessToken, false, qbo.info.realmId, true, false, '75', '2.0', null);
+    const raw = new QuickBooks(
+      qbo.info.clientId,
+      qbo.info.clientSecret,
+      qbo.emulator.info().accessToken,
+      false,
+      qbo.info.realmId,
+      true,
+      false,
+      '75',
+      '2.0',
+      null,
+    );
     raw.endpoint = qboApiBase(qbo.info.url);
-    await new Promise((resolve, reject) => raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken } as never, (e: unknown) => (e ? reject(e) : resolve(undefined))));
+    await new Promise((resolve, reject) =>
+      raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken } as never, (e: unknown) => (e ? reject(e) : resolve(undefined))),
+    );
 
     const changes = await c.cdc(['Customer', 'Invoice'], since);
     expect(changes.Customer.map((x) => x.Id)).toEqual([fresh.Id]);
@@ -151,7 +164,7 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
 });
 
 describe('terms, tax codes and e-mailing an invoice', () => {
-  it('reads payment terms and a global company\'s tax codes; sends an invoice to an address with a +', async () => {
+  it("reads payment terms and a global company's tax codes; sends an invoice to an address with a +", async () => {
     const c = client();
     expect((await c.query('Term')).map((t) => [t.Name, t.DueDays])).toEqual([
       ['Due on receipt', 0],
@@ -324,7 +337,13 @@ describe('retries', () => {
 
     expect(await failure(c.get('Customer', '99999'))).toMatchObject({ kind: 'not_found', code: '610' });
     expect(delays).toEqual([]);
-    expect(calls.filter((x) => x.outcome !== 'ok').map((x) => x.outcome)).toEqual(['duplicate_name', 'stale_object', 'stale_object', 'validation', 'not_found']);
+    expect(calls.filter((x) => x.outcome !== 'ok').map((x) => x.outcome)).toEqual([
+      'duplicate_name',
+      'stale_object',
+      'stale_object',
+      'validation',
+      'not_found',
+    ]);
   });
 });
 

@@ -198,7 +198,9 @@ const cdcSince = (since: Date): string => new Date(Math.floor(since.getTime() / 
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -207,7 +209,10 @@ function stableJson(value: unknown): string {
 /** The `requestid` of a create: as given, or derived from the caller's key and the exact body (see CreateRequest). */
 export function createRequestId(request: CreateRequest, body: Record<string, unknown>): string {
   if ('requestId' in request) return request.requestId;
-  return createHash('sha256').update(`${request.idempotencyKey}:${stableJson(body)}`).digest('hex').slice(0, 36);
+  return createHash('sha256')
+    .update(`${request.idempotencyKey}:${stableJson(body)}`)
+    .digest('hex')
+    .slice(0, 36);
 }
 
 const updatedAt = (row: { MetaData?: { LastUpdatedTime?: string | undefined } | undefined }): number => Date.parse(row.MetaData?.LastUpdatedTime ?? '');
@@ -230,18 +235,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
 
   // A new instance per attempt: the access token may change between attempts (§5: the token is constructor state).
   const connect = (accessToken: string): NodeQuickBooks => {
-    const qbo = new QuickBooks(
-      opts.clientId,
-      opts.clientSecret,
-      accessToken,
-      false,
-      opts.realmId,
-      true,
-      false,
-      String(opts.minorVersion ?? 75),
-      '2.0',
-      null,
-    );
+    const qbo = new QuickBooks(opts.clientId, opts.clientSecret, accessToken, false, opts.realmId, true, false, String(opts.minorVersion ?? 75), '2.0', null);
     qbo.endpoint = opts.endpoint;
     return qbo as unknown as NodeQuickBooks;
   };

@@ -15,7 +15,12 @@ const fault = (code: string, type = 'ValidationFault') => ({ Fault: { Error: [{ 
 
 describe('classifyQboError', () => {
   it.each([
-    [401, { fault: { error: [{ message: 'AuthenticationFailed', detail: 'Token expired', code: '3200' }], type: 'AUTHENTICATION' } }, 'reauth_required', '3200'],
+    [
+      401,
+      { fault: { error: [{ message: 'AuthenticationFailed', detail: 'Token expired', code: '3200' }], type: 'AUTHENTICATION' } },
+      'reauth_required',
+      '3200',
+    ],
     [403, fault('3100', 'AuthorizationFault'), 'reauth_required', '3100'],
     [400, fault('5010'), 'stale_object', '5010'],
     [400, fault('6240'), 'duplicate_name', '6240'],

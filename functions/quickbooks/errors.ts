@@ -7,15 +7,7 @@
 import { z } from 'zod';
 import { parseRetryAfter } from '../transport/retry-after';
 
-export type QboErrorKind =
-  | 'reauth_required'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'timeout'
-  | 'validation'
-  | 'stale_object'
-  | 'duplicate_name'
-  | 'not_found';
+export type QboErrorKind = 'reauth_required' | 'rate_limited' | 'unavailable' | 'timeout' | 'validation' | 'stale_object' | 'duplicate_name' | 'not_found';
 
 const RETRYABLE: ReadonlySet<QboErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
 
@@ -30,8 +22,7 @@ const USER_MESSAGES: Record<QboErrorKind, (detail: string) => string> = {
     'Someone changed this record in QuickBooks while the sync was saving it. The sync re-reads the record and tries again; retry it if it stays in error.',
   duplicate_name: () =>
     'Another QuickBooks customer, vendor, employee or product already uses this name (inactive ones included). Rename one of them, or link this record to the existing one, then retry.',
-  not_found: () =>
-    'The QuickBooks record no longer exists or was made inactive. Reactivate it in QuickBooks or unlink it in the app, then retry.',
+  not_found: () => 'The QuickBooks record no longer exists or was made inactive. Reactivate it in QuickBooks or unlink it in the app, then retry.',
 };
 
 export interface QboApiErrorInit {

@@ -47,7 +47,9 @@ export function qboInvoiceBody(draft: InvoiceDraft): Record<string, unknown> {
     ...(draft.currency !== undefined ? { CurrencyRef: { value: draft.currency } } : {}),
     ...(draft.customerMemo !== undefined ? { CustomerMemo: { value: draft.customerMemo } } : {}),
     ...(draft.billEmail !== undefined ? { BillEmail: { Address: draft.billEmail } } : {}),
-    ...(draft.dealField !== undefined ? { CustomField: [{ DefinitionId: draft.dealField.definitionId, Type: 'StringType', StringValue: draft.dealField.value }] } : {}),
+    ...(draft.dealField !== undefined
+      ? { CustomField: [{ DefinitionId: draft.dealField.definitionId, Type: 'StringType', StringValue: draft.dealField.value }] }
+      : {}),
     ...(draft.taxExcluded ? { GlobalTaxCalculation: 'TaxExcluded' } : {}),
     PrivateNote: draft.privateNote,
     Line: draft.lines.map((line) => ({

@@ -214,9 +214,7 @@ const customFieldDef = z.looseObject({
 
 /** §1.8: the blocks the sync reads (currency, sales-form custom fields and numbering, tax). */
 export const qboPreferencesSchema = z.looseObject({
-  CurrencyPrefs: z
-    .looseObject({ MultiCurrencyEnabled: z.boolean().optional(), HomeCurrency: z.looseObject({ value: z.string() }).optional() })
-    .optional(),
+  CurrencyPrefs: z.looseObject({ MultiCurrencyEnabled: z.boolean().optional(), HomeCurrency: z.looseObject({ value: z.string() }).optional() }).optional(),
   SalesFormsPrefs: z
     .looseObject({
       CustomTxnNumbers: z.boolean().optional(),

@@ -55,7 +55,16 @@ describe('parseQboNotification', () => {
   it('names multi-word entities, and reports the record a merge removed as a Delete', () => {
     const body = JSON.stringify([
       { specversion: '1.0', id: 'e1', source: 's', type: 'qbo.billpayment.voided.v1', time: '2026-01-01T00:00:00Z', intuitentityid: '7', intuitaccountid: 'r' },
-      { specversion: '1.0', id: 'e2', source: 's', type: 'qbo.customer.merged.v1', time: '2026-01-01T00:00:00Z', intuitentityid: '26', intuitaccountid: 'r', data: { deletedid: '27' } },
+      {
+        specversion: '1.0',
+        id: 'e2',
+        source: 's',
+        type: 'qbo.customer.merged.v1',
+        time: '2026-01-01T00:00:00Z',
+        intuitentityid: '26',
+        intuitaccountid: 'r',
+        data: { deletedid: '27' },
+      },
     ]);
     expect(parseQboNotification(body).map((c) => [c.eventKey, c.entity, c.id, c.operation])).toEqual([
       ['e1', 'BillPayment', '7', 'Void'],
@@ -72,8 +81,14 @@ describe('parseQboNotification', () => {
   it.each([
     ['not JSON', 'nope'],
     ['an object of the wrong shape', '{"events":[]}'],
-    ['a CloudEvent without an entity id', '[{"specversion":"1.0","id":"x","type":"qbo.customer.created.v1","time":"2026-01-01T00:00:00Z","intuitaccountid":"1"}]'],
-    ['a CloudEvent with a malformed type', '[{"specversion":"1.0","id":"x","type":"customer","time":"2026-01-01T00:00:00Z","intuitentityid":"1","intuitaccountid":"1"}]'],
+    [
+      'a CloudEvent without an entity id',
+      '[{"specversion":"1.0","id":"x","type":"qbo.customer.created.v1","time":"2026-01-01T00:00:00Z","intuitaccountid":"1"}]',
+    ],
+    [
+      'a CloudEvent with a malformed type',
+      '[{"specversion":"1.0","id":"x","type":"customer","time":"2026-01-01T00:00:00Z","intuitentityid":"1","intuitaccountid":"1"}]',
+    ],
     ['a legacy event with a bad time', LEGACY.replace('2025-09-08T20:52:31.657Z', 'yesterday')],
   ])('throws a clear error on %s', (_what, body) => {
     expect(() => parseQboNotification(body)).toThrow(QboNotificationError);

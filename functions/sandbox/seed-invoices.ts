@@ -16,7 +16,11 @@ export function seedSandboxInvoices(qbo: QuickBooksEmulator, dealIds: readonly s
     if (!found) throw new Error(`sandbox seed: no QuickBooks customer ${displayName}`);
     return { value: String(found.Id) };
   };
-  const line = (amount: number, qty = 1) => ({ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: amount / qty } });
+  const line = (amount: number, qty = 1) => ({
+    DetailType: 'SalesItemLineDetail',
+    Amount: amount,
+    SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: amount / qty },
+  });
   const deal = (index: number) => {
     const id = dealIds[index];
     return id === undefined ? {} : { CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: id }] };
@@ -32,7 +36,14 @@ export function seedSandboxInvoices(qbo: QuickBooksEmulator, dealIds: readonly s
         { DocNumber: 'SBX-1003', CustomerRef: grace, TxnDate: day(-40), DueDate: day(-10), Line: [line(1188, 12)], ...deal(1) },
         { DocNumber: 'SBX-1004', CustomerRef: grace, TxnDate: day(-40), DueDate: day(-10), Line: [line(99)], ...deal(1) },
         // What a void leaves behind (qbo-api.md §1.5): amounts zeroed, "Voided" prefixed to the memo.
-        { DocNumber: 'SBX-1005', CustomerRef: customer('Charles Babbage'), TxnDate: day(-5), DueDate: day(25), PrivateNote: 'Voided - duplicate of SBX-1001', Line: [line(0)] },
+        {
+          DocNumber: 'SBX-1005',
+          CustomerRef: customer('Charles Babbage'),
+          TxnDate: day(-5),
+          DueDate: day(25),
+          PrivateNote: 'Voided - duplicate of SBX-1001',
+          Line: [line(0)],
+        },
       ],
     },
   });
@@ -42,7 +53,14 @@ export function seedSandboxInvoices(qbo: QuickBooksEmulator, dealIds: readonly s
     entities: {
       Payment: [
         { CustomerRef: ada, TotalAmt: 500, TxnDate: day(-3), PaymentMethodRef: { value: '2' }, PaymentRefNum: 'CHK-2041', Line: applied('SBX-1001', 500) },
-        { CustomerRef: grace, TotalAmt: 1188, TxnDate: day(-12), PaymentMethodRef: { value: '3' }, PaymentRefNum: 'VISA-7719', Line: applied('SBX-1003', 1188) },
+        {
+          CustomerRef: grace,
+          TotalAmt: 1188,
+          TxnDate: day(-12),
+          PaymentMethodRef: { value: '3' },
+          PaymentRefNum: 'VISA-7719',
+          Line: applied('SBX-1003', 1188),
+        },
       ],
     },
   });

@@ -31,7 +31,10 @@ export const SANDBOX_PORTAL: SeedInput = {
   deals: [
     {
       properties: { dealname: 'Engine retrofit', amount: '1500', dealstage: 'contractsent' },
-      lineItems: [{ productIndex: 0, properties: { quantity: '2' } }, { productIndex: 1, properties: { quantity: '1' } }],
+      lineItems: [
+        { productIndex: 0, properties: { quantity: '2' } },
+        { productIndex: 1, properties: { quantity: '1' } },
+      ],
       contactIndexes: [0],
     },
     { properties: { dealname: 'Compiler support', amount: '1188' }, lineItems: [{ productIndex: 3, properties: { quantity: '12' } }], contactIndexes: [1] },
@@ -48,10 +51,35 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
   qbo.seed({
     entities: {
       Customer: [
-        { DisplayName: 'Ada Lovelace', GivenName: 'Ada', FamilyName: 'Lovelace', CompanyName: 'Analytical Engines Ltd', PrimaryEmailAddr: { Address: 'ada@lovelace.example' }, BillAddr: { Line1: '12 St James Sq', City: 'London', PostalCode: 'SW1Y 4JH' } },
-        { DisplayName: 'Grace Hopper', GivenName: 'Grace', FamilyName: 'Hopper', PrimaryEmailAddr: { Address: 'grace@hopper.example' }, PrimaryPhone: { FreeFormNumber: '+1 703 555 0199' } },
-        { DisplayName: 'Charles Babbage', GivenName: 'Charles', FamilyName: 'Babbage', CompanyName: 'Difference Engines', PrimaryEmailAddr: { Address: 'charles@babbage.example' } },
-        { DisplayName: 'Hedy Lamarr', GivenName: 'Hedy', FamilyName: 'Lamarr', PrimaryEmailAddr: { Address: 'hedy@lamarr.example' }, BillAddr: { City: 'Vienna' } },
+        {
+          DisplayName: 'Ada Lovelace',
+          GivenName: 'Ada',
+          FamilyName: 'Lovelace',
+          CompanyName: 'Analytical Engines Ltd',
+          PrimaryEmailAddr: { Address: 'ada@lovelace.example' },
+          BillAddr: { Line1: '12 St James Sq', City: 'London', PostalCode: 'SW1Y 4JH' },
+        },
+        {
+          DisplayName: 'Grace Hopper',
+          GivenName: 'Grace',
+          FamilyName: 'Hopper',
+          PrimaryEmailAddr: { Address: 'grace@hopper.example' },
+          PrimaryPhone: { FreeFormNumber: '+1 703 555 0199' },
+        },
+        {
+          DisplayName: 'Charles Babbage',
+          GivenName: 'Charles',
+          FamilyName: 'Babbage',
+          CompanyName: 'Difference Engines',
+          PrimaryEmailAddr: { Address: 'charles@babbage.example' },
+        },
+        {
+          DisplayName: 'Hedy Lamarr',
+          GivenName: 'Hedy',
+          FamilyName: 'Lamarr',
+          PrimaryEmailAddr: { Address: 'hedy@lamarr.example' },
+          BillAddr: { City: 'Vienna' },
+        },
       ],
       Item: [
         { Name: 'Consulting hour', Sku: 'CONS-1', Type: 'Service', UnitPrice: 150, IncomeAccountRef: { value: '1' } },
@@ -60,6 +88,9 @@ export function seedSandbox(hubspot: HubSpotEmulator, qbo: QuickBooksEmulator): 
       ],
     },
   });
-  seedSandboxInvoices(qbo, portal.deals.map((d) => d.id));
+  seedSandboxInvoices(
+    qbo,
+    portal.deals.map((d) => d.id),
+  );
   return { portal, demoDeal: { id: portal.deals[DEMO_DEAL_INDEX]!.id, name: SANDBOX_PORTAL.deals![DEMO_DEAL_INDEX]!.properties['dealname']! } };
 }

@@ -6,10 +6,11 @@ export type Side = 'hubspot' | 'qbo';
 export function checkpointStore(db: Queryable) {
   return {
     async get(connectionId: string, object: SyncObject, side: Side): Promise<string | undefined> {
-      const [row] = await db.query<{ cursor: string }>(
-        'SELECT cursor FROM checkpoints WHERE connection_id = $1 AND object = $2 AND side = $3',
-        [connectionId, object, side],
-      );
+      const [row] = await db.query<{ cursor: string }>('SELECT cursor FROM checkpoints WHERE connection_id = $1 AND object = $2 AND side = $3', [
+        connectionId,
+        object,
+        side,
+      ]);
       return row?.cursor;
     },
 

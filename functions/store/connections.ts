@@ -157,7 +157,15 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
            reauth_provider = CASE WHEN reauth_provider = $7 THEN NULL ELSE reauth_provider END,
            updated_at = now()
          WHERE id = $1 AND ${p}_token_version = $5 RETURNING id`,
-        [id, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, replacing, provider === 'quickbooks' ? (t.refreshExpiresAt ?? null) : null, provider],
+        [
+          id,
+          cipher.encrypt(t.accessToken),
+          cipher.encrypt(t.refreshToken),
+          t.expiresAt,
+          replacing,
+          provider === 'quickbooks' ? (t.refreshExpiresAt ?? null) : null,
+          provider,
+        ],
       );
       return rows.length > 0;
     },
@@ -178,7 +186,9 @@ export function connectionStore(db: Queryable, cipher: TokenCipher) {
 
     /** Connections waiting for a reconnect because a provider refused their saved tokens: worth asking again. */
     async refusedTokens(): Promise<Connection[]> {
-      return (await db.query<ConnectionRow>("SELECT * FROM connections WHERE status = 'reauth_required' AND reauth_provider IS NOT NULL ORDER BY created_at")).map(fromRow);
+      return (
+        await db.query<ConnectionRow>("SELECT * FROM connections WHERE status = 'reauth_required' AND reauth_provider IS NOT NULL ORDER BY created_at")
+      ).map(fromRow);
     },
 
     async finishQboIdCleanup(id: string): Promise<void> {

@@ -36,15 +36,12 @@ export async function openPglite(dataDir?: string): Promise<PgliteDb> {
   return {
     kind: 'pglite',
     pglite,
-    query: async <R>(sql: string, params: readonly unknown[] = []) =>
-      (await pglite.query<R>(sql, params as unknown[])).rows,
+    query: async <R>(sql: string, params: readonly unknown[] = []) => (await pglite.query<R>(sql, params as unknown[])).rows,
     exec: async (sql) => {
       await pglite.exec(sql);
     },
     transaction: (fn) =>
-      pglite.transaction((tx) =>
-        fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, params as unknown[])).rows }),
-      ),
+      pglite.transaction((tx) => fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, params as unknown[])).rows })),
     close: () => pglite.close(),
   };
 }
@@ -64,8 +61,10 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   if (options.searchPath !== undefined) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.searchPath)}`);
   }
-  const queryWith = (client: pg.Pool | pg.PoolClient) => async <R>(sql: string, params: readonly unknown[] = []) =>
-    (await client.query(sql, params as unknown[])).rows as R[];
+  const queryWith =
+    (client: pg.Pool | pg.PoolClient) =>
+    async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(sql, params as unknown[])).rows as R[];
   return {
     kind: 'postgres',
     pool,

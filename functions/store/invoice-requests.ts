@@ -64,11 +64,19 @@ export function invoiceRequestStore(db: Queryable) {
     },
 
     async setEmailed(connectionId: string, idempotencyKey: string): Promise<void> {
-      await db.query('UPDATE invoice_requests SET emailed = true, updated_at = now() WHERE connection_id = $1 AND idempotency_key = $2', [connectionId, idempotencyKey]);
+      await db.query('UPDATE invoice_requests SET emailed = true, updated_at = now() WHERE connection_id = $1 AND idempotency_key = $2', [
+        connectionId,
+        idempotencyKey,
+      ]);
     },
 
     /** The final outcome; a request already settled keeps its first one. */
-    async settle(connectionId: string, idempotencyKey: string, status: Exclude<InvoiceRequestStatus, 'pending'>, outcome: Record<string, unknown>): Promise<void> {
+    async settle(
+      connectionId: string,
+      idempotencyKey: string,
+      status: Exclude<InvoiceRequestStatus, 'pending'>,
+      outcome: Record<string, unknown>,
+    ): Promise<void> {
       await db.query(
         `UPDATE invoice_requests SET status = $3, outcome = $4, updated_at = now()
          WHERE connection_id = $1 AND idempotency_key = $2 AND status = 'pending'`,

@@ -72,7 +72,8 @@ interface PaymentRow {
 }
 
 /** `date` columns come back as Date from node-postgres and as a string from PGlite: both become `YYYY-MM-DD`. */
-const isoDate = (d: string | Date | null): string | undefined => (d === null ? undefined : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+const isoDate = (d: string | Date | null): string | undefined =>
+  d === null ? undefined : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
 
 const stateFromRow = (r: StateRow): InvoiceState => ({
   qboInvoiceId: r.qbo_invoice_id,
@@ -115,7 +116,10 @@ export function invoiceStore(db: Queryable) {
     },
 
     async originOf(connectionId: string, qboInvoiceId: string): Promise<string | undefined> {
-      const [row] = await db.query<{ deal_id: string }>('SELECT deal_id FROM invoice_origins WHERE connection_id = $1 AND qbo_invoice_id = $2', [connectionId, qboInvoiceId]);
+      const [row] = await db.query<{ deal_id: string }>('SELECT deal_id FROM invoice_origins WHERE connection_id = $1 AND qbo_invoice_id = $2', [
+        connectionId,
+        qboInvoiceId,
+      ]);
       return row?.deal_id;
     },
 
@@ -189,7 +193,14 @@ export function invoiceStore(db: Queryable) {
      * still applied; credit used is not money), outstanding (QBO's balance due), and how many are overdue.
      */
     async dealTotals(connectionId: string, dealId: string): Promise<DealInvoiceTotals[]> {
-      const rows = await db.query<{ currency: string | null; invoices: number; billed: string | number; paid: string | number; outstanding: string | number; overdue: number }>(
+      const rows = await db.query<{
+        currency: string | null;
+        invoices: number;
+        billed: string | number;
+        paid: string | number;
+        outstanding: string | number;
+        overdue: number;
+      }>(
         `SELECT s.currency, count(*)::int AS invoices, sum(s.billed_cents) AS billed, coalesce(sum(p.paid), 0) AS paid,
                 sum(s.balance_cents) AS outstanding, (count(*) FILTER (WHERE s.days_overdue > 0))::int AS overdue
          FROM invoice_states s
@@ -250,7 +261,13 @@ export function invoiceStore(db: Queryable) {
     },
 
     /** A timeline event was sent for the application: `reportedCents` is the amount the timeline now shows. */
-    async markEventSent(connectionId: string, qboPaymentId: string, qboInvoiceId: string, event: 'received' | 'changed' | 'reversal', reportedCents: number): Promise<void> {
+    async markEventSent(
+      connectionId: string,
+      qboPaymentId: string,
+      qboInvoiceId: string,
+      event: 'received' | 'changed' | 'reversal',
+      reportedCents: number,
+    ): Promise<void> {
       const set = { received: 'received_sent = true', changed: 'change_events = change_events + 1', reversal: 'reversal_sent = true' }[event];
       await db.query(`UPDATE payment_applications SET ${set}, reported_cents = $4 WHERE connection_id = $1 AND qbo_payment_id = $2 AND qbo_invoice_id = $3`, [
         connectionId,

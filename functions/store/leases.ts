@@ -27,10 +27,12 @@ export function leaseStore(db: Queryable) {
 
     /** Pushes this holder's lease forward; false when it is no longer this holder's (it expired and was taken over). */
     async renew(key: LeaseKey, holder: string, now: Date, ttlMs: number): Promise<boolean> {
-      const rows = await db.query(
-        'UPDATE sync_leases SET expires_at = $4 WHERE connection_id = $1 AND flow = $2 AND holder = $3 RETURNING holder',
-        [key.connectionId, key.flow, holder, new Date(now.getTime() + ttlMs)],
-      );
+      const rows = await db.query('UPDATE sync_leases SET expires_at = $4 WHERE connection_id = $1 AND flow = $2 AND holder = $3 RETURNING holder', [
+        key.connectionId,
+        key.flow,
+        holder,
+        new Date(now.getTime() + ttlMs),
+      ]);
       return rows.length > 0;
     },
 

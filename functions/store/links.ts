@@ -88,7 +88,12 @@ export function linkStore(db: Db) {
      */
     async relink(from: Pick<Link, 'connectionId' | 'object' | 'hubspotId' | 'qboId'>, link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.query('DELETE FROM links WHERE connection_id = $1 AND object = $2 AND hubspot_id = $3 AND qbo_id = $4', [from.connectionId, from.object, from.hubspotId, from.qboId]);
+        await tx.query('DELETE FROM links WHERE connection_id = $1 AND object = $2 AND hubspot_id = $3 AND qbo_id = $4', [
+          from.connectionId,
+          from.object,
+          from.hubspotId,
+          from.qboId,
+        ]);
         await saveLink(tx, link, syncedAt);
       });
     },

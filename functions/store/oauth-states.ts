@@ -32,10 +32,14 @@ export function oauthStateStore(db: Queryable) {
   return {
     async issue(provider: OAuthProvider, now: Date, ttlMs: number, bind: { connectionId?: string; userId?: number; returnTo?: string } = {}): Promise<string> {
       const state = randomBytes(24).toString('base64url');
-      await db.query(
-        'INSERT INTO oauth_states (state, provider, connection_id, user_id, return_to, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [state, provider, bind.connectionId ?? null, bind.userId ?? null, bind.returnTo ?? null, new Date(now.getTime() + ttlMs)],
-      );
+      await db.query('INSERT INTO oauth_states (state, provider, connection_id, user_id, return_to, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        state,
+        provider,
+        bind.connectionId ?? null,
+        bind.userId ?? null,
+        bind.returnTo ?? null,
+        new Date(now.getTime() + ttlMs),
+      ]);
       return state;
     },
 

@@ -38,7 +38,11 @@ const COMPANY_STATE_TABLES = ['links', 'checkpoints', 'invoice_states', 'payment
 
 export function pendingQboConnectionStore(db: Db, cipher: TokenCipher) {
   const fromRow = (r: Row): PendingQboConnection => {
-    const tokens: TokenSet = { accessToken: cipher.decrypt(r.access_token), refreshToken: cipher.decrypt(r.refresh_token), expiresAt: new Date(r.token_expires_at) };
+    const tokens: TokenSet = {
+      accessToken: cipher.decrypt(r.access_token),
+      refreshToken: cipher.decrypt(r.refresh_token),
+      expiresAt: new Date(r.token_expires_at),
+    };
     if (r.refresh_expires_at !== null) tokens.refreshExpiresAt = new Date(r.refresh_expires_at);
     return {
       connectionId: r.connection_id,
@@ -107,7 +111,15 @@ export function pendingQboConnectionStore(db: Db, cipher: TokenCipher) {
              qbo_token_expires_at = $6, qbo_refresh_expires_at = $7, qbo_token_version = qbo_token_version + 1, qbo_id_cleanup_pending = true,
              status = 'active', status_reason = NULL, reauth_provider = NULL, updated_at = now()
            WHERE id = $1`,
-          [connectionId, pending.realmId, pending.companyName ?? null, cipher.encrypt(t.accessToken), cipher.encrypt(t.refreshToken), t.expiresAt, t.refreshExpiresAt ?? null],
+          [
+            connectionId,
+            pending.realmId,
+            pending.companyName ?? null,
+            cipher.encrypt(t.accessToken),
+            cipher.encrypt(t.refreshToken),
+            t.expiresAt,
+            t.refreshExpiresAt ?? null,
+          ],
         );
         await tx.query('DELETE FROM pending_qbo_connections WHERE connection_id = $1', [connectionId]);
         return pending;

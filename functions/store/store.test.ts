@@ -73,11 +73,29 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await store.syncSettings.save(c.id, 'contacts', true, { direction: 'two_way' });
     await store.syncSettings.save(c.id, 'products', true, {});
     await store.links.save(
-      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h1', qboHash: 'q1', qboSyncToken: '0', syncedValues: { email: 'a@b.co' } },
+      {
+        connectionId: c.id,
+        object: 'contacts',
+        hubspotId: '11',
+        qboId: '58',
+        hubspotHash: 'h1',
+        qboHash: 'q1',
+        qboSyncToken: '0',
+        syncedValues: { email: 'a@b.co' },
+      },
       new Date('2026-01-15T12:00:00Z'),
     );
     await store.links.save(
-      { connectionId: c.id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
+      {
+        connectionId: c.id,
+        object: 'products',
+        hubspotId: '21',
+        qboId: '7',
+        hubspotHash: undefined,
+        qboHash: undefined,
+        qboSyncToken: undefined,
+        syncedValues: undefined,
+      },
       new Date('2026-01-15T12:00:00Z'),
     );
     await store.checkpoints.set(c.id, 'contacts', 'qbo', '2026-01-15T12:00:00Z');
@@ -86,13 +104,31 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     expect((await store.links.forIds(c.id, 'contacts', 'qbo', ['58', '999'])).map((l) => l.hubspotId)).toEqual(['11']);
     expect((await store.links.forIds(c.id, 'products', 'hubspot', ['21'])).map((l) => l.qboId)).toEqual(['7']);
     await store.links.save(
-      { connectionId: c.id, object: 'contacts', hubspotId: '11', qboId: '58', hubspotHash: 'h2', qboHash: 'q2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } },
+      {
+        connectionId: c.id,
+        object: 'contacts',
+        hubspotId: '11',
+        qboId: '58',
+        hubspotHash: 'h2',
+        qboHash: 'q2',
+        qboSyncToken: '1',
+        syncedValues: { email: 'a@b.co' },
+      },
       new Date('2026-01-15T12:05:00Z'),
     );
     expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({ hubspotHash: 'h2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } });
     await expect(
       store.links.save(
-        { connectionId: c.id, object: 'contacts', hubspotId: '12', qboId: '58', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
+        {
+          connectionId: c.id,
+          object: 'contacts',
+          hubspotId: '12',
+          qboId: '58',
+          hubspotHash: undefined,
+          qboHash: undefined,
+          qboSyncToken: undefined,
+          syncedValues: undefined,
+        },
         new Date(),
       ),
     ).rejects.toThrow(/unique|duplicate/i);
@@ -108,7 +144,15 @@ describe.each(databaseKinds())('store on %s', (kind) => {
   test('the webhook inbox drops redeliveries, is processed per connection and flow, replays what never ran, and forgets old events', async () => {
     const c = await store.connections.saveHubspotInstall(1002, tokens('in'));
     const at = (min: number) => new Date(Date.parse('2026-01-15T12:00:00.000Z') + min * 60_000);
-    const event = { source: 'hubspot' as const, eventId: 'evt-1', accountId: '1002', connectionId: c.id, flow: 'contacts', changes: { hubspot: { contacts: ['5'] } }, payload: { objectId: 5 } };
+    const event = {
+      source: 'hubspot' as const,
+      eventId: 'evt-1',
+      accountId: '1002',
+      connectionId: c.id,
+      flow: 'contacts',
+      changes: { hubspot: { contacts: ['5'] } },
+      payload: { objectId: 5 },
+    };
     const first = await store.inbox.record([event], at(0));
     const again = await store.inbox.record([event, { ...event, eventId: 'evt-2' }, { ...event, flow: 'products' }], at(0));
     expect(first).toEqual([{ id: expect.any(Number), connectionId: c.id, flow: 'contacts', changes: { hubspot: { contacts: ['5'] } } }]);
@@ -155,7 +199,10 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await store.syncSettings.saveEdits(c.id, 'contacts', { mappings: ['edited'] });
     await store.syncSettings.setEnabled(c.id, 'contacts', false);
     await store.syncSettings.markFirstSyncCompleted(c.id, 'contacts', new Date('2026-01-15T12:00:00.000Z'), {});
-    expect(await store.syncSettings.get(c.id, 'contacts')).toMatchObject({ enabled: false, settings: { mappings: ['edited'], firstSyncCompletedAt: '2026-01-15T12:00:00.000Z' } });
+    expect(await store.syncSettings.get(c.id, 'contacts')).toMatchObject({
+      enabled: false,
+      settings: { mappings: ['edited'], firstSyncCompletedAt: '2026-01-15T12:00:00.000Z' },
+    });
     await store.syncSettings.saveEdits(c.id, 'contacts', { mappings: ['again'] });
     expect((await store.syncSettings.get(c.id, 'contacts'))!.settings).toEqual({ mappings: ['again'], firstSyncCompletedAt: '2026-01-15T12:00:00.000Z' });
   });
@@ -186,7 +233,12 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await store.invoiceRequests.setEmailed(c.id, 'workflow:ap-1');
     await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'created', { qboId: '130' });
     await store.invoiceRequests.settle(c.id, 'workflow:ap-1', 'failed', { code: 'LATE' });
-    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-1')).toMatchObject({ status: 'created', qboInvoiceId: '130', emailed: true, outcome: { qboId: '130' } });
+    expect(await store.invoiceRequests.get(c.id, 'workflow:ap-1')).toMatchObject({
+      status: 'created',
+      qboInvoiceId: '130',
+      emailed: true,
+      outcome: { qboId: '130' },
+    });
     expect(await store.invoiceRequests.get(c.id, 'workflow:ap-2')).toBeUndefined();
   });
 
@@ -212,7 +264,15 @@ describe.each(databaseKinds())('store on %s', (kind) => {
   test('open failures: a record that synced since is not listed, one that failed twice is listed once', async () => {
     const c = await store.connections.saveHubspotInstall(4005, tokens('f'));
     const log = (hubspotId: string | undefined, qboId: string | undefined, outcome: 'failed' | 'succeeded', action = 'update') =>
-      store.syncLog.record({ connectionId: c.id, object: 'contacts', direction: 'to_qbo', action, outcome, ...(hubspotId ? { hubspotId } : {}), ...(qboId ? { qboId } : {}) });
+      store.syncLog.record({
+        connectionId: c.id,
+        object: 'contacts',
+        direction: 'to_qbo',
+        action,
+        outcome,
+        ...(hubspotId ? { hubspotId } : {}),
+        ...(qboId ? { qboId } : {}),
+      });
     await log('1', undefined, 'failed', 'create');
     await log('1', '51', 'succeeded', 'create');
     await log('2', undefined, 'failed');
@@ -244,7 +304,16 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await fail('contacts', '11');
     // Product 22 synced after its failure: settled by its link, which the delete forgets.
     await store.links.save(
-      { connectionId: c.id, object: 'products', hubspotId: '22', qboId: '8', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined },
+      {
+        connectionId: c.id,
+        object: 'products',
+        hubspotId: '22',
+        qboId: '8',
+        hubspotHash: undefined,
+        qboHash: undefined,
+        qboSyncToken: undefined,
+        syncedValues: undefined,
+      },
       new Date('2026-01-15T12:01:00Z'),
     );
     expect((await store.syncLog.openFailures(c.id, 50)).map((e) => [e.object, e.hubspotId ?? e.action])).toEqual([
@@ -292,25 +361,79 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     const bystander = await store.connections.saveHubspotInstall(6007, tokens('b'));
     const invoices = invoiceStore(t.db);
     for (const id of [c.id, bystander.id]) {
-      await store.syncSettings.save(id, 'products', true, { mappings: [], incomeAccountId: '1', firstSyncCompletedAt: '2026-01-01T00:00:00.000Z', createInQbo: true });
+      await store.syncSettings.save(id, 'products', true, {
+        mappings: [],
+        incomeAccountId: '1',
+        firstSyncCompletedAt: '2026-01-01T00:00:00.000Z',
+        createInQbo: true,
+      });
       await store.syncSettings.save(id, 'invoices', true, { dealFieldName: 'Deal', onDelete: 'keep', defaultItemId: '7' });
-      await store.links.save({ connectionId: id, object: 'products', hubspotId: '21', qboId: '7', hubspotHash: undefined, qboHash: undefined, qboSyncToken: undefined, syncedValues: undefined }, new Date());
+      await store.links.save(
+        {
+          connectionId: id,
+          object: 'products',
+          hubspotId: '21',
+          qboId: '7',
+          hubspotHash: undefined,
+          qboHash: undefined,
+          qboSyncToken: undefined,
+          syncedValues: undefined,
+        },
+        new Date(),
+      );
       await store.checkpoints.set(id, 'products', 'qbo', 'cursor');
       await store.syncLog.record({ connectionId: id, object: 'products', direction: 'to_qbo', hubspotId: '21', action: 'update', outcome: 'failed' });
       await store.syncRuns.record(id, { object: 'products', kind: 'reconcile', finishedAt: new Date(), counts: { failed: 1 } });
       await invoices.recordOrigin(id, '130', '9001');
-      await invoices.saveState(id, { qboInvoiceId: '130', dealId: '9001', qboUpdatedAt: new Date(), dueDate: undefined, billedCents: 100, balanceCents: 100, currency: 'USD', daysOverdue: 0, dealValues: {} });
-      await invoices.savePayment(id, { qboPaymentId: '140', qboInvoiceId: '130', amountCents: 100, currency: 'USD', method: undefined, reference: undefined, paidOn: '2026-01-10', state: 'applied' });
+      await invoices.saveState(id, {
+        qboInvoiceId: '130',
+        dealId: '9001',
+        qboUpdatedAt: new Date(),
+        dueDate: undefined,
+        billedCents: 100,
+        balanceCents: 100,
+        currency: 'USD',
+        daysOverdue: 0,
+        dealValues: {},
+      });
+      await invoices.savePayment(id, {
+        qboPaymentId: '140',
+        qboInvoiceId: '130',
+        amountCents: 100,
+        currency: 'USD',
+        method: undefined,
+        reference: undefined,
+        paidOn: '2026-01-10',
+        state: 'applied',
+      });
     }
     const now = new Date('2026-01-15T12:00:00Z');
-    await store.pendingQboConnections.save({ connectionId: c.id, realmId: 'realm-new', companyName: 'New Co', tokens: tokens('new'), startedByUserId: 77, expiresAt: new Date(now.getTime() + 60_000) });
+    await store.pendingQboConnections.save({
+      connectionId: c.id,
+      realmId: 'realm-new',
+      companyName: 'New Co',
+      tokens: tokens('new'),
+      startedByUserId: 77,
+      expiresAt: new Date(now.getTime() + 60_000),
+    });
     expect(JSON.stringify(await t.db.query('SELECT * FROM pending_qbo_connections'))).not.toContain('access-new');
-    expect(await store.pendingQboConnections.get(c.id, now)).toMatchObject({ realmId: 'realm-new', companyName: 'New Co', tokens: tokens('new'), startedByUserId: 77 });
+    expect(await store.pendingQboConnections.get(c.id, now)).toMatchObject({
+      realmId: 'realm-new',
+      companyName: 'New Co',
+      tokens: tokens('new'),
+      startedByUserId: 77,
+    });
     expect(await store.pendingQboConnections.get(c.id, new Date(now.getTime() + 60_000))).toBeUndefined();
     expect(await store.pendingQboConnections.startFresh(c.id, new Date(now.getTime() + 60_000))).toBeUndefined();
 
     expect(await store.pendingQboConnections.startFresh(c.id, now)).toMatchObject({ realmId: 'realm-new' });
-    expect(await store.connections.get(c.id)).toMatchObject({ qboRealmId: 'realm-new', qboCompanyName: 'New Co', qboTokens: tokens('new'), status: 'active', qboIdCleanupPending: true });
+    expect(await store.connections.get(c.id)).toMatchObject({
+      qboRealmId: 'realm-new',
+      qboCompanyName: 'New Co',
+      qboTokens: tokens('new'),
+      status: 'active',
+      qboIdCleanupPending: true,
+    });
     await store.connections.finishQboIdCleanup(c.id);
     expect(await store.connections.get(c.id)).toMatchObject({ qboIdCleanupPending: false });
     const counts = async (id: string) => {
@@ -335,7 +458,13 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     const c = await store.connections.saveHubspotInstall(7007, tokens('d'));
     await store.connections.saveQboConnection(c.id, 'realm-d', tokens('qd'), 'Dee Co');
     await store.connections.disconnectQbo(c.id);
-    expect(await store.connections.get(c.id)).toMatchObject({ status: 'disconnected', qboRealmId: 'realm-d', qboCompanyName: 'Dee Co', qboTokens: undefined, hubspotTokens: tokens('d') });
+    expect(await store.connections.get(c.id)).toMatchObject({
+      status: 'disconnected',
+      qboRealmId: 'realm-d',
+      qboCompanyName: 'Dee Co',
+      qboTokens: undefined,
+      hubspotTokens: tokens('d'),
+    });
   });
 
   test("the deal card reads a deal's invoices, newest first, and the payments applied to them", async () => {
@@ -356,8 +485,26 @@ describe.each(databaseKinds())('store on %s', (kind) => {
     await invoices.saveState(c.id, state('1', 'd1', '2026-01-02'));
     await invoices.saveState(c.id, state('2', 'd1', '2026-01-09'));
     await invoices.saveState(c.id, state('3', 'd2', '2026-01-05'));
-    await invoices.savePayment(c.id, { qboPaymentId: 'p1', qboInvoiceId: '1', amountCents: 2500, currency: 'USD', method: 'Check', reference: '881', paidOn: '2026-01-03', state: 'applied' });
-    await invoices.savePayment(c.id, { qboPaymentId: 'p2', qboInvoiceId: '3', amountCents: 100, currency: 'USD', method: undefined, reference: undefined, paidOn: '2026-01-06', state: 'applied' });
+    await invoices.savePayment(c.id, {
+      qboPaymentId: 'p1',
+      qboInvoiceId: '1',
+      amountCents: 2500,
+      currency: 'USD',
+      method: 'Check',
+      reference: '881',
+      paidOn: '2026-01-03',
+      state: 'applied',
+    });
+    await invoices.savePayment(c.id, {
+      qboPaymentId: 'p2',
+      qboInvoiceId: '3',
+      amountCents: 100,
+      currency: 'USD',
+      method: undefined,
+      reference: undefined,
+      paidOn: '2026-01-06',
+      state: 'applied',
+    });
     const forDeal = await invoices.forDeal(c.id, 'd1');
     expect(forDeal.map((s) => [s.qboInvoiceId, s.invoiceDate])).toEqual([
       ['2', '2026-01-09'],

@@ -105,10 +105,7 @@ export function syncLogStore(db: Queryable) {
       return new Set(rows.map((r) => r.qbo_id));
     },
 
-    async recent(
-      connectionId: string,
-      filter: { object?: SyncObject; outcome?: SyncOutcome; limit?: number } = {},
-    ): Promise<LoggedSyncEntry[]> {
+    async recent(connectionId: string, filter: { object?: SyncObject; outcome?: SyncOutcome; limit?: number } = {}): Promise<LoggedSyncEntry[]> {
       const rows = await db.query<Row>(
         `SELECT * FROM sync_log
          WHERE connection_id = $1 AND ($2::text IS NULL OR object = $2) AND ($3::text IS NULL OR outcome = $3)

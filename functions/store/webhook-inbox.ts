@@ -105,7 +105,9 @@ export function webhookInboxStore(db: Queryable) {
 
     /** Forgets events received before `before`; returns how many of them had never been processed. */
     async prune(before: Date): Promise<{ deleted: number; unprocessed: number }> {
-      const rows = await db.query<{ processed: boolean }>('DELETE FROM webhook_inbox WHERE received_at < $1 RETURNING processed_at IS NOT NULL AS processed', [before]);
+      const rows = await db.query<{ processed: boolean }>('DELETE FROM webhook_inbox WHERE received_at < $1 RETURNING processed_at IS NOT NULL AS processed', [
+        before,
+      ]);
       return { deleted: rows.length, unprocessed: rows.filter((r) => !r.processed).length };
     },
 

@@ -6,9 +6,30 @@ export const APP_GROUP = { name: 'quickbooks_online', label: 'QuickBooks Online'
 
 const DESCRIPTION = 'Set by QuickBooks Online for HubSpot; do not edit.';
 
-const text = (name: string, label: string): PropertyDef => ({ name, label, type: 'string', fieldType: 'text', groupName: APP_GROUP.name, description: DESCRIPTION });
-const number = (name: string, label: string): PropertyDef => ({ name, label, type: 'number', fieldType: 'number', groupName: APP_GROUP.name, description: DESCRIPTION });
-const date = (name: string, label: string): PropertyDef => ({ name, label, type: 'date', fieldType: 'date', groupName: APP_GROUP.name, description: DESCRIPTION });
+const text = (name: string, label: string): PropertyDef => ({
+  name,
+  label,
+  type: 'string',
+  fieldType: 'text',
+  groupName: APP_GROUP.name,
+  description: DESCRIPTION,
+});
+const number = (name: string, label: string): PropertyDef => ({
+  name,
+  label,
+  type: 'number',
+  fieldType: 'number',
+  groupName: APP_GROUP.name,
+  description: DESCRIPTION,
+});
+const date = (name: string, label: string): PropertyDef => ({
+  name,
+  label,
+  type: 'date',
+  fieldType: 'date',
+  groupName: APP_GROUP.name,
+  description: DESCRIPTION,
+});
 const status = (name: string, label: string): PropertyDef => ({
   name,
   label,

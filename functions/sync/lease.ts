@@ -45,19 +45,22 @@ export class Leases {
     if (!(await this.#store.acquire(key, holder, this.#now(), ttlMs))) return undefined;
     const lost = new AbortController();
     let beating = false;
-    const heartbeat = this.#timers.setInterval(() => {
-      if (beating || lost.signal.aborted) return;
-      beating = true;
-      this.#store
-        .renew(key, holder, this.#now(), ttlMs)
-        .then((held) => {
-          if (held) return;
-          this.#log.error({ ...key, holder }, 'sync run lost its lease to another run; stopping it');
-          lost.abort(new RetryLater(`the ${key.flow} run stalled past its lease and another run took over`));
-        })
-        .catch((err: unknown) => this.#log.warn({ err, ...key }, 'could not renew the sync lease; trying again on the next beat'))
-        .finally(() => (beating = false));
-    }, Math.max(1_000, Math.floor(ttlMs / 3)));
+    const heartbeat = this.#timers.setInterval(
+      () => {
+        if (beating || lost.signal.aborted) return;
+        beating = true;
+        this.#store
+          .renew(key, holder, this.#now(), ttlMs)
+          .then((held) => {
+            if (held) return;
+            this.#log.error({ ...key, holder }, 'sync run lost its lease to another run; stopping it');
+            lost.abort(new RetryLater(`the ${key.flow} run stalled past its lease and another run took over`));
+          })
+          .catch((err: unknown) => this.#log.warn({ err, ...key }, 'could not renew the sync lease; trying again on the next beat'))
+          .finally(() => (beating = false));
+      },
+      Math.max(1_000, Math.floor(ttlMs / 3)),
+    );
     return {
       signal: lost.signal,
       release: async () => {

@@ -228,7 +228,17 @@ export class SyncRunner {
   /** Queues a sync of these records (a retry, a record the app just made), through the inbox as a webhook's change. */
   async enqueueChanges(connectionId: string, name: string, changes: ChangeSet): Promise<void> {
     this.#flow(name);
-    await this.intake([{ source: 'app', eventId: randomUUID(), accountId: connectionId, connectionId, flow: name, changes: changes as Record<string, unknown>, payload: changes }]);
+    await this.intake([
+      {
+        source: 'app',
+        eventId: randomUUID(),
+        accountId: connectionId,
+        connectionId,
+        flow: name,
+        changes: changes as Record<string, unknown>,
+        payload: changes,
+      },
+    ]);
   }
 
   /** Queues again the records these failed sync-log entries name, flow by flow; returns how many were queued. */
@@ -265,7 +275,12 @@ export class SyncRunner {
    * flow's lease like any run: while another run holds it, RetryLater, for the caller to defer. With a call profile the
    * provider clients fail fast instead of waiting out a rate limit or an outage.
    */
-  async syncNow<S extends object>(connectionId: string, name: string, changes: ChangeSet, options: { adjust?: (settings: S) => S; profile?: CallProfile } = {}): Promise<object> {
+  async syncNow<S extends object>(
+    connectionId: string,
+    name: string,
+    changes: ChangeSet,
+    options: { adjust?: (settings: S) => S; profile?: CallProfile } = {},
+  ): Promise<object> {
     const flow = this.#flow(name);
     const lease = await this.#leases.acquire({ connectionId, flow: name });
     if (!lease) throw new RetryLater(`the ${name} sync is busy for this connection`);
@@ -298,7 +313,8 @@ export class SyncRunner {
   async tick(): Promise<void> {
     for (const connection of await this.#store.connections.refusedTokens()) {
       const keeper = connection.reauthProvider === 'hubspot' ? this.#clients.hubspotTokens : this.#clients.qboTokens;
-      if (await keeper.revive(connection.id)) this.#log.info({ connectionId: connection.id, provider: connection.reauthProvider }, 'tokens work again; the connection is active and syncs resume');
+      if (await keeper.revive(connection.id))
+        this.#log.info({ connectionId: connection.id, provider: connection.reauthProvider }, 'tokens work again; the connection is active and syncs resume');
     }
     for (const connection of await this.#store.connections.active()) {
       for (const flow of this.flows) {
@@ -324,10 +340,12 @@ export class SyncRunner {
     if (!flow) return;
     const outcome = await this.#run(kind, job.connectionId, flow);
     // A changes run that finds the flow busy just ends: the run holding it queues one for the inbox when it lets go.
-    if (outcome === 'busy' && kind !== 'changes') await this.#jobs.send(queue, job, { singletonKey: `${job.connectionId}:${job.object}`, startAfterSeconds: BUSY_RETRY_SECONDS });
+    if (outcome === 'busy' && kind !== 'changes')
+      await this.#jobs.send(queue, job, { singletonKey: `${job.connectionId}:${job.object}`, startAfterSeconds: BUSY_RETRY_SECONDS });
     // A sync that is off, or a connection that is not active, has nothing to do with the changes it was sent:
     // reconciliation catches up once it runs again.
-    if (kind === 'changes' && (outcome === 'off' || outcome === 'disconnected')) await this.#store.inbox.markAllProcessed(job.connectionId, job.object, this.#now());
+    if (kind === 'changes' && (outcome === 'off' || outcome === 'disconnected'))
+      await this.#store.inbox.markAllProcessed(job.connectionId, job.object, this.#now());
   }
 
   /**
@@ -344,7 +362,10 @@ export class SyncRunner {
         return parsed.success ? mergeChanges(all, parsed.data as ChangeSet) : all;
       }, {});
       total = addCounts(total, runCounts(await flow.changed(ctx, changes)));
-      await this.#store.inbox.markProcessed(pass.map((w) => w.id), this.#now());
+      await this.#store.inbox.markProcessed(
+        pass.map((w) => w.id),
+        this.#now(),
+      );
     }
   }
 
@@ -373,7 +394,8 @@ export class SyncRunner {
         return this.#syncInbox(ctx, flow);
       });
       if (counts === undefined) return 'disconnected';
-      if (kind === 'first_sync') await this.#store.syncSettings.markFirstSyncCompleted(connectionId, flow.name, this.#now(), flow.settings.defaults() as Record<string, unknown>);
+      if (kind === 'first_sync')
+        await this.#store.syncSettings.markFirstSyncCompleted(connectionId, flow.name, this.#now(), flow.settings.defaults() as Record<string, unknown>);
       await this.#store.syncRuns.record(connectionId, { object: flow.name, kind, finishedAt: this.#now(), counts: runCounts(counts) });
       recordSyncCounts(this.#metrics, flow.name, counts);
       this.#log.info({ connectionId, object: flow.name, kind, ...counts }, kind === 'first_sync' ? 'first sync finished' : 'sync run finished');
@@ -398,7 +420,13 @@ export class SyncRunner {
    * marked for the admin and the run ends (undefined); reconciliation catches up once it is reconnected. Anything else,
    * RetryLater included, fails the job so pg-boss retries it with backoff.
    */
-  async #guarded<T>(connectionId: string, flow: Flow, lease: HeldLease, settings: object, work: (ctx: FlowContext<object>) => Promise<T>): Promise<T | undefined> {
+  async #guarded<T>(
+    connectionId: string,
+    flow: Flow,
+    lease: HeldLease,
+    settings: object,
+    work: (ctx: FlowContext<object>) => Promise<T>,
+  ): Promise<T | undefined> {
     const connection = await this.#store.connections.get(connectionId);
     if (!connection || connection.status !== 'active') return undefined;
     try {

@@ -71,7 +71,13 @@ describe('the retrying transport both provider clients share', () => {
     await expect(refused.call()).rejects.toMatchObject({ kind: 'validation' });
     expect(refused.sentWith).toHaveLength(1);
 
-    const t = createRetryingTransport({ provider: 'Test', auth: { accessToken: async () => 't', refresh: async () => 't' }, retry: policy, log: silentLogger, classify: () => undefined });
+    const t = createRetryingTransport({
+      provider: 'Test',
+      auth: { accessToken: async () => 't', refresh: async () => 't' },
+      retry: policy,
+      log: silentLogger,
+      classify: () => undefined,
+    });
     await expect(t.send('op', async () => Promise.reject(new TypeError('a bug')))).rejects.toThrow(TypeError);
   });
 

@@ -59,7 +59,11 @@ const SOURCE = /\.(tsx?|jsx?)$/;
 const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 /** A bare specifier's package: `react/jsx-runtime` → `react`, `@hubspot/ui-extensions/crm` → `@hubspot/ui-extensions`. */
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /**
  * What HubSpot's build of a card or settings page needs and refuses, which the parser does not check: the entry file,
@@ -75,10 +79,13 @@ async function extensionProblems(srcDir: string, component: { uid: string; type:
   if (!existsSync(entry)) return [`${component.uid}: the entry file ${where(entry)} does not exist`];
   const problems: string[] = [];
   const manifest = path.join(dir, 'package.json');
-  const dependencies: Record<string, string> = existsSync(manifest) ? ((JSON.parse(await readFile(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}) : {};
+  const dependencies: Record<string, string> = existsSync(manifest)
+    ? ((JSON.parse(await readFile(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})
+    : {};
   if (!existsSync(manifest)) problems.push(`${component.uid}: ${where(dir)} has no package.json`);
   for (const [name, version] of Object.entries(EXTENSION_DEPENDENCIES)) {
-    if (dependencies[name] !== version) problems.push(`${component.uid}: ${where(manifest)} must pin ${name} at exactly ${version} (found ${dependencies[name] ?? 'none'})`);
+    if (dependencies[name] !== version)
+      problems.push(`${component.uid}: ${where(manifest)} must pin ${name} at exactly ${version} (found ${dependencies[name] ?? 'none'})`);
   }
   const files = (await readdir(dir, { recursive: true })).filter((f) => SOURCE.test(f) && !f.split(path.sep).includes('node_modules'));
   for (const file of files.map((f) => path.join(dir, f))) {

@@ -32,7 +32,11 @@ export function workflowActionProblems(config: WorkflowActionConfig): string[] {
   const inputs = (config.inputFields ?? []).map((f) => f.typeDefinition.name);
   const outputs = (config.outputFields ?? []).map((f) => f.typeDefinition.name);
   const rules = (config.executionRules ?? []).map((r) => r.labelName);
-  for (const [kind, names] of [['input field', inputs], ['output field', outputs], ['execution rule', rules]] as const) {
+  for (const [kind, names] of [
+    ['input field', inputs],
+    ['output field', outputs],
+    ['execution rule', rules],
+  ] as const) {
     for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`${kind} ${name} is declared more than once`);
   }
   for (const rule of config.executionRules ?? []) {
@@ -56,7 +60,8 @@ export function workflowActionProblems(config: WorkflowActionConfig): string[] {
     if (!inputs.includes(name)) problems.push(`actionCardContent shows {{${name}}}, which is not an input field`);
   }
   for (const [rule, message] of Object.entries(en.executionRules ?? {})) {
-    for (const name of placeholders(message)) if (!outputs.includes(name)) problems.push(`execution rule ${rule} shows {{${name}}}, which is not an output field`);
+    for (const name of placeholders(message))
+      if (!outputs.includes(name)) problems.push(`execution rule ${rule} shows {{${name}}}, which is not an output field`);
   }
   return problems;
 }

@@ -24,7 +24,8 @@ import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
 const usd = (amount: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount);
-const calendarDay = (iso: string | undefined) => (iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)) : '—');
+const calendarDay = (iso: string | undefined) =>
+  iso ? new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)) : '—';
 /** QuickBooks amounts carry two decimals: sums are made in cents, so they are exact. */
 const cents = (amount: number) => Math.round(amount * 100);
 
@@ -59,7 +60,13 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
     await h.drain();
 
-    preview = createPreview({ srcDir: SRC, backendUrl: PUBLIC_URL, hubspot: { emulator: h.hubspot.emulator, url: h.hubspot.info.url }, log: silentLogger, timezone: 'America/Los_Angeles' });
+    preview = createPreview({
+      srcDir: SRC,
+      backendUrl: PUBLIC_URL,
+      hubspot: { emulator: h.hubspot.emulator, url: h.hubspot.info.url },
+      log: silentLogger,
+      timezone: 'America/Los_Angeles',
+    });
     server = await listen(preview.app);
     browser = await launchChromium();
   });
@@ -107,7 +114,11 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
   /** The Billed / Paid / Outstanding figures of the card's totals for a currency. */
   const cardTotals = async (page: Page, currency: string) => {
     const items = await page.getByTestId(`totals-${currency}`).locator('.hs-stats__item').all();
-    return Object.fromEntries(await Promise.all(items.map(async (item) => [await item.locator('.hs-stats__label').textContent(), await item.locator('.hs-stats__number').textContent()])));
+    return Object.fromEntries(
+      await Promise.all(
+        items.map(async (item) => [await item.locator('.hs-stats__label').textContent(), await item.locator('.hs-stats__number').textContent()]),
+      ),
+    );
   };
 
   /**
@@ -117,7 +128,14 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
   const expectCardToMatchQbo = async (page: Page, dealId: string, statuses: Record<string, string>) => {
     const invoices = await qboInvoicesOf(dealId);
     expect(invoices.map((i) => i.DocNumber).sort()).toEqual(Object.keys(statuses).sort());
-    const expected = invoices.map((i) => [i.DocNumber!, calendarDay(i.TxnDate), calendarDay(i.DueDate), usd(i.TotalAmt), usd(i.Balance), statuses[i.DocNumber!]!]);
+    const expected = invoices.map((i) => [
+      i.DocNumber!,
+      calendarDay(i.TxnDate),
+      calendarDay(i.DueDate),
+      usd(i.TotalAmt),
+      usd(i.Balance),
+      statuses[i.DocNumber!]!,
+    ]);
     const byNumber = (a: string[], b: string[]) => a[0]!.localeCompare(b[0]!);
     expect((await cardRows(page)).sort(byNumber)).toEqual(expected.sort(byNumber));
     const billed = invoices.reduce((sum, i) => sum + cents(i.TotalAmt), 0);
@@ -130,7 +148,14 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     const invoice = (await accountant.query('Invoice')).find((i) => i.DocNumber === docNumber)!;
     await accountant.create(
       'Payment',
-      { CustomerRef: invoice.CustomerRef, TotalAmt: amount, PaymentRefNum: reference, PaymentMethodRef: { value: '2' }, TxnDate: '2026-01-15', Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoice.Id, TxnType: 'Invoice' }] }] },
+      {
+        CustomerRef: invoice.CustomerRef,
+        TotalAmt: amount,
+        PaymentRefNum: reference,
+        PaymentMethodRef: { value: '2' },
+        TxnDate: '2026-01-15',
+        Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoice.Id, TxnType: 'Invoice' }] }],
+      },
       { requestId: `pay-${reference}` },
     );
   };
@@ -147,7 +172,12 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     await page.waitForURL(`**/records/0-3/${deals[ENGINE_RETROFIT]}?as=${repId}`);
     await page.getByTestId('invoices').waitFor();
     await expectCardToMatchQbo(page, deals[ENGINE_RETROFIT]!, { 'SBX-1001': 'Partially paid', 'SBX-1002': 'Open' });
-    await page.getByTestId('payments').getByRole('row').filter({ hasText: 'Check #CHK-2041' }).filter({ hasText: usd(500) }).waitFor();
+    await page
+      .getByTestId('payments')
+      .getByRole('row')
+      .filter({ hasText: 'Check #CHK-2041' })
+      .filter({ hasText: usd(500) })
+      .waitFor();
     expect(await page.getByTestId('create-invoice').isEnabled()).toBe(true);
     await screenshot(page, 'deal-card', { docs: 'deal-card' });
 
@@ -184,7 +214,11 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
   // ── the settings page ────────────────────────────────────────────────────────────────────────────────────────
 
   const syncTile = (page: Page, object: string) => page.getByTestId(`sync-${object}`);
-  const failureRow = (page: Page, name: string) => page.getByTestId('failures').getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const failureRow = (page: Page, name: string) =>
+    page
+      .getByTestId('failures')
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name, exact: true }) });
   const INCOME_ACCOUNT_MISSING = 'Choose the QuickBooks income account for new products in the Products sync settings.';
 
   test('an admin sees the connection, the three syncs, and the records that failed and why', async () => {
@@ -231,7 +265,11 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     const contacts = syncTile(page, 'contacts');
     await contacts.getByRole('button', { name: 'Edit sync settings' }).click();
     const editor = contacts.getByTestId('mapping-editor');
-    const mappingRow = (label: string) => editor.getByTestId('mappings').getByRole('row').filter({ has: page.getByRole('cell', { name: label, exact: true }) });
+    const mappingRow = (label: string) =>
+      editor
+        .getByTestId('mappings')
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell', { name: label, exact: true }) });
     const phone = mappingRow('Phone Number');
     await phone.getByRole('combobox').nth(0).selectOption({ label: 'To QuickBooks only' });
     await phone.getByRole('combobox').nth(1).selectOption({ label: 'QuickBooks wins' });
@@ -333,7 +371,10 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
     const contacts = before.syncs.find((s) => s.object === 'contacts')!;
     const asRep = (method: string, apiPath: string, body?: Record<string, unknown>) =>
       page.request.post(`${server.url}/preview/api/fetch`, {
-        data: { userId: repId, request: { url: `${PUBLIC_URL}${apiPath}?portalId=${h.hubspot.info.portalId}&userId=${repId}`, method, ...(body ? { body } : {}) } },
+        data: {
+          userId: repId,
+          request: { url: `${PUBLIC_URL}${apiPath}?portalId=${h.hubspot.info.portalId}&userId=${repId}`, method, ...(body ? { body } : {}) },
+        },
       });
     const { firstSyncCompletedAt: _, ...editable } = contacts.settings as Record<string, unknown>;
     for (const [method, apiPath, body] of [
@@ -344,7 +385,11 @@ describeInChromium('the settings page and the deal card in Chromium', () => {
       ['POST', '/api/quickbooks/disconnect'],
     ] as const) {
       const res = await asRep(method, apiPath, body);
-      expect({ call: `${method} ${apiPath}`, status: res.status(), error: ((await res.json()) as { error: string }).error }).toEqual({ call: `${method} ${apiPath}`, status: 403, error: 'admin_only' });
+      expect({ call: `${method} ${apiPath}`, status: res.status(), error: ((await res.json()) as { error: string }).error }).toEqual({
+        call: `${method} ${apiPath}`,
+        status: 403,
+        error: 'admin_only',
+      });
     }
     expect(await storedSettings()).toEqual(before);
     expect(errors).toEqual([]);

@@ -129,7 +129,10 @@ describeInChromium('sandbox preview in Chromium', () => {
     await page.getByText('CrmReport is not drawn in the local preview').waitFor();
 
     await page.getByRole('button', { name: 'Say hello' }).click();
-    await page.getByTestId('page-alert').filter({ hasText: `Hello from deal ${deals[0]}` }).waitFor();
+    await page
+      .getByTestId('page-alert')
+      .filter({ hasText: `Hello from deal ${deals[0]}` })
+      .waitFor();
     await screenshot(page, 'preview-deal-card');
     expect(errors).toEqual([]);
   });

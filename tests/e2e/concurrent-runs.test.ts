@@ -15,8 +15,11 @@ describe('runs that meet', () => {
   let customerId: string;
   let contactId: string;
 
-  const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
-  const hubspotInvoicesOf = (qboId: string) => [...h.hubspot.emulator.state.records.invoices.values()].filter((r) => !r.archived && r.properties['qbo_invoice_id'] === qboId);
+  const line = (amount: number) => [
+    { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+  ];
+  const hubspotInvoicesOf = (qboId: string) =>
+    [...h.hubspot.emulator.state.records.invoices.values()].filter((r) => !r.archived && r.properties['qbo_invoice_id'] === qboId);
   const contactCity = () => h.hubspot.emulator.state.records.contacts.get(contactId)?.properties['city'];
   /** To just after the next reconciliation (every 5 minutes on the clock), with everything it queued done. */
   const pastNextReconciliation = async () => {
@@ -41,7 +44,14 @@ describe('runs that meet', () => {
     await pastNextReconciliation();
     h.qbo.emulator.dropWebhooks(true);
     const made = [];
-    for (let i = 0; i < 6; i++) made.push(await accountant.create('Invoice', { CustomerRef: { value: customerId }, DocNumber: `RACE-${i}`, Line: line(100 + i) }, { idempotencyKey: `race-${i}` }));
+    for (let i = 0; i < 6; i++)
+      made.push(
+        await accountant.create(
+          'Invoice',
+          { CustomerRef: { value: customerId }, DocNumber: `RACE-${i}`, Line: line(100 + i) },
+          { idempotencyKey: `race-${i}` },
+        ),
+      );
     h.qbo.emulator.dropWebhooks(false);
     // The webhook's job and a reconciliation, both waiting when the workers next look: they start side by side.
     await h.runtime.sync.enqueueChanges(connection.id, 'invoices', { qbo: { Invoice: made.map((m) => m.Id) } });

@@ -37,15 +37,23 @@ describe('Contacts ⇄ Customers', () => {
     h.qbo.emulator.seed({
       entities: {
         Customer: [
-          { DisplayName: 'Ada Lovelace', GivenName: 'Ada', FamilyName: 'Lovelace', PrimaryEmailAddr: { Address: 'ADA@lovelace.dev' }, BillAddr: { City: 'London' } },
+          {
+            DisplayName: 'Ada Lovelace',
+            GivenName: 'Ada',
+            FamilyName: 'Lovelace',
+            PrimaryEmailAddr: { Address: 'ADA@lovelace.dev' },
+            BillAddr: { City: 'London' },
+          },
           { DisplayName: 'Alan Turing', GivenName: 'Alan', FamilyName: 'Turing', PrimaryEmailAddr: { Address: 'alan@turing.dev' } },
         ],
       },
     });
     connection = await h.connect();
-    await h.runtime.clients.hubspot(connection).ensureProperties('contacts', [
-      { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
-    ]);
+    await h.runtime.clients
+      .hubspot(connection)
+      .ensureProperties('contacts', [
+        { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
+      ]);
   });
   afterAll(() => h.stop());
 
@@ -74,12 +82,14 @@ describe('Contacts ⇄ Customers', () => {
     expect(await h.runtime.store.links.count(connection.id, 'contacts')).toBe(3);
   });
 
-  test('a person\'s edit in HubSpot lands in QBO; the echo of our own write costs no HubSpot write', async () => {
-    const [ada] = (await hubspotApi.crm.contacts.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ada@lovelace.dev' }] }],
-      properties: ['email'],
-      limit: 1,
-    })).results;
+  test("a person's edit in HubSpot lands in QBO; the echo of our own write costs no HubSpot write", async () => {
+    const [ada] = (
+      await hubspotApi.crm.contacts.searchApi.doSearch({
+        filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ' as never, value: 'ada@lovelace.dev' }] }],
+        properties: ['email'],
+        limit: 1,
+      })
+    ).results;
     h.hubspot.emulator.editAsUser('contacts', ada!.id, { phone: '+44 20 7946 0018' });
     await h.drain();
     const customer = await customerByEmail('ada@lovelace.dev');
@@ -95,7 +105,7 @@ describe('Contacts ⇄ Customers', () => {
     expect((await hubspotApi.crm.contacts.basicApi.getById(ada!.id)).updatedAt).toEqual(updatedAt);
   });
 
-  test('an accountant\'s edit in QBO lands in HubSpot', async () => {
+  test("an accountant's edit in QBO lands in HubSpot", async () => {
     const alan = (await customerByEmail('alan@turing.dev'))!;
     await accountant.update('Customer', { Id: alan.Id, SyncToken: alan.SyncToken, sparse: true, BillAddr: { City: 'Wilmslow' } });
     await h.drain();
@@ -103,7 +113,7 @@ describe('Contacts ⇄ Customers', () => {
     expect(await contact(link!.hubspotId)).toMatchObject({ city: 'Wilmslow', firstname: 'Alan' });
   });
 
-  test('both sides edit the same field: the mapping\'s winner (HubSpot by default) decides', async () => {
+  test("both sides edit the same field: the mapping's winner (HubSpot by default) decides", async () => {
     const grace = (await customerByEmail('grace@hopper.dev'))!;
     const link = (await h.runtime.store.links.byQboId(connection.id, 'contacts', grace.Id))!;
     h.hubspot.emulator.editAsUser('contacts', link.hubspotId, { city: 'New York' });

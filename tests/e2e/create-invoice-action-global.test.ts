@@ -18,7 +18,8 @@ describe('"Create invoice" in a non-US, multicurrency company', () => {
   const deals: Record<string, string> = {};
   const customers: Record<string, string> = {};
 
-  const invoke = (deal: string, inputFields: Record<string, string> = {}) => h.hubspot.emulator.invokeWorkflowAction({ definition: 'create_invoice', objectId: deals[deal]!, inputFields });
+  const invoke = (deal: string, inputFields: Record<string, string> = {}) =>
+    h.hubspot.emulator.invokeWorkflowAction({ definition: 'create_invoice', objectId: deals[deal]!, inputFields });
   const qboInvoice = (id: string): Promise<QboInvoice> => accountant.get('Invoice', id);
   const salesLines = (invoice: QboInvoice) => invoice.Line.filter((l) => l.DetailType === 'SalesItemLineDetail');
 
@@ -41,7 +42,10 @@ describe('"Create invoice" in a non-US, multicurrency company', () => {
       deals: [
         {
           properties: { dealname: 'Nordic rollout', deal_currency_code: 'EUR' },
-          lineItems: [{ productIndex: 0, properties: { quantity: '2' } }, { productIndex: 1, properties: { quantity: '3', discount: '2' } }],
+          lineItems: [
+            { productIndex: 0, properties: { quantity: '2' } },
+            { productIndex: 1, properties: { quantity: '3', discount: '2' } },
+          ],
           contactIndexes: [0],
         },
         { properties: { dealname: 'Bristol order', deal_currency_code: 'GBP' }, lineItems: [{ productIndex: 0 }, { productIndex: 2 }], contactIndexes: [1] },
@@ -80,27 +84,43 @@ describe('"Create invoice" in a non-US, multicurrency company', () => {
   });
   afterAll(() => h.stop());
 
-  test('each line carries its product\'s VAT code, the euro customer is billed in EUR, and the invoice reaches the deal in EUR', async () => {
+  test("each line carries its product's VAT code, the euro customer is billed in EUR, and the invoice reaches the deal in EUR", async () => {
     const result = await invoke('nordic');
     expect(result.execution.outputFields).toMatchObject({ hs_execution_state: 'SUCCESS', qboInvoiceCurrency: 'EUR', qboInvoiceTotal: '414.00' });
     const invoice = await qboInvoice(result.execution.outputFields.qboInvoiceId!);
-    expect(invoice).toMatchObject({ CustomerRef: { value: customers.nord }, CurrencyRef: { value: 'EUR' }, GlobalTaxCalculation: 'TaxExcluded', TxnTaxDetail: { TotalTax: 60 }, TotalAmt: 414 });
+    expect(invoice).toMatchObject({
+      CustomerRef: { value: customers.nord },
+      CurrencyRef: { value: 'EUR' },
+      GlobalTaxCalculation: 'TaxExcluded',
+      TxnTaxDetail: { TotalTax: 60 },
+      TotalAmt: 414,
+    });
     // 20% S on consulting (2 × 150), 0% Z on books (3 × 20, 2 off each).
-    expect(salesLines(invoice).map((l) => [l.SalesItemLineDetail?.ItemRef?.name, l.SalesItemLineDetail?.TaxCodeRef?.value, l.SalesItemLineDetail?.UnitPrice, l.Amount])).toEqual([
+    expect(
+      salesLines(invoice).map((l) => [
+        l.SalesItemLineDetail?.ItemRef?.name,
+        l.SalesItemLineDetail?.TaxCodeRef?.value,
+        l.SalesItemLineDetail?.UnitPrice,
+        l.Amount,
+      ]),
+    ).toEqual([
       ['Consulting hour', '2', 150, 300],
       ['Books', '4', 18, 54],
     ]);
 
     await h.drain();
     const link = await h.runtime.store.links.byQboId(connection.id, 'invoices', invoice.Id);
-    expect((await hubspotApi.crm.objects.basicApi.getById('invoices', link!.hubspotId, ['hs_currency', 'qbo_amount_billed'])).properties).toMatchObject({ hs_currency: 'EUR', qbo_amount_billed: '414.00' });
+    expect((await hubspotApi.crm.objects.basicApi.getById('invoices', link!.hubspotId, ['hs_currency', 'qbo_amount_billed'])).properties).toMatchObject({
+      hs_currency: 'EUR',
+      qbo_amount_billed: '414.00',
+    });
     expect((await hubspotApi.crm.deals.basicApi.getById(deals.nordic!, ['qbo_invoice_currency', 'qbo_invoice_amount_billed'])).properties).toMatchObject({
       qbo_invoice_currency: 'EUR',
       qbo_invoice_amount_billed: '414.00',
     });
   });
 
-  test('the action\'s tax code, by name, goes on every line; a home-currency customer is billed in GBP', async () => {
+  test("the action's tax code, by name, goes on every line; a home-currency customer is billed in GBP", async () => {
     const result = await invoke('bristol', { taxCode: '5.0% R' });
     const invoice = await qboInvoice(result.execution.outputFields.qboInvoiceId!);
     expect(salesLines(invoice).map((l) => l.SalesItemLineDetail?.TaxCodeRef?.value)).toEqual(['3', '3']);
@@ -108,15 +128,21 @@ describe('"Create invoice" in a non-US, multicurrency company', () => {
     expect(result.execution.outputFields).toMatchObject({ qboInvoiceCurrency: 'GBP', qboInvoiceTotal: '210.00' });
   });
 
-  test('a line without a tax code, an unknown tax code and a currency other than the customer\'s end in their rules', async () => {
+  test("a line without a tax code, an unknown tax code and a currency other than the customer's end in their rules", async () => {
     const missing = await invoke('gift');
     expect(missing.execution).toMatchObject({ state: 'FAIL_CONTINUE', executionRule: { labelName: 'taxCodeMissing' } });
     expect(missing.execution.executionRule!.message).toBe(
       'QuickBooks needs a tax code on every line, and none is set for line item "Gift card". Set the action\'s Tax code, or a default sales tax code on the product in QuickBooks.',
     );
     const unknown = await invoke('bristol', { taxCode: 'VAT 99' });
-    expect(unknown.execution.executionRule).toMatchObject({ labelName: 'taxCodeUnknown', message: expect.stringContaining('"VAT 99" (the company\'s tax codes: 20.0% S, 5.0% R, 0.0% Z)') });
+    expect(unknown.execution.executionRule).toMatchObject({
+      labelName: 'taxCodeUnknown',
+      message: expect.stringContaining('"VAT 99" (the company\'s tax codes: 20.0% S, 5.0% R, 0.0% Z)'),
+    });
     const mismatch = await invoke('eurosForBeth');
-    expect(mismatch.execution.executionRule).toMatchObject({ labelName: 'currencyMismatch', message: expect.stringContaining('(the deal is in EUR, QuickBooks customer Bristol Ltd in GBP)') });
+    expect(mismatch.execution.executionRule).toMatchObject({
+      labelName: 'currencyMismatch',
+      message: expect.stringContaining('(the deal is in EUR, QuickBooks customer Bristol Ltd in GBP)'),
+    });
   });
 });

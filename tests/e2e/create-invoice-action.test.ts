@@ -8,7 +8,14 @@ import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
 const ACTION_URL = `${PUBLIC_URL}/workflow-actions/create-invoice`;
-const DEAL_PROPERTIES = ['qbo_invoice_number', 'qbo_invoice_status', 'qbo_invoice_amount_billed', 'qbo_invoice_balance_due', 'qbo_invoice_due_date', 'qbo_invoice_link'];
+const DEAL_PROPERTIES = [
+  'qbo_invoice_number',
+  'qbo_invoice_status',
+  'qbo_invoice_amount_billed',
+  'qbo_invoice_balance_due',
+  'qbo_invoice_due_date',
+  'qbo_invoice_link',
+];
 
 /**
  * The "Create invoice" workflow action end to end, in a US company: the HubSpot emulator executes the project's
@@ -30,9 +37,13 @@ describe('"Create invoice" workflow action', () => {
   const qboInvoices = () => accountant.query('Invoice');
   const qboInvoice = (id: string): Promise<QboInvoice> => accountant.get('Invoice', id);
   const execution = (callbackId: string): ExecutionRecord => h.hubspot.emulator.callbacks.find((e) => e.callbackId === callbackId)!;
-  const syncLog = async (dealId: string) => (await h.runtime.store.syncLog.recent(connection.id, { object: 'invoices', limit: 500 })).filter((e) => e.hubspotId === dealId && e.action === 'create_from_deal');
+  const syncLog = async (dealId: string) =>
+    (await h.runtime.store.syncLog.recent(connection.id, { object: 'invoices', limit: 500 })).filter(
+      (e) => e.hubspotId === dealId && e.action === 'create_from_deal',
+    );
   /** The backend as HubSpot reaches it: a POST to the actionUrl with whatever headers a test chooses. */
-  const post = (body: string, headers: Record<string, string>) => h.runtime.app.request(ACTION_URL, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const post = (body: string, headers: Record<string, string>) =>
+    h.runtime.app.request(ACTION_URL, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   /** Lets queued work run for a while of simulated time, without waiting out retries scheduled later (as drain would). */
   const runQueueFor = async (seconds: number) => {
     try {
@@ -108,7 +119,12 @@ describe('"Create invoice" workflow action', () => {
     // Ada and the two products are linked by the first syncs; Grace and the widget stay on HubSpot's side only.
     for (const object of ['contacts', 'products'] as const) {
       const { settings } = await h.runtime.sync.settings(connection.id, object);
-      await h.runtime.sync.saveSettings(connection.id, object, { ...settings, createInQbo: false, createInHubspot: false, ...(object === 'products' ? { incomeAccountId: '1' } : {}) });
+      await h.runtime.sync.saveSettings(connection.id, object, {
+        ...settings,
+        createInQbo: false,
+        createInHubspot: false,
+        ...(object === 'products' ? { incomeAccountId: '1' } : {}),
+      });
       await h.runtime.sync.setEnabled(connection.id, object, true);
     }
     await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
@@ -119,7 +135,11 @@ describe('"Create invoice" workflow action', () => {
   afterAll(() => h.stop());
 
   test('a deal with two products, quantities and discounts becomes one correct QBO invoice, answered at once, and comes back on the deal', async () => {
-    const result = await invoke('retrofit', { paymentTerms: 'Net 15', invoiceDate: '2026-01-20', customerMessage: 'Thank you for the retrofit.' }, { signatures: 'v2' });
+    const result = await invoke(
+      'retrofit',
+      { paymentTerms: 'Net 15', invoiceDate: '2026-01-20', customerMessage: 'Thank you for the retrofit.' },
+      { signatures: 'v2' },
+    );
 
     expect(result.status).toBe(200);
     const outputs = result.execution.outputFields;
@@ -150,14 +170,24 @@ describe('"Create invoice" workflow action', () => {
       CustomField: [{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType', StringValue: deals.retrofit }],
     });
     // The 10% and the 100-per-unit discounts are folded into the unit prices; QBO's own arithmetic agrees to the cent.
-    expect(invoice.Line.filter((l) => l.DetailType === 'SalesItemLineDetail').map((l) => [l.SalesItemLineDetail?.ItemRef?.name, l.SalesItemLineDetail?.Qty, l.SalesItemLineDetail?.UnitPrice, l.Amount, l.Description])).toEqual([
+    expect(
+      invoice.Line.filter((l) => l.DetailType === 'SalesItemLineDetail').map((l) => [
+        l.SalesItemLineDetail?.ItemRef?.name,
+        l.SalesItemLineDetail?.Qty,
+        l.SalesItemLineDetail?.UnitPrice,
+        l.Amount,
+        l.Description,
+      ]),
+    ).toEqual([
       ['Consulting hour', 3, 135, 405, 'Consulting hour (list price 150, 10% off)'],
       ['Annual licence', 2, 1100, 2200, 'Annual licence (list price 1200, 100 off each)'],
     ]);
 
     await h.drain();
     const hubspotInvoice = (await h.runtime.store.links.byQboId(connection.id, 'invoices', invoice.Id))!.hubspotId;
-    expect((await hubspotApi.crm.associations.v4.basicApi.getPage('invoices', hubspotInvoice, 'deals')).results.map((r) => String(r.toObjectId))).toEqual([deals.retrofit]);
+    expect((await hubspotApi.crm.associations.v4.basicApi.getPage('invoices', hubspotInvoice, 'deals')).results.map((r) => String(r.toObjectId))).toEqual([
+      deals.retrofit,
+    ]);
     expect((await hubspotApi.crm.deals.basicApi.getById(deals.retrofit!, DEAL_PROPERTIES)).properties).toMatchObject({
       qbo_invoice_number: '1001',
       qbo_invoice_status: 'open',
@@ -215,7 +245,12 @@ describe('"Create invoice" workflow action', () => {
   test('each way it can fail ends in its execution rule, with its message in workflow history and in the sync log', async () => {
     const before = (await qboInvoices()).length;
     const expectRule = async (result: Awaited<ReturnType<typeof invoke>>, labelName: string, code: string, message: RegExp) => {
-      expect(result.execution).toMatchObject({ state: 'FAIL_CONTINUE', completedVia: 'response', outputFields: { errorCode: code }, executionRule: { labelName } });
+      expect(result.execution).toMatchObject({
+        state: 'FAIL_CONTINUE',
+        completedVia: 'response',
+        outputFields: { errorCode: code },
+        executionRule: { labelName },
+      });
       expect(result.execution.executionRule!.message).toMatch(message);
       expect(result.execution.outputFields.errorMessage).toBe(result.execution.executionRule!.message);
       const dealId = String((result.execution.request.object as { objectId: number }).objectId);
@@ -224,32 +259,63 @@ describe('"Create invoice" workflow action', () => {
 
     await h.runtime.store.connections.setStatus(connection.id, 'pending', 'QuickBooks is not connected yet');
     await expectRule(await invoke('expansion'), 'qboNotConnected', 'QBO_NOT_CONNECTED', /^QuickBooks Online is not connected to this HubSpot account/);
-    await h.runtime.store.connections.setStatus(connection.id, 'reauth_required', 'QuickBooks refused the saved authorization: reconnect QuickBooks on the app\'s settings page.');
+    await h.runtime.store.connections.setStatus(
+      connection.id,
+      'reauth_required',
+      "QuickBooks refused the saved authorization: reconnect QuickBooks on the app's settings page.",
+    );
     await expectRule(await invoke('expansion'), 'qboReconnectRequired', 'QBO_RECONNECT_REQUIRED', /reconnects QuickBooks on the app's settings page/);
     await h.runtime.store.connections.setStatus(connection.id, 'active');
 
     await expectRule(await invoke('orphan'), 'noContact', 'NO_CONTACT', /^The deal has no associated contact to bill/);
     await expectRule(await invoke('nomail'), 'contactWithoutEmail', 'CONTACT_WITHOUT_EMAIL', /^The deal's contact "Nomail Person" has no e-mail address/);
-    await expectRule(await invoke('newCustomer', { whenCustomerMissing: 'fail' }), 'customerNotInQbo', 'CUSTOMER_NOT_IN_QBO', /contact "Grace Hopper" is not a QuickBooks customer yet/);
+    await expectRule(
+      await invoke('newCustomer', { whenCustomerMissing: 'fail' }),
+      'customerNotInQbo',
+      'CUSTOMER_NOT_IN_QBO',
+      /contact "Grace Hopper" is not a QuickBooks customer yet/,
+    );
     await expectRule(await invoke('empty'), 'noLineItems', 'NO_LINE_ITEMS', /no line items/);
     await expectRule(await invoke('euro'), 'currencyMismatch', 'CURRENCY_MISMATCH', /\(the deal is in EUR, and the QuickBooks company bills only in USD\)/);
-    await expectRule(await invoke('expansion', { paymentTerms: 'Net 31' }), 'termsUnknown', 'TERMS_UNKNOWN', /no active payment terms "Net 31" \(the company's terms: Due on receipt, Net 15, Net 30, Net 60\)/);
+    await expectRule(
+      await invoke('expansion', { paymentTerms: 'Net 31' }),
+      'termsUnknown',
+      'TERMS_UNKNOWN',
+      /no active payment terms "Net 31" \(the company's terms: Due on receipt, Net 15, Net 30, Net 60\)/,
+    );
     await expectRule(await invoke('expansion', { taxCode: '20.0% S' }), 'taxCodeUnknown', 'TAX_CODE_UNKNOWN', /this US company calculates sales tax itself/);
     await expectRule(await invoke('expansion', { invoiceDate: 'next Tuesday' }), 'invalidInput', 'INVALID_INPUT', /invoiceDate: "next Tuesday" is not a date/);
 
     const newCustomer = { whenCustomerMissing: 'create' };
-    await expectRule(await invoke('newCustomer', { ...newCustomer, whenItemMissing: 'fail' }), 'productNotInQbo', 'PRODUCT_NOT_IN_QBO', /product is not in QuickBooks: "Widget"/);
-    await expectRule(await invoke('newCustomer', { ...newCustomer, whenItemMissing: 'default_item' }), 'defaultItemNotSet', 'DEFAULT_ITEM_NOT_SET', /\("Widget"\) and no default item is chosen/);
+    await expectRule(
+      await invoke('newCustomer', { ...newCustomer, whenItemMissing: 'fail' }),
+      'productNotInQbo',
+      'PRODUCT_NOT_IN_QBO',
+      /product is not in QuickBooks: "Widget"/,
+    );
+    await expectRule(
+      await invoke('newCustomer', { ...newCustomer, whenItemMissing: 'default_item' }),
+      'defaultItemNotSet',
+      'DEFAULT_ITEM_NOT_SET',
+      /\("Widget"\) and no default item is chosen/,
+    );
 
     // QBO's own words: the gadget's item was made inactive by an accountant.
     const gadget = (await accountant.query('Item', "Name = 'Old gadget'"))[0]!;
     await accountant.update('Item', { Id: gadget.Id, SyncToken: gadget.SyncToken, sparse: true, Active: false });
-    await expectRule(await invoke('gadget'), 'qboValidation', 'QBO_VALIDATION', /^QuickBooks refused the invoice: Object Not Found: Object Not Found : Something you're trying to use has been made inactive/);
+    await expectRule(
+      await invoke('gadget'),
+      'qboValidation',
+      'QBO_VALIDATION',
+      /^QuickBooks refused the invoice: Object Not Found: Object Not Found : Something you're trying to use has been made inactive/,
+    );
 
     // Replayed failures are the same failures.
     const failed = h.hubspot.emulator.callbacks.find((e) => e.outputFields.errorCode === 'NO_CONTACT')!;
     const body = JSON.stringify(failed.request);
-    expect(((await (await post(body, signed('v2', body, h.clock.now().getTime()))).json()) as { outputFields: Record<string, string> }).outputFields).toEqual(failed.outputFields);
+    expect(((await (await post(body, signed('v2', body, h.clock.now().getTime()))).json()) as { outputFields: Record<string, string> }).outputFields).toEqual(
+      failed.outputFields,
+    );
     expect((await qboInvoices()).length).toBe(before);
   });
 
@@ -280,7 +346,10 @@ describe('"Create invoice" workflow action', () => {
     try {
       const first = await invoke('numbered');
       const second = await invoke('numbered');
-      expect([first.execution.outputFields.qboInvoiceNumber, second.execution.outputFields.qboInvoiceNumber]).toEqual([`HS-${deals.numbered}`, `HS-${deals.numbered}-2`]);
+      expect([first.execution.outputFields.qboInvoiceNumber, second.execution.outputFields.qboInvoiceNumber]).toEqual([
+        `HS-${deals.numbered}`,
+        `HS-${deals.numbered}-2`,
+      ]);
       expect((await qboInvoice(second.execution.outputFields.qboInvoiceId!)).DocNumber).toBe(`HS-${deals.numbered}-2`);
     } finally {
       h.qbo.emulator.seed({ preferences: { SalesFormsPrefs: { CustomTxnNumbers: false } } });
@@ -297,7 +366,11 @@ describe('"Create invoice" workflow action', () => {
     expect((await qboInvoices()).length).toBe(before);
 
     await h.drain();
-    expect(execution(blocked.callbackId)).toMatchObject({ state: 'SUCCESS', completedVia: 'callback', outputFields: { hs_execution_state: 'SUCCESS', qboInvoiceTotal: '300.00' } });
+    expect(execution(blocked.callbackId)).toMatchObject({
+      state: 'SUCCESS',
+      completedVia: 'callback',
+      outputFields: { hs_execution_state: 'SUCCESS', qboInvoiceTotal: '300.00' },
+    });
     expect((await qboInvoices()).length).toBe(before + 1);
     expect((await syncLog(deals.outage!))[0]).toMatchObject({ outcome: 'succeeded' });
   });
@@ -312,14 +385,19 @@ describe('"Create invoice" workflow action', () => {
         await h.advance(15 * 60_000);
         await runQueueFor(3);
       }
-      expect(execution(blocked.callbackId)).toMatchObject({ state: 'FAIL_CONTINUE', completedVia: 'callback', outputFields: { errorCode: 'QBO_UNAVAILABLE' }, executionRule: { labelName: 'qboUnavailable' } });
+      expect(execution(blocked.callbackId)).toMatchObject({
+        state: 'FAIL_CONTINUE',
+        completedVia: 'callback',
+        outputFields: { errorCode: 'QBO_UNAVAILABLE' },
+        executionRule: { labelName: 'qboUnavailable' },
+      });
       expect((await qboInvoices()).length).toBe(before);
     } finally {
       h.qbo.emulator.clearFaults();
     }
   });
 
-  test('a create whose QBO response is lost in the request is answered BLOCK; the queued retry gets QBO\'s first answer, not a second invoice', async () => {
+  test("a create whose QBO response is lost in the request is answered BLOCK; the queued retry gets QBO's first answer, not a second invoice", async () => {
     const before = (await qboInvoices()).length;
     h.qbo.emulator.injectFault({ kind: 'timeout', method: 'POST', pathIncludes: '/invoice', count: 1 });
     const blocked = await invoke('outage');

@@ -17,7 +17,9 @@ describe('deal card API', () => {
   let emptyDeal: string;
   let rep: number;
 
-  const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
+  const line = (amount: number) => [
+    { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+  ];
   const card = async (deal: string, userId?: number) => {
     const res = await h.appFetch(`/api/deals/${deal}/invoices`, userId === undefined ? {} : { userId });
     expect(res.status).toBe(200);
@@ -34,14 +36,23 @@ describe('deal card API', () => {
     });
     rep = Number(seeded.users[0]);
     [dealId, emptyDeal] = seeded.deals.map((d) => d.id) as [string, string];
-    customerId = String(h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } }).Customer![0]!.Id);
+    customerId = String(
+      h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } }).Customer![0]!.Id,
+    );
     connection = await h.connect();
     await ensureAppProperties(h.runtime.clients.hubspot(connection));
 
     const invoice = (docNumber: string, txnDate: string, dueDate: string, amount: number) =>
       accountant.create(
         'Invoice',
-        { CustomerRef: { value: customerId }, DocNumber: docNumber, TxnDate: txnDate, DueDate: dueDate, Line: line(amount), CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }] },
+        {
+          CustomerRef: { value: customerId },
+          DocNumber: docNumber,
+          TxnDate: txnDate,
+          DueDate: dueDate,
+          Line: line(amount),
+          CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }],
+        },
         { requestId: `inv-${docNumber}` },
       );
     const overdue = await invoice('1001', '2025-12-01', '2025-12-31', 1000);
@@ -49,12 +60,26 @@ describe('deal card API', () => {
     await invoice('1003', '2026-01-10', '2026-02-09', 49.5);
     await accountant.create(
       'Payment',
-      { CustomerRef: { value: customerId }, TotalAmt: 400, PaymentRefNum: 'CHK-7', PaymentMethodRef: { value: '2' }, TxnDate: '2026-01-12', Line: [{ Amount: 400, LinkedTxn: [{ TxnId: overdue.Id, TxnType: 'Invoice' }] }] },
+      {
+        CustomerRef: { value: customerId },
+        TotalAmt: 400,
+        PaymentRefNum: 'CHK-7',
+        PaymentMethodRef: { value: '2' },
+        TxnDate: '2026-01-12',
+        Line: [{ Amount: 400, LinkedTxn: [{ TxnId: overdue.Id, TxnType: 'Invoice' }] }],
+      },
       { requestId: 'pay-1' },
     );
     await accountant.create(
       'Payment',
-      { CustomerRef: { value: customerId }, TotalAmt: 250.5, PaymentRefNum: 'V-99', PaymentMethodRef: { value: '3' }, TxnDate: '2026-01-14', Line: [{ Amount: 250.5, LinkedTxn: [{ TxnId: paid.Id, TxnType: 'Invoice' }] }] },
+      {
+        CustomerRef: { value: customerId },
+        TotalAmt: 250.5,
+        PaymentRefNum: 'V-99',
+        PaymentMethodRef: { value: '3' },
+        TxnDate: '2026-01-14',
+        Line: [{ Amount: 250.5, LinkedTxn: [{ TxnId: paid.Id, TxnType: 'Invoice' }] }],
+      },
       { requestId: 'pay-2' },
     );
     await h.runtime.sync.setEnabled(connection.id, 'contacts', true);

@@ -20,7 +20,7 @@ const DEAL_PROPERTIES = [
  * integration's rule) beside totals across all of the deal's invoices, and a timeline of money received only, that
  * follows an accountant's edits. The accountant works in QBO through node-quickbooks and the raw API (credit memos).
  */
-describe('a deal\'s money: totals across its invoices, and a timeline of money received', () => {
+describe("a deal's money: totals across its invoices, and a timeline of money received", () => {
   let h: Harness;
   let connection: Connection;
   let hubspotApi: Client;
@@ -29,9 +29,22 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
   let dealId: string;
   const ids: Record<string, string> = {};
 
-  const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
+  const line = (amount: number) => [
+    { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+  ];
   const newInvoice = (doc: string, amount: number, dueDate: string) =>
-    accountant.create('Invoice', { CustomerRef: { value: customerId }, DocNumber: doc, TxnDate: '2026-01-02', DueDate: dueDate, Line: line(amount), CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }] }, { requestId: `inv-${doc}` });
+    accountant.create(
+      'Invoice',
+      {
+        CustomerRef: { value: customerId },
+        DocNumber: doc,
+        TxnDate: '2026-01-02',
+        DueDate: dueDate,
+        Line: line(amount),
+        CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }],
+      },
+      { requestId: `inv-${doc}` },
+    );
   /** Credit memos through the raw API (the product's adapter has no use for them). */
   const newCreditMemo = async (amount: number): Promise<{ Id: string }> => {
     const res = await h.qboPost('creditmemo', { CustomerRef: { value: customerId }, Line: line(amount) });
@@ -39,7 +52,10 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     return res.body.CreditMemo as { Id: string };
   };
   const deal = async () => (await hubspotApi.crm.deals.basicApi.getById(dealId, DEAL_PROPERTIES)).properties;
-  const timeline = () => h.hubspot.emulator.timelineEvents('deals', dealId).map((e) => [e.eventTypeName.replace(/^.*?(payment_\w+)$/, '$1'), e.properties['amount'], e.properties['previousAmount']]);
+  const timeline = () =>
+    h.hubspot.emulator
+      .timelineEvents('deals', dealId)
+      .map((e) => [e.eventTypeName.replace(/^.*?(payment_\w+)$/, '$1'), e.properties['amount'], e.properties['previousAmount']]);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -50,7 +66,9 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
       deals: [{ properties: { dealname: 'Ada expansion', amount: '1500' }, contactIndexes: [0] }],
     });
     dealId = seeded.deals[0]!.id;
-    customerId = String(h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } }).Customer![0]!.Id);
+    customerId = String(
+      h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } }).Customer![0]!.Id,
+    );
     connection = await h.connect();
     await h.syncsOn(connection, 'contacts', 'invoices');
   });
@@ -62,7 +80,13 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     ids.paid = (await newInvoice('E-2', 500, '2026-02-01')).Id;
     await h.drain();
     await h.advance(1_000);
-    ids.p1 = (await accountant.create('Payment', { CustomerRef: { value: customerId }, TotalAmt: 500, Line: [{ Amount: 500, LinkedTxn: [{ TxnId: ids.paid, TxnType: 'Invoice' }] }] }, { requestId: 'pay-e2' })).Id;
+    ids.p1 = (
+      await accountant.create(
+        'Payment',
+        { CustomerRef: { value: customerId }, TotalAmt: 500, Line: [{ Amount: 500, LinkedTxn: [{ TxnId: ids.paid, TxnType: 'Invoice' }] }] },
+        { requestId: 'pay-e2' },
+      )
+    ).Id;
     await h.drain();
 
     expect(await deal()).toEqual(
@@ -111,19 +135,37 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     await h.advance(1_000);
     await accountant.create(
       'Payment',
-      { CustomerRef: { value: customerId }, TotalAmt: 0, Line: [{ Amount: 50, LinkedTxn: [{ TxnId: ids.overdue!, TxnType: 'Invoice' }] }, { Amount: 50, LinkedTxn: [{ TxnId: goodwill.Id, TxnType: 'CreditMemo' }] }] },
+      {
+        CustomerRef: { value: customerId },
+        TotalAmt: 0,
+        Line: [
+          { Amount: 50, LinkedTxn: [{ TxnId: ids.overdue!, TxnType: 'Invoice' }] },
+          { Amount: 50, LinkedTxn: [{ TxnId: goodwill.Id, TxnType: 'CreditMemo' }] },
+        ],
+      },
       { requestId: 'pay-goodwill' },
     );
     await h.drain();
     expect(timeline()).toHaveLength(2);
     // Paid is money received; credit lowers what is owed without being paid.
-    expect(await deal()).toMatchObject({ qbo_invoices_total_billed: '1500.00', qbo_invoices_total_paid: '600.00', qbo_invoices_total_outstanding: '650.00', qbo_invoices_overdue_count: '1' });
+    expect(await deal()).toMatchObject({
+      qbo_invoices_total_billed: '1500.00',
+      qbo_invoices_total_paid: '600.00',
+      qbo_invoices_total_outstanding: '650.00',
+      qbo_invoices_overdue_count: '1',
+    });
   });
 
-  test('an accountant edits a payment\'s amount: the timeline records the change, the totals follow', async () => {
+  test("an accountant edits a payment's amount: the timeline records the change, the totals follow", async () => {
     await h.advance(1_000);
     const p1 = await accountant.get('Payment', ids.p1!);
-    await accountant.update('Payment', { Id: p1.Id, SyncToken: p1.SyncToken, sparse: true, TotalAmt: 450, Line: [{ Amount: 450, LinkedTxn: [{ TxnId: ids.paid!, TxnType: 'Invoice' }] }] });
+    await accountant.update('Payment', {
+      Id: p1.Id,
+      SyncToken: p1.SyncToken,
+      sparse: true,
+      TotalAmt: 450,
+      Line: [{ Amount: 450, LinkedTxn: [{ TxnId: ids.paid!, TxnType: 'Invoice' }] }],
+    });
     await h.drain();
     expect(timeline().at(-1)).toEqual(['payment_changed', '$450.00', '$500.00']);
     expect(await deal()).toMatchObject({ qbo_invoices_total_paid: '550.00', qbo_invoices_total_outstanding: '700.00' });
@@ -131,7 +173,13 @@ describe('a deal\'s money: totals across its invoices, and a timeline of money r
     // Edited back, then voided: each step is one event, and the reversal reverses what the timeline last said.
     await h.advance(1_000);
     const again = await accountant.get('Payment', ids.p1!);
-    await accountant.update('Payment', { Id: again.Id, SyncToken: again.SyncToken, sparse: true, TotalAmt: 500, Line: [{ Amount: 500, LinkedTxn: [{ TxnId: ids.paid!, TxnType: 'Invoice' }] }] });
+    await accountant.update('Payment', {
+      Id: again.Id,
+      SyncToken: again.SyncToken,
+      sparse: true,
+      TotalAmt: 500,
+      Line: [{ Amount: 500, LinkedTxn: [{ TxnId: ids.paid!, TxnType: 'Invoice' }] }],
+    });
     await h.drain();
     await h.advance(1_000);
     const last = await accountant.get('Payment', ids.p1!);

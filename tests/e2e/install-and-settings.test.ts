@@ -15,7 +15,9 @@ describe('install, connect and settings', () => {
     h = await startHarness();
     browser = new ConsentBrowser(h);
     h.hubspot.emulator.seed({ contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada', lastname: 'Lovelace' }] });
-    h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }, { DisplayName: 'Alan Turing' }] } });
+    h.qbo.emulator.seed({
+      entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }, { DisplayName: 'Alan Turing' }] },
+    });
   });
   afterAll(() => h.stop());
 
@@ -56,7 +58,14 @@ describe('install, connect and settings', () => {
     expect((await h.runtime.app.request(`${PUBLIC_URL}/api/settings?portalId=${h.hubspot.info.portalId}&userId=1`)).status).toBe(401);
     const body = await json<SettingsOverview>(h.appFetch('/api/settings'));
     expect(body.viewer).toEqual({ userId: h.hubspot.emulator.config.userId, email: h.hubspot.emulator.config.userEmail, canManage: true });
-    expect(body.connection).toEqual({ state: 'connected', companyName: 'Emulated Company US', realmId: h.qbo.info.realmId, reason: null, clearingPreviousCompany: false, pendingCompanyChange: null });
+    expect(body.connection).toEqual({
+      state: 'connected',
+      companyName: 'Emulated Company US',
+      realmId: h.qbo.info.realmId,
+      reason: null,
+      clearingPreviousCompany: false,
+      pendingCompanyChange: null,
+    });
     expect(body.syncs.map((s) => [s.object, s.label, s.direction, s.enabled, s.firstSyncCompletedAt])).toEqual([
       ['contacts', 'Contacts ⇄ Customers', 'two_way', false, null],
       ['products', 'Products ⇄ Products and Services', 'two_way', false, null],
@@ -67,7 +76,11 @@ describe('install, connect and settings', () => {
   test('settings are validated, previewed, enabled, and a sync can be deleted without touching records', async () => {
     const bad = await h.appFetch('/api/settings/contacts', {
       method: 'PUT',
-      body: { mappings: [{ hubspotProperty: 'email', qboField: 'shoeSize', direction: 'two_way', winner: 'hubspot' }], createInHubspot: true, createInQbo: true },
+      body: {
+        mappings: [{ hubspotProperty: 'email', qboField: 'shoeSize', direction: 'two_way', winner: 'hubspot' }],
+        createInHubspot: true,
+        createInQbo: true,
+      },
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { problems: string[] }).problems.join(' ')).toMatch(/shoeSize is not a QuickBooks field/);
@@ -101,7 +114,10 @@ describe('install, connect and settings', () => {
   });
 
   test('the field lists come from the portal and the company: HubSpot properties with their types, QuickBooks accounts and items', async () => {
-    const contacts = await json<{ hubspotProperties: { name: string; type: string; readOnly: boolean }[]; qboFields: { key: string; hubspotTypes: string[] }[] }>(h.appFetch('/api/settings/contacts/fields'));
+    const contacts = await json<{
+      hubspotProperties: { name: string; type: string; readOnly: boolean }[];
+      qboFields: { key: string; hubspotTypes: string[] }[];
+    }>(h.appFetch('/api/settings/contacts/fields'));
     expect(contacts.hubspotProperties).toContainEqual({ name: 'firstname', label: 'First Name', type: 'string', readOnly: false });
     expect(contacts.hubspotProperties.find((p) => p.name === 'createdate')).toMatchObject({ readOnly: true });
     expect(contacts.qboFields).toContainEqual(expect.objectContaining({ key: 'email', hubspotTypes: ['string', 'phone_number'] }));
@@ -109,7 +125,10 @@ describe('install, connect and settings', () => {
     expect(products.incomeAccounts.map((a) => a.name)).toEqual(['Services', 'Sales of Product Income']);
     const invoices = await json<{ items: { id: string; name: string }[] }>(h.appFetch('/api/settings/invoices/fields'));
     expect(invoices.items).toEqual([{ id: '1', name: 'Services' }]);
-    const saved = await h.appFetch('/api/settings/invoices', { method: 'PUT', body: { dealFieldName: 'HubSpot Deal', onDelete: 'archive', defaultItemId: '1' } });
+    const saved = await h.appFetch('/api/settings/invoices', {
+      method: 'PUT',
+      body: { dealFieldName: 'HubSpot Deal', onDelete: 'archive', defaultItemId: '1' },
+    });
     expect(((await saved.json()) as SyncSummary).settings).toMatchObject({ defaultItemId: '1' });
   });
 });

@@ -18,10 +18,20 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
   let poundCustomer: string;
   let dealId: string;
 
-  const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
+  const line = (amount: number) => [
+    { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+  ];
   const hubspotInvoice = async (qboId: string) => {
     const link = await h.runtime.store.links.byQboId(connection.id, 'invoices', qboId);
-    return (await hubspotApi.crm.objects.basicApi.getById('invoices', link!.hubspotId, ['hs_currency', 'hs_number', 'qbo_invoice_status', 'qbo_amount_billed', 'qbo_balance_due'])).properties;
+    return (
+      await hubspotApi.crm.objects.basicApi.getById('invoices', link!.hubspotId, [
+        'hs_currency',
+        'hs_number',
+        'qbo_invoice_status',
+        'qbo_amount_billed',
+        'qbo_balance_due',
+      ])
+    ).properties;
   };
 
   beforeAll(async () => {
@@ -63,25 +73,33 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
     // The contact sync's writes left the customer's currency alone.
     expect((await accountant.get('Customer', euroCustomer)).CurrencyRef?.value).toBe('EUR');
 
-    const invoice = await accountant.create('Invoice', {
-      CustomerRef: { value: euroCustomer },
-      CurrencyRef: { value: 'EUR' },
-      ExchangeRate: 1.08,
-      DocNumber: 'EU-1',
-      TxnDate: '2026-01-10',
-      DueDate: '2026-02-09',
-      Line: line(1000),
-      CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }],
-    }, { requestId: 'inv-eu-1' });
+    const invoice = await accountant.create(
+      'Invoice',
+      {
+        CustomerRef: { value: euroCustomer },
+        CurrencyRef: { value: 'EUR' },
+        ExchangeRate: 1.08,
+        DocNumber: 'EU-1',
+        TxnDate: '2026-01-10',
+        DueDate: '2026-02-09',
+        Line: line(1000),
+        CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }],
+      },
+      { requestId: 'inv-eu-1' },
+    );
     expect(invoice).toMatchObject({ TotalAmt: 1000, HomeTotalAmt: 1080 });
-    await accountant.create('Payment', {
-      CustomerRef: { value: euroCustomer },
-      CurrencyRef: { value: 'EUR' },
-      ExchangeRate: 1.08,
-      TotalAmt: 400,
-      PaymentRefNum: 'SEPA-7',
-      Line: [{ Amount: 400, LinkedTxn: [{ TxnId: invoice.Id, TxnType: 'Invoice' }] }],
-    }, { requestId: 'pay-sepa-7' });
+    await accountant.create(
+      'Payment',
+      {
+        CustomerRef: { value: euroCustomer },
+        CurrencyRef: { value: 'EUR' },
+        ExchangeRate: 1.08,
+        TotalAmt: 400,
+        PaymentRefNum: 'SEPA-7',
+        Line: [{ Amount: 400, LinkedTxn: [{ TxnId: invoice.Id, TxnType: 'Invoice' }] }],
+      },
+      { requestId: 'pay-sepa-7' },
+    );
     await h.drain();
 
     expect(await hubspotInvoice(invoice.Id)).toMatchObject({
@@ -91,14 +109,34 @@ describe('Multi-currency invoices QBO → HubSpot', () => {
       qbo_amount_billed: '1000.00',
       qbo_balance_due: '600.00',
     });
-    const deal = (await hubspotApi.crm.deals.basicApi.getById(dealId, ['qbo_invoice_currency', 'qbo_invoice_amount_billed', 'qbo_invoice_balance_due', 'qbo_invoice_status'])).properties;
-    expect(deal).toMatchObject({ qbo_invoice_currency: 'EUR', qbo_invoice_amount_billed: '1000.00', qbo_invoice_balance_due: '600.00', qbo_invoice_status: 'partially_paid' });
+    const deal = (
+      await hubspotApi.crm.deals.basicApi.getById(dealId, [
+        'qbo_invoice_currency',
+        'qbo_invoice_amount_billed',
+        'qbo_invoice_balance_due',
+        'qbo_invoice_status',
+      ])
+    ).properties;
+    expect(deal).toMatchObject({
+      qbo_invoice_currency: 'EUR',
+      qbo_invoice_amount_billed: '1000.00',
+      qbo_invoice_balance_due: '600.00',
+      qbo_invoice_status: 'partially_paid',
+    });
     expect(h.hubspot.emulator.timelineEvents('deals', dealId).map((e) => e.properties['amount'])).toEqual(['€400.00']);
   });
 
-  test("a currency the portal does not have is refused by HubSpot and shows in the sync log; nothing else is held up", async () => {
-    const pounds = await accountant.create('Invoice', { CustomerRef: { value: poundCustomer }, CurrencyRef: { value: 'GBP' }, DocNumber: 'GB-1', Line: line(250) }, { requestId: 'inv-gb-1' });
-    const euros = await accountant.create('Invoice', { CustomerRef: { value: euroCustomer }, CurrencyRef: { value: 'EUR' }, DocNumber: 'EU-2', Line: line(90) }, { requestId: 'inv-eu-2' });
+  test('a currency the portal does not have is refused by HubSpot and shows in the sync log; nothing else is held up', async () => {
+    const pounds = await accountant.create(
+      'Invoice',
+      { CustomerRef: { value: poundCustomer }, CurrencyRef: { value: 'GBP' }, DocNumber: 'GB-1', Line: line(250) },
+      { requestId: 'inv-gb-1' },
+    );
+    const euros = await accountant.create(
+      'Invoice',
+      { CustomerRef: { value: euroCustomer }, CurrencyRef: { value: 'EUR' }, DocNumber: 'EU-2', Line: line(90) },
+      { requestId: 'inv-eu-2' },
+    );
     await h.drain();
 
     expect(await h.runtime.store.links.byQboId(connection.id, 'invoices', pounds.Id)).toBeUndefined();

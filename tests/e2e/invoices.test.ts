@@ -49,19 +49,33 @@ describe('Invoices and payments QBO → HubSpot', () => {
   let expansionDeal: string;
   const ids: Record<string, string> = {};
 
-  const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
+  const line = (amount: number) => [
+    { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+  ];
   const dealField = (dealId: string) => [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }];
-  const newInvoice = (body: Record<string, unknown>) => accountant.create('Invoice', { CustomerRef: { value: customerId }, ...body }, { requestId: `inv-${Object.keys(ids).length}-${String(body.DocNumber)}` });
+  const newInvoice = (body: Record<string, unknown>) =>
+    accountant.create('Invoice', { CustomerRef: { value: customerId }, ...body }, { requestId: `inv-${Object.keys(ids).length}-${String(body.DocNumber)}` });
   const invoiceOf = (qboId: string) => accountant.get('Invoice', qboId);
   /** Void and delete, which node-quickbooks does not offer for every entity (qbo-api.md §1.5, §1.7). */
   const qboOperation = async (entity: 'invoice' | 'payment', query: string, body: Record<string, unknown>) => {
     expect((await h.qboPost(entity, body, query)).status).toBe(200);
   };
   const pay = (invoiceId: string, amount: number, ref: string, method = { value: '2' }) =>
-    accountant.create('Payment', { CustomerRef: { value: customerId }, TotalAmt: amount, PaymentRefNum: ref, PaymentMethodRef: method, Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }] }, { requestId: `pay-${ref}` });
+    accountant.create(
+      'Payment',
+      {
+        CustomerRef: { value: customerId },
+        TotalAmt: amount,
+        PaymentRefNum: ref,
+        PaymentMethodRef: method,
+        Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }],
+      },
+      { requestId: `pay-${ref}` },
+    );
 
   const hubspotInvoiceId = async (qboId: string) => (await h.runtime.store.links.byQboId(connection.id, 'invoices', qboId))!.hubspotId;
-  const hubspotInvoice = async (qboId: string) => (await hubspotApi.crm.objects.basicApi.getById('invoices', await hubspotInvoiceId(qboId), INVOICE_PROPERTIES)).properties;
+  const hubspotInvoice = async (qboId: string) =>
+    (await hubspotApi.crm.objects.basicApi.getById('invoices', await hubspotInvoiceId(qboId), INVOICE_PROPERTIES)).properties;
   const associated = async (qboId: string, toType: string) =>
     (await hubspotApi.crm.associations.v4.basicApi.getPage('invoices', await hubspotInvoiceId(qboId), toType)).results.map((r) => String(r.toObjectId));
   const deal = async (dealId: string) => (await hubspotApi.crm.deals.basicApi.getById(dealId, DEAL_PROPERTIES)).properties;
@@ -133,13 +147,23 @@ describe('Invoices and payments QBO → HubSpot', () => {
     });
   });
 
-  test('a new QBO invoice arrives by webhook; overdue is judged by the company\'s calendar', async () => {
+  test("a new QBO invoice arrives by webhook; overdue is judged by the company's calendar", async () => {
     // Due on the 14th: in Los Angeles it is already the 15th, so it is one day overdue.
     ids.b = (await newInvoice({ DocNumber: 'B-1', TxnDate: '2025-12-15', DueDate: '2026-01-14', Line: line(800), CustomField: dealField(expansionDeal) })).Id;
     await h.drain();
-    expect(await hubspotInvoice(ids.b)).toMatchObject({ hs_invoice_status: 'open', qbo_invoice_status: 'overdue', qbo_days_overdue: '1', qbo_balance_due: '800.00' });
+    expect(await hubspotInvoice(ids.b)).toMatchObject({
+      hs_invoice_status: 'open',
+      qbo_invoice_status: 'overdue',
+      qbo_days_overdue: '1',
+      qbo_balance_due: '800.00',
+    });
     expect(await associated(ids.b, 'deals')).toEqual([expansionDeal]);
-    expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_number: 'B-1', qbo_invoice_status: 'overdue', qbo_invoice_days_overdue: '1', qbo_invoice_amount_billed: '800.00' });
+    expect(await deal(expansionDeal)).toMatchObject({
+      qbo_invoice_number: 'B-1',
+      qbo_invoice_status: 'overdue',
+      qbo_invoice_days_overdue: '1',
+      qbo_invoice_amount_billed: '800.00',
+    });
   });
 
   test('editing the invoice in QBO updates HubSpot; an unchanged re-sync writes nothing', async () => {
@@ -199,7 +223,12 @@ describe('Invoices and payments QBO → HubSpot', () => {
   test('paying in full marks invoice and deal paid, with a second timeline event', async () => {
     ids.p2 = (await pay(ids.b!, 750, 'VISA-42', { value: '3' })).Id;
     await h.drain();
-    expect(await hubspotInvoice(ids.b!)).toMatchObject({ hs_invoice_status: 'paid', qbo_invoice_status: 'paid', qbo_balance_due: '0.00', qbo_days_overdue: '0' });
+    expect(await hubspotInvoice(ids.b!)).toMatchObject({
+      hs_invoice_status: 'paid',
+      qbo_invoice_status: 'paid',
+      qbo_balance_due: '0.00',
+      qbo_days_overdue: '0',
+    });
     expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_status: 'paid', qbo_invoice_balance_due: '0.00', qbo_invoice_days_overdue: '0' });
     expect(timeline(expansionDeal).map((e) => e.properties['amount'])).toEqual(['$250.00', '$750.00']);
   });
@@ -253,7 +282,12 @@ describe('Invoices and payments QBO → HubSpot', () => {
     const c: QboInvoice = await invoiceOf(ids.c!);
     await qboOperation('invoice', 'operation=void', { Id: c.Id, SyncToken: c.SyncToken });
     await h.drain();
-    expect(await hubspotInvoice(ids.c!)).toMatchObject({ hs_invoice_status: 'voided', qbo_invoice_status: 'voided', qbo_amount_billed: '0.00', qbo_balance_due: '0.00' });
+    expect(await hubspotInvoice(ids.c!)).toMatchObject({
+      hs_invoice_status: 'voided',
+      qbo_invoice_status: 'voided',
+      qbo_amount_billed: '0.00',
+      qbo_balance_due: '0.00',
+    });
     expect(await deal(renewalDeal)).toMatchObject({ qbo_invoice_number: 'C-1', qbo_invoice_status: 'voided' });
 
     const voided = await invoiceOf(ids.c!);
@@ -288,7 +322,8 @@ describe('Invoices and payments QBO → HubSpot', () => {
 
   test('an invoice moved to another deal in QBO leaves the old deal: associations and roll-ups follow it', async () => {
     const hubspotId = await hubspotInvoiceId(ids.d!);
-    const dealInvoices = async (dealId: string) => (await hubspotApi.crm.associations.v4.basicApi.getPage('deals', dealId, 'invoices')).results.map((r) => String(r.toObjectId));
+    const dealInvoices = async (dealId: string) =>
+      (await hubspotApi.crm.associations.v4.basicApi.getPage('deals', dealId, 'invoices')).results.map((r) => String(r.toObjectId));
     expect(await dealInvoices(renewalDeal)).toEqual([hubspotId]);
 
     await h.advance(1_000);
@@ -301,13 +336,23 @@ describe('Invoices and payments QBO → HubSpot', () => {
     expect(await dealInvoices(renewalDeal)).toEqual([]);
     expect((await dealInvoices(expansionDeal)).sort()).toEqual([await hubspotInvoiceId(ids.b!), hubspotId].sort());
     // D-1 was the renewal deal's last invoice; on the expansion deal it is now the most recently updated one.
-    expect(await deal(renewalDeal)).toMatchObject({ qbo_invoice_number: null, qbo_invoice_status: null, qbo_invoice_amount_billed: null, qbo_invoice_balance_due: null });
+    expect(await deal(renewalDeal)).toMatchObject({
+      qbo_invoice_number: null,
+      qbo_invoice_status: null,
+      qbo_invoice_amount_billed: null,
+      qbo_invoice_balance_due: null,
+    });
     expect(await deal(expansionDeal)).toMatchObject({ qbo_invoice_number: 'D-1', qbo_invoice_amount_billed: '75.00' });
 
     // The deal field cleared in QBO: the invoice keeps its contact and belongs to no deal; B-2 is the expansion deal's again.
     await h.advance(1_000);
     const moved = await invoiceOf(ids.d!);
-    await accountant.update('Invoice', { Id: moved.Id, SyncToken: moved.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '' }] });
+    await accountant.update('Invoice', {
+      Id: moved.Id,
+      SyncToken: moved.SyncToken,
+      sparse: true,
+      CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '' }],
+    });
     await h.drain();
     expect(await associated(ids.d!, 'deals')).toEqual([]);
     expect(await associated(ids.d!, 'contacts')).toEqual([contactId]);

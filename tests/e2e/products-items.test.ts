@@ -31,9 +31,9 @@ describe('Products ⇄ Products and Services', () => {
       },
     });
     connection = await h.connect();
-    await h.runtime.clients.hubspot(connection).ensureProperties('products', [
-      { name: 'qbo_item_id', label: 'QuickBooks item ID', type: 'string', fieldType: 'text', groupName: 'productinformation' },
-    ]);
+    await h.runtime.clients
+      .hubspot(connection)
+      .ensureProperties('products', [{ name: 'qbo_item_id', label: 'QuickBooks item ID', type: 'string', fieldType: 'text', groupName: 'productinformation' }]);
   });
   afterAll(() => h.stop());
 

@@ -28,7 +28,10 @@ describe('QuickBooks connection from the settings page', () => {
     h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } });
     connection = await h.connect();
     await ensureAppProperties(h.runtime.clients.hubspot(connection));
-    await h.runtime.sync.saveSettings(connection.id, 'contacts', { ...(await h.runtime.sync.settings(connection.id, 'contacts')).settings, createInQbo: false });
+    await h.runtime.sync.saveSettings(connection.id, 'contacts', {
+      ...(await h.runtime.sync.settings(connection.id, 'contacts')).settings,
+      createInQbo: false,
+    });
     await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
     await h.drain();
     expect(await h.runtime.store.links.count(connection.id, 'contacts')).toBe(1);
@@ -71,7 +74,11 @@ describe('QuickBooks connection from the settings page', () => {
   });
 
   test('reconnecting to the same company renews the grant and keeps every link', async () => {
-    await h.runtime.store.connections.setStatus(connection.id, 'reauth_required', 'QuickBooks refused the saved authorization: reconnect QuickBooks on the app’s settings page.');
+    await h.runtime.store.connections.setStatus(
+      connection.id,
+      'reauth_required',
+      'QuickBooks refused the saved authorization: reconnect QuickBooks on the app’s settings page.',
+    );
     expect((await overview()).connection).toMatchObject({ state: 'needs_reconnect', reason: expect.stringContaining('reconnect') });
     const before = (await h.runtime.store.connections.get(connection.id))!.qboTokens!.accessToken;
     const { page } = await consent();
@@ -89,7 +96,10 @@ describe('QuickBooks connection from the settings page', () => {
     beforeAll(async () => {
       oldAdaCustomerId = (await h.runtime.store.links.byHubspotId(connection.id, 'contacts', adaId()))!.qboId;
       // The admin's Intuit login now picks another company, whose first customer has the same id as Ada's old one.
-      const created = h.qbo.emulator.seed({ company: { realmId: NEW_REALM, name: 'Other Books Ltd' }, entities: { Customer: [{ DisplayName: 'Bob Other', PrimaryEmailAddr: { Address: 'bob@other.dev' } }] } });
+      const created = h.qbo.emulator.seed({
+        company: { realmId: NEW_REALM, name: 'Other Books Ltd' },
+        entities: { Customer: [{ DisplayName: 'Bob Other', PrimaryEmailAddr: { Address: 'bob@other.dev' } }] },
+      });
       expect(created.Customer![0]!.Id).toBe(oldAdaCustomerId);
     });
 
@@ -131,7 +141,13 @@ describe('QuickBooks connection from the settings page', () => {
       const res = await h.appFetch('/api/quickbooks/company-change/start-fresh', { method: 'POST' });
       expect(res.status).toBe(200);
       const body = (await res.json()) as SettingsOverview;
-      expect(body.connection).toMatchObject({ state: 'connected', companyName: 'Other Books Ltd', realmId: NEW_REALM, pendingCompanyChange: null, clearingPreviousCompany: true } satisfies Partial<ConnectionView>);
+      expect(body.connection).toMatchObject({
+        state: 'connected',
+        companyName: 'Other Books Ltd',
+        realmId: NEW_REALM,
+        pendingCompanyChange: null,
+        clearingPreviousCompany: true,
+      } satisfies Partial<ConnectionView>);
       expect(body.syncs.find((s) => s.object === 'contacts')).toMatchObject({ enabled: false, firstSyncCompletedAt: null, linkedRecords: 0 });
       expect(await h.runtime.store.checkpoints.get(connection.id, 'contacts', 'qbo')).toBeUndefined();
       // The syncs wait until the old company's ids are off the HubSpot records.
@@ -140,7 +156,11 @@ describe('QuickBooks connection from the settings page', () => {
       await h.drain();
       expect(h.hubspot.emulator.state.records.contacts.get(adaId())!.properties.qbo_customer_id).toBeUndefined();
       expect(h.hubspot.emulator.state.records.contacts.size).toBe(contactsBefore);
-      expect(h.hubspot.emulator.state.records.contacts.get(adaId())!.properties).toMatchObject({ firstname: 'Ada', lastname: 'Lovelace', email: 'ada@lovelace.dev' });
+      expect(h.hubspot.emulator.state.records.contacts.get(adaId())!.properties).toMatchObject({
+        firstname: 'Ada',
+        lastname: 'Lovelace',
+        email: 'ada@lovelace.dev',
+      });
       expect((await overview()).connection.clearingPreviousCompany).toBe(false);
 
       // The first sync with the new company starts from nothing: Bob (the same QBO id Ada had) is not Ada.
@@ -160,7 +180,12 @@ describe('QuickBooks connection from the settings page', () => {
   test('disconnect stops syncing and drops the grant; the company is remembered for a reconnect', async () => {
     const res = await h.appFetch('/api/quickbooks/disconnect', { method: 'POST' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ state: 'not_connected', companyName: 'Other Books Ltd', realmId: NEW_REALM, reason: 'QuickBooks was disconnected on the settings page.' });
+    expect(await res.json()).toMatchObject({
+      state: 'not_connected',
+      companyName: 'Other Books Ltd',
+      realmId: NEW_REALM,
+      reason: 'QuickBooks was disconnected on the settings page.',
+    });
     expect((await h.runtime.store.connections.get(connection.id))!.qboTokens).toBeUndefined();
     expect((await h.appFetch('/api/settings/products/enable', { method: 'POST' })).status).toBe(409);
     expect((await h.appFetch('/api/settings/contacts/preview')).status).toBe(409);

@@ -17,9 +17,11 @@ describe('reconciliation past the CDC cap', () => {
       entities: { Customer: Array.from({ length: 1_050 }, (_, i) => ({ DisplayName: `Person ${i}`, PrimaryEmailAddr: { Address: `p${i}@volume.example` } })) },
     });
     const connection = await h.connect();
-    await h.runtime.clients.hubspot(connection).ensureProperties('contacts', [
-      { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
-    ]);
+    await h.runtime.clients
+      .hubspot(connection)
+      .ensureProperties('contacts', [
+        { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
+      ]);
     const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');
     await h.runtime.sync.saveSettings(connection.id, 'contacts', settings);
     await h.runtime.store.syncSettings.setEnabled(connection.id, 'contacts', true);

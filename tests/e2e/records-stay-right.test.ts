@@ -9,7 +9,13 @@ import { startHarness, type Harness } from '../helpers/harness';
  * products stay out of HubSpot. Both emulators, driven on their side by the official clients.
  */
 
-const contactProperty = { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' } as const;
+const contactProperty = {
+  name: 'qbo_customer_id',
+  label: 'QuickBooks customer ID',
+  type: 'string',
+  fieldType: 'text',
+  groupName: 'contactinformation',
+} as const;
 const productProperty = { name: 'qbo_item_id', label: 'QuickBooks item ID', type: 'string', fieldType: 'text', groupName: 'productinformation' } as const;
 
 describe('contacts ⇄ customers: the books stay right', () => {
@@ -133,7 +139,12 @@ describe('contacts ⇄ customers: the books stay right', () => {
     const [pilchard] = await customersByEmail('pilchard@builder.dev');
     h.qbo.emulator.dropWebhooks(true);
     const b = await accountant.get('Customer', bob!.Id);
-    await accountant.update('Customer', { Id: b.Id, SyncToken: b.SyncToken, sparse: true, PrimaryEmailAddr: { Address: 'bob@builder.dev, accounts@builder.dev' } });
+    await accountant.update('Customer', {
+      Id: b.Id,
+      SyncToken: b.SyncToken,
+      sparse: true,
+      PrimaryEmailAddr: { Address: 'bob@builder.dev, accounts@builder.dev' },
+    });
     const p = await accountant.get('Customer', pilchard!.Id);
     await accountant.update('Customer', { Id: p.Id, SyncToken: p.SyncToken, sparse: true, BillAddr: { City: 'Bobsville' } });
     const created = await accountant.create('Customer', { DisplayName: 'Lofty', PrimaryEmailAddr: { Address: 'lofty@builder.dev' } }, { requestId: 'lofty-1' });
@@ -198,8 +209,8 @@ describe('contacts ⇄ customers: the books stay right', () => {
   });
 });
 
-describe('reconciliation on HubSpot\'s clock', () => {
-  test('with our clock 3 minutes ahead of HubSpot\'s, a change whose webhook was lost still lands, and quiet passes cost no reads', async () => {
+describe("reconciliation on HubSpot's clock", () => {
+  test("with our clock 3 minutes ahead of HubSpot's, a change whose webhook was lost still lands, and quiet passes cost no reads", async () => {
     const h = await startHarness({ backendClockAheadMs: 3 * 60_000 });
     try {
       const seeded = h.hubspot.emulator.seed({ contacts: [{ email: 'dizzy@builder.dev', firstname: 'Dizzy' }] });
@@ -242,7 +253,12 @@ describe('products ⇄ items: the books stay right', () => {
   beforeAll(async () => {
     h = await startHarness();
     accountant = h.qboUser();
-    h.hubspot.emulator.seed({ products: [{ name: 'Rivet', hs_sku: 'RIV-1', price: '0.0125' }, { name: 'Hardware', hs_sku: 'HW-1', price: '10' }] });
+    h.hubspot.emulator.seed({
+      products: [
+        { name: 'Rivet', hs_sku: 'RIV-1', price: '0.0125' },
+        { name: 'Hardware', hs_sku: 'HW-1', price: '10' },
+      ],
+    });
     h.qbo.emulator.seed({
       entities: {
         Item: [
@@ -306,7 +322,12 @@ describe('first sync', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    h.hubspot.emulator.seed({ contacts: [{ email: 'mavis@pontypandy.dev', firstname: 'Mavis' }, { email: 'trevor@pontypandy.dev', firstname: 'Trevor' }] });
+    h.hubspot.emulator.seed({
+      contacts: [
+        { email: 'mavis@pontypandy.dev', firstname: 'Mavis' },
+        { email: 'trevor@pontypandy.dev', firstname: 'Trevor' },
+      ],
+    });
     h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Norman Price', PrimaryEmailAddr: { Address: 'norman@pontypandy.dev' } }] } });
     connection = await h.connect();
     await h.runtime.clients.hubspot(connection).ensureProperties('contacts', [contactProperty]);
@@ -323,7 +344,11 @@ describe('first sync', () => {
 
     expect((await h.appFetch('/api/settings/contacts/enable', { method: 'POST' })).status).toBe(200);
     await h.drain();
-    expect((await h.qboUser().query('Customer')).map((c) => c.PrimaryEmailAddr?.Address).sort()).toEqual(['mavis@pontypandy.dev', 'norman@pontypandy.dev', 'trevor@pontypandy.dev']);
+    expect((await h.qboUser().query('Customer')).map((c) => c.PrimaryEmailAddr?.Address).sort()).toEqual([
+      'mavis@pontypandy.dev',
+      'norman@pontypandy.dev',
+      'trevor@pontypandy.dev',
+    ]);
     const { settings } = await h.runtime.sync.settings(connection.id, 'contacts');
     expect(settings.firstSyncCompletedAt).toBe(h.clock.now().toISOString());
   });

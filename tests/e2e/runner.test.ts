@@ -29,7 +29,11 @@ function gated() {
 const SlowSettings = z.strictObject({ note: z.string().default('first') });
 
 /** A flow declared in the test: the runner knows flows only by their declaration, so this one runs like any other. */
-function slowFlow(name: string, first: ReturnType<typeof gated>, changes: ReturnType<typeof gated>): Flow<z.infer<typeof SlowSettings> & { firstSyncCompletedAt?: string | undefined }> {
+function slowFlow(
+  name: string,
+  first: ReturnType<typeof gated>,
+  changes: ReturnType<typeof gated>,
+): Flow<z.infer<typeof SlowSettings> & { firstSyncCompletedAt?: string | undefined }> {
   return {
     name,
     label: `Slow ${name}`,

@@ -25,7 +25,11 @@ describe('settings and card API: signatures, membership, admin rights', () => {
     });
     rep = Number(users[0]);
     secondAdmin = Number(users[1]);
-    await h.runtime.store.syncSettings.save(connection.id, 'contacts', false, { mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'two_way', winner: 'hubspot' }], createInHubspot: true, createInQbo: true });
+    await h.runtime.store.syncSettings.save(connection.id, 'contacts', false, {
+      mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'two_way', winner: 'hubspot' }],
+      createInHubspot: true,
+      createInQbo: true,
+    });
   });
   afterAll(() => h.stop());
 
@@ -45,31 +49,58 @@ describe('settings and card API: signatures, membership, admin rights', () => {
     expect(await res.json()).toMatchObject({ error, message: expect.any(String) });
     expect(await snapshot()).toBe(before);
   };
-  const changeBody = { mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'to_qbo', winner: 'hubspot' }], createInHubspot: false, createInQbo: true };
-  const url = (path: string, userId = h.hubspot.emulator.config.userId, portalId = h.hubspot.info.portalId) => `${PUBLIC_URL}${path}?portalId=${portalId}&userId=${userId}&appId=${h.hubspot.info.appId}`;
+  const changeBody = {
+    mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'to_qbo', winner: 'hubspot' }],
+    createInHubspot: false,
+    createInQbo: true,
+  };
+  const url = (path: string, userId = h.hubspot.emulator.config.userId, portalId = h.hubspot.info.portalId) =>
+    `${PUBLIC_URL}${path}?portalId=${portalId}&userId=${userId}&appId=${h.hubspot.info.appId}`;
 
   test('an unsigned request is refused', async () => {
-    await refusedWithoutChange(() => h.runtime.app.request(url('/api/settings/contacts'), { method: 'PUT', body: JSON.stringify(changeBody), headers: { 'content-type': 'application/json' } }), 401, 'invalid_signature');
+    await refusedWithoutChange(
+      () =>
+        h.runtime.app.request(url('/api/settings/contacts'), {
+          method: 'PUT',
+          body: JSON.stringify(changeBody),
+          headers: { 'content-type': 'application/json' },
+        }),
+      401,
+      'invalid_signature',
+    );
   });
 
   test('a request signed with another secret (forged) is refused', async () => {
     const body = JSON.stringify(changeBody);
-    const headers = { ...signatureHeaders('v2', 'not-our-secret', 'PUT', url('/api/settings/contacts'), body, h.clock.now().getTime()), 'content-type': 'application/json' };
+    const headers = {
+      ...signatureHeaders('v2', 'not-our-secret', 'PUT', url('/api/settings/contacts'), body, h.clock.now().getTime()),
+      'content-type': 'application/json',
+    };
     await refusedWithoutChange(() => h.runtime.app.request(url('/api/settings/contacts'), { method: 'PUT', body, headers }), 401, 'invalid_signature');
   });
 
   test('a request signed more than 5 minutes ago (stale, or replayed) is refused', async () => {
     const body = JSON.stringify(changeBody);
     const signedAt = h.clock.now().getTime() - 5 * 60_000 - 1;
-    const headers = { ...signatureHeaders('v2', h.hubspot.info.clientSecret, 'PUT', url('/api/settings/contacts'), body, signedAt), 'content-type': 'application/json' };
+    const headers = {
+      ...signatureHeaders('v2', h.hubspot.info.clientSecret, 'PUT', url('/api/settings/contacts'), body, signedAt),
+      'content-type': 'application/json',
+    };
     await refusedWithoutChange(() => h.runtime.app.request(url('/api/settings/contacts'), { method: 'PUT', body, headers }), 401, 'invalid_signature');
   });
 
   test('a body changed after signing is refused', async () => {
     const signed = JSON.stringify(changeBody);
-    const headers = { ...signatureHeaders('v2', h.hubspot.info.clientSecret, 'PUT', url('/api/settings/contacts'), signed, h.clock.now().getTime()), 'content-type': 'application/json' };
+    const headers = {
+      ...signatureHeaders('v2', h.hubspot.info.clientSecret, 'PUT', url('/api/settings/contacts'), signed, h.clock.now().getTime()),
+      'content-type': 'application/json',
+    };
     const tampered = JSON.stringify({ ...changeBody, createInQbo: false });
-    await refusedWithoutChange(() => h.runtime.app.request(url('/api/settings/contacts'), { method: 'PUT', body: tampered, headers }), 401, 'invalid_signature');
+    await refusedWithoutChange(
+      () => h.runtime.app.request(url('/api/settings/contacts'), { method: 'PUT', body: tampered, headers }),
+      401,
+      'invalid_signature',
+    );
   });
 
   test('a user of another HubSpot account naming this portal is refused: HubSpot does not know them here', async () => {
@@ -109,8 +140,20 @@ describe('settings and card API: signatures, membership, admin rights', () => {
   });
 
   test('the app alone records when a first sync finished: a request that sends it changes nothing', async () => {
-    await refusedWithoutChange(() => h.appFetch('/api/settings/contacts', { method: 'PUT', body: { ...changeBody, firstSyncCompletedAt: '2026-01-01T00:00:00.000Z' } }), 400, 'invalid_settings');
-    await refusedWithoutChange(() => h.appFetch('/api/settings/invoices', { method: 'PUT', body: { dealFieldName: 'Deal', onDelete: 'keep', firstSyncCompletedAt: '2026-01-01T00:00:00.000Z' } }), 400, 'invalid_settings');
+    await refusedWithoutChange(
+      () => h.appFetch('/api/settings/contacts', { method: 'PUT', body: { ...changeBody, firstSyncCompletedAt: '2026-01-01T00:00:00.000Z' } }),
+      400,
+      'invalid_settings',
+    );
+    await refusedWithoutChange(
+      () =>
+        h.appFetch('/api/settings/invoices', {
+          method: 'PUT',
+          body: { dealFieldName: 'Deal', onDelete: 'keep', firstSyncCompletedAt: '2026-01-01T00:00:00.000Z' },
+        }),
+      400,
+      'invalid_settings',
+    );
   });
 
   test('membership is asked of HubSpot once per user and minute: a demoted admin loses the right to change once the minute is up', async () => {

@@ -37,7 +37,10 @@ describe('sync health', () => {
 
   test('failures are listed by record name, with a link to the record and the reason in plain words', async () => {
     const body = await health();
-    expect(body.syncs.find((s) => s.object === 'products')).toMatchObject({ enabled: true, lastRun: { kind: 'first_sync', finishedAt: h.clock.now().toISOString(), counts: { failed: 2 } } });
+    expect(body.syncs.find((s) => s.object === 'products')).toMatchObject({
+      enabled: true,
+      lastRun: { kind: 'first_sync', finishedAt: h.clock.now().toISOString(), counts: { failed: 2 } },
+    });
     expect(body.syncs.find((s) => s.object === 'contacts')).toMatchObject({ enabled: false, lastRun: null });
     expect(body.failures.map((f) => f.record.name).sort()).toEqual(['Gadget', 'Widget']);
     const widget = body.failures.find((f) => f.record.name === 'Widget')!;
@@ -45,7 +48,12 @@ describe('sync health', () => {
       object: 'products',
       direction: 'to_qbo',
       message: 'Choose the QuickBooks income account for new products in the Products sync settings.',
-      record: { hubspotId: widgetId, hubspotUrl: `https://app.hubspot.com/contacts/${h.hubspot.info.portalId}/record/0-7/${widgetId}`, qboId: null, qboUrl: null },
+      record: {
+        hubspotId: widgetId,
+        hubspotUrl: `https://app.hubspot.com/contacts/${h.hubspot.info.portalId}/record/0-7/${widgetId}`,
+        qboId: null,
+        qboUrl: null,
+      },
     });
     expect(body.deadLetters).toEqual([]);
     // Anyone may look; only an admin may retry.

@@ -23,9 +23,11 @@ describe('sync resilience', () => {
     const seeded = h.hubspot.emulator.seed({ contacts: [{ email: 'linus@kernel.dev', firstname: 'Linus', lastname: 'Torvalds', city: 'Portland' }] });
     contactId = seeded.contacts[0]!;
     connection = await h.connect();
-    await h.runtime.clients.hubspot(connection).ensureProperties('contacts', [
-      { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
-    ]);
+    await h.runtime.clients
+      .hubspot(connection)
+      .ensureProperties('contacts', [
+        { name: 'qbo_customer_id', label: 'QuickBooks customer ID', type: 'string', fieldType: 'text', groupName: 'contactinformation' },
+      ]);
     await h.runtime.sync.setEnabled(connection.id, 'contacts', true);
     await h.drain();
     expect(await customers()).toHaveLength(1);
@@ -150,7 +152,10 @@ describe('sync resilience', () => {
       const linus = (await customerByEmail('linus@kernel.dev'))!;
       const body = JSON.stringify({
         eventNotifications: [
-          { realmId: h.qbo.info.realmId, dataChangeEvent: { entities: [{ name: 'Customer', id: linus.Id, operation: 'Update', lastUpdated: '2026-01-15T12:00:00.000Z' }] } },
+          {
+            realmId: h.qbo.info.realmId,
+            dataChangeEvent: { entities: [{ name: 'Customer', id: linus.Id, operation: 'Update', lastUpdated: '2026-01-15T12:00:00.000Z' }] },
+          },
         ],
       });
       const sign = (b: string, key = h.qbo.info.webhookVerifierToken) => createHmac('sha256', key).update(b).digest('base64');

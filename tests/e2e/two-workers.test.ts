@@ -183,7 +183,14 @@ describeWithPostgres('two worker processes on one Postgres', () => {
       contacts: Array.from({ length: CONTACTS }, (_, i) => ({ email: `person${i}@storm.example`, firstname: 'Person', lastname: String(i), city: 'Start' })),
     }).contacts;
     const customers = qbo.emulator
-      .seed({ entities: { Customer: Array.from({ length: CUSTOMERS }, (_, i) => ({ DisplayName: `Customer ${i}`, PrimaryEmailAddr: { Address: `customer${i}@storm.example` } })) } })
+      .seed({
+        entities: {
+          Customer: Array.from({ length: CUSTOMERS }, (_, i) => ({
+            DisplayName: `Customer ${i}`,
+            PrimaryEmailAddr: { Address: `customer${i}@storm.example` },
+          })),
+        },
+      })
       .Customer!.map((c) => String(c.Id));
 
     // Installed and connected, as the OAuth routes leave it.
@@ -200,7 +207,13 @@ describeWithPostgres('two worker processes on one Postgres', () => {
       expiresAt: new Date(Date.now() + q.expires_in * 1000),
       refreshExpiresAt: new Date(Date.now() + q.x_refresh_token_expires_in * 1000),
     });
-    await ensureAppProperties(createHubSpotClient({ basePath: hubspot.info.url, auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken }, log: silentLogger }));
+    await ensureAppProperties(
+      createHubSpotClient({
+        basePath: hubspot.info.url,
+        auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken },
+        log: silentLogger,
+      }),
+    );
 
     // An admin turns both syncs on in the settings page: the web process queues their first syncs for the workers.
     for (const sync of ['contacts', 'invoices']) {
@@ -215,7 +228,9 @@ describeWithPostgres('two worker processes on one Postgres', () => {
     const lastCity = new Map<string, string>();
     const lastPhone = new Map<string, string>();
     const invoices: string[] = [];
-    const line = (amount: number) => [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } }];
+    const line = (amount: number) => [
+      { DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount } },
+    ];
     const storm = async (round: number) => {
       for (let i = round % 3; i < CONTACTS; i += 3) {
         const city = `City ${round}-${i}`;
@@ -229,10 +244,15 @@ describeWithPostgres('two worker processes on one Postgres', () => {
         lastPhone.set(id, phone);
       }
       // A reconciliation asked for while a burst of new invoices arrives: it meets their webhooks' run on the same invoices.
-      for (const object of ['contacts', 'invoices']) await jobs.send(QUEUES.reconcile, { connectionId: connection.id, object }, { singletonKey: `${connection.id}:${object}` });
+      for (const object of ['contacts', 'invoices'])
+        await jobs.send(QUEUES.reconcile, { connectionId: connection.id, object }, { singletonKey: `${connection.id}:${object}` });
       const burst = await Promise.all(
         Array.from({ length: INVOICES_PER_ROUND }, (_, k) =>
-          accountant.create('Invoice', { CustomerRef: { value: customers[k % CUSTOMERS]! }, DocNumber: `S-${round}-${k}`, Line: line(100 + round) }, { idempotencyKey: `storm-${round}-${k}` }),
+          accountant.create(
+            'Invoice',
+            { CustomerRef: { value: customers[k % CUSTOMERS]! }, DocNumber: `S-${round}-${k}`, Line: line(100 + round) },
+            { idempotencyKey: `storm-${round}-${k}` },
+          ),
         ),
       );
       invoices.push(...burst.map((i) => i.Id));
@@ -253,7 +273,9 @@ describeWithPostgres('two worker processes on one Postgres', () => {
         // Mid-run: the worker that holds a lease now is killed at once, without a chance to let go of anything.
         let victim: RunningProcess | undefined;
         await until('a worker in the middle of a run', async () => (victim = await runningOn()) !== undefined, 30_000);
-        const active = await db.query<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = ANY($1) AND state = 'active'`, [[QUEUES.changes, QUEUES.reconcile, QUEUES.firstSync]]);
+        const active = await db.query<{ id: string }>(`SELECT id FROM pgboss.job WHERE name = ANY($1) AND state = 'active'`, [
+          [QUEUES.changes, QUEUES.reconcile, QUEUES.firstSync],
+        ]);
         victim!.child.kill('SIGKILL');
         await new Promise((resolve) => victim!.child.once('exit', resolve));
         killed = { worker: victim!, activeJobs: active.map((j) => j.id), at: Date.now() };
@@ -273,7 +295,9 @@ describeWithPostgres('two worker processes on one Postgres', () => {
     );
     const settled = Date.now();
     expect(survivor.child.exitCode).toBeNull();
-    const abandoned = await db.query<{ state: string; retry_count: number }>('SELECT state, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[])', [killed!.activeJobs]);
+    const abandoned = await db.query<{ state: string; retry_count: number }>('SELECT state, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[])', [
+      killed!.activeJobs,
+    ]);
     expect(abandoned.length).toBeGreaterThan(0);
     expect(abandoned.every((j) => j.state === 'completed')).toBe(true);
     expect(abandoned.some((j) => j.retry_count > 0)).toBe(true);
@@ -294,7 +318,8 @@ describeWithPostgres('two worker processes on one Postgres', () => {
     const contactOf = new Map(links.map((l) => [l.qboId, l.hubspotId]));
     const byId = new Map(qboCustomers.map((c) => [c.Id, c]));
     for (const [contactId, city] of lastCity) expect([contactId, byId.get(customerOf.get(contactId)!)?.BillAddr?.City]).toEqual([contactId, city]);
-    for (const [customerId, phone] of lastPhone) expect([customerId, hubspot.emulator.state.records.contacts.get(contactOf.get(customerId)!)?.properties['phone']]).toEqual([customerId, phone]);
+    for (const [customerId, phone] of lastPhone)
+      expect([customerId, hubspot.emulator.state.records.contacts.get(contactOf.get(customerId)!)?.properties['phone']]).toEqual([customerId, phone]);
     expect(await store.syncLog.recent(connection.id, { outcome: 'failed' })).toEqual([]);
 
     const [done] = await db.query<{ jobs: number; retried: number; later: number }>(

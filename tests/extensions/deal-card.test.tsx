@@ -1,5 +1,19 @@
 import { jest } from '@jest/globals';
-import { Alert, Button, EmptyState, ErrorState, Link, LoadingSpinner, StatisticsItem, Statistics, StatusTag, Table, TableRow, Tag, Text } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  EmptyState,
+  ErrorState,
+  Link,
+  LoadingSpinner,
+  StatisticsItem,
+  Statistics,
+  StatusTag,
+  Table,
+  TableRow,
+  Tag,
+  Text,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { DealInvoices } from '../../src/app/cards/DealInvoices';
 import type { DealInvoices as DealInvoicesData } from '../../src/app/cards/types';
@@ -11,17 +25,112 @@ const DEAL_ID = 4242;
 const data = (over: Partial<DealInvoicesData> = {}): DealInvoicesData => ({
   connection: { state: 'connected', companyName: 'Craig’s Design and Landscaping' },
   invoices: [
-    { qboInvoiceId: '130', number: '1003', invoiceDate: '2026-01-10', dueDate: '2026-02-09', currency: 'USD', amount: '49.50', balance: '49.50', status: 'open', daysOverdue: 0, qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=130' },
-    { qboInvoiceId: '129', number: '1002', invoiceDate: '2026-01-02', dueDate: '2026-02-01', currency: 'USD', amount: '250.50', balance: '0.00', status: 'paid', daysOverdue: 0, qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=129' },
-    { qboInvoiceId: '128', number: '1001', invoiceDate: '2025-12-01', dueDate: '2025-12-31', currency: 'USD', amount: '1000.00', balance: '600.00', status: 'partially_paid', daysOverdue: 15, qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=128' },
-    { qboInvoiceId: '127', number: '0999', invoiceDate: '2025-11-01', dueDate: '2025-11-30', currency: 'USD', amount: '80.00', balance: '80.00', status: 'overdue', daysOverdue: 1, qboUrl: null },
-    { qboInvoiceId: '126', number: '0998', invoiceDate: '2025-10-01', dueDate: null, currency: 'USD', amount: '0.00', balance: '0.00', status: 'voided', daysOverdue: 0, qboUrl: null },
+    {
+      qboInvoiceId: '130',
+      number: '1003',
+      invoiceDate: '2026-01-10',
+      dueDate: '2026-02-09',
+      currency: 'USD',
+      amount: '49.50',
+      balance: '49.50',
+      status: 'open',
+      daysOverdue: 0,
+      qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=130',
+    },
+    {
+      qboInvoiceId: '129',
+      number: '1002',
+      invoiceDate: '2026-01-02',
+      dueDate: '2026-02-01',
+      currency: 'USD',
+      amount: '250.50',
+      balance: '0.00',
+      status: 'paid',
+      daysOverdue: 0,
+      qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=129',
+    },
+    {
+      qboInvoiceId: '128',
+      number: '1001',
+      invoiceDate: '2025-12-01',
+      dueDate: '2025-12-31',
+      currency: 'USD',
+      amount: '1000.00',
+      balance: '600.00',
+      status: 'partially_paid',
+      daysOverdue: 15,
+      qboUrl: 'https://app.qbo.intuit.com/app/invoice?txnId=128',
+    },
+    {
+      qboInvoiceId: '127',
+      number: '0999',
+      invoiceDate: '2025-11-01',
+      dueDate: '2025-11-30',
+      currency: 'USD',
+      amount: '80.00',
+      balance: '80.00',
+      status: 'overdue',
+      daysOverdue: 1,
+      qboUrl: null,
+    },
+    {
+      qboInvoiceId: '126',
+      number: '0998',
+      invoiceDate: '2025-10-01',
+      dueDate: null,
+      currency: 'USD',
+      amount: '0.00',
+      balance: '0.00',
+      status: 'voided',
+      daysOverdue: 0,
+      qboUrl: null,
+    },
   ],
   payments: [
-    { qboPaymentId: '140', qboInvoiceId: '129', invoiceNumber: '1002', paidOn: '2026-01-14', amount: '250.50', currency: 'USD', method: 'Visa', reference: 'V-99', state: 'applied' },
-    { qboPaymentId: '139', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-12', amount: '400.00', currency: 'USD', method: 'Check', reference: 'CHK-7', state: 'applied' },
-    { qboPaymentId: '138', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-05', amount: '50.00', currency: 'USD', method: null, reference: null, state: 'voided' },
-    { qboPaymentId: '137', qboInvoiceId: '128', invoiceNumber: '1001', paidOn: '2026-01-04', amount: '20.00', currency: 'USD', method: null, reference: 'CHK-41', state: 'applied' },
+    {
+      qboPaymentId: '140',
+      qboInvoiceId: '129',
+      invoiceNumber: '1002',
+      paidOn: '2026-01-14',
+      amount: '250.50',
+      currency: 'USD',
+      method: 'Visa',
+      reference: 'V-99',
+      state: 'applied',
+    },
+    {
+      qboPaymentId: '139',
+      qboInvoiceId: '128',
+      invoiceNumber: '1001',
+      paidOn: '2026-01-12',
+      amount: '400.00',
+      currency: 'USD',
+      method: 'Check',
+      reference: 'CHK-7',
+      state: 'applied',
+    },
+    {
+      qboPaymentId: '138',
+      qboInvoiceId: '128',
+      invoiceNumber: '1001',
+      paidOn: '2026-01-05',
+      amount: '50.00',
+      currency: 'USD',
+      method: null,
+      reference: null,
+      state: 'voided',
+    },
+    {
+      qboPaymentId: '137',
+      qboInvoiceId: '128',
+      invoiceNumber: '1001',
+      paidOn: '2026-01-04',
+      amount: '20.00',
+      currency: 'USD',
+      method: null,
+      reference: 'CHK-41',
+      state: 'applied',
+    },
   ],
   totals: [{ currency: 'USD', billed: '1380.00', paid: '650.50', outstanding: '729.50' }],
   createInvoice: { available: false, enabled: false, reason: null },
@@ -34,7 +143,12 @@ type Renderer = ReturnType<typeof createRenderer<'crm.record.tab'>>;
 function renderCard(routes: Parameters<typeof fakeBackend>[0], variables: Record<string, string> | null = { BACKEND_URL }) {
   const backend = fakeBackend(routes);
   const r = createRenderer('crm.record.tab');
-  const context = { ...r.mocks.context, crm: { objectId: DEAL_ID, objectTypeId: '0-3' }, user: { ...r.mocks.context.user, locale: 'en-US' }, ...(variables ? { variables } : {}) };
+  const context = {
+    ...r.mocks.context,
+    crm: { objectId: DEAL_ID, objectTypeId: '0-3' },
+    user: { ...r.mocks.context.user, locale: 'en-US' },
+    ...(variables ? { variables } : {}),
+  };
   r.render(<DealInvoices context={context} actions={r.mocks.actions} />);
   return { r, backend };
 }
@@ -131,7 +245,9 @@ describe('deal card', () => {
 
   test('an error is shown with the backend’s words, and "Try again" loads the card', async () => {
     let fail = true;
-    const { r } = renderCard({ [ROUTE]: () => (fail ? answer(403, { error: 'not_a_member', message: 'HubSpot does not know this user in this HubSpot account.' }) : data()) });
+    const { r } = renderCard({
+      [ROUTE]: () => (fail ? answer(403, { error: 'not_a_member', message: 'HubSpot does not know this user in this HubSpot account.' }) : data()),
+    });
     await r.waitFor(() => expect(r.find(ErrorState).props.title).toBe("Couldn't load the QuickBooks invoices"));
     expect(textOf(r.find(ErrorState))).toContain('HubSpot does not know this user in this HubSpot account.');
     fail = false;
@@ -181,7 +297,10 @@ describe('deal card', () => {
 
   test('Create invoice is disabled with the reason when QuickBooks is not connected; a failure is shown', async () => {
     const { r } = renderCard({
-      [ROUTE]: data({ connection: { state: 'not_connected', companyName: null }, createInvoice: { available: true, enabled: false, reason: 'QuickBooks is not connected: an admin can connect it on the app’s settings page.' } }),
+      [ROUTE]: data({
+        connection: { state: 'not_connected', companyName: null },
+        createInvoice: { available: true, enabled: false, reason: 'QuickBooks is not connected: an admin can connect it on the app’s settings page.' },
+      }),
     });
     await loaded(r);
     expect(r.findByTestId(Button, 'create-invoice').props.disabled).toBe(true);
@@ -189,11 +308,14 @@ describe('deal card', () => {
 
     const { r: failing, backend: failingBackend } = renderCard({
       [ROUTE]: data({ createInvoice: { available: true, enabled: true, reason: null } }),
-      [`POST /api/deals/${DEAL_ID}/invoices`]: () => answer(422, { error: 'qbo_validation', message: 'QuickBooks rejected the invoice: the customer is inactive.' }),
+      [`POST /api/deals/${DEAL_ID}/invoices`]: () =>
+        answer(422, { error: 'qbo_validation', message: 'QuickBooks rejected the invoice: the customer is inactive.' }),
     });
     await loaded(failing);
     failing.findByTestId(Button, 'create-invoice').trigger('onClick');
-    await failing.waitFor(() => expect(textOf(failing.find(Alert, { title: 'The invoice was not created' }))).toBe('QuickBooks rejected the invoice: the customer is inactive.'));
+    await failing.waitFor(() =>
+      expect(textOf(failing.find(Alert, { title: 'The invoice was not created' }))).toBe('QuickBooks rejected the invoice: the customer is inactive.'),
+    );
     // Clicking again retries the same request: the backend makes one invoice of it at most.
     failing.findByTestId(Button, 'create-invoice').trigger('onClick');
     await failing.waitFor(() => expect(failingBackend.callsTo(`POST /api/deals/${DEAL_ID}/invoices`)).toHaveLength(2));

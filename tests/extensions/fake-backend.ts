@@ -15,7 +15,8 @@ type Handler = (call: Call) => unknown;
 type Route = Handler | object;
 
 /** A JSON answer with a status (204 carries no body). */
-export const answer = (status: number, body?: unknown) => new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+export const answer = (status: number, body?: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /**
  * `hubspot.fetch` has no mock in @hubspot/ui-extensions/testing: it is replaced here with a table of routes

@@ -27,7 +27,12 @@ export const productsSync = (over: Partial<TwoWaySync> = {}): SyncSummary => ({
   enabled: true,
   firstSyncCompletedAt: '2026-01-10T09:30:00.000Z',
   linkedRecords: 12,
-  settings: { mappings: [{ hubspotProperty: 'name', qboField: 'name', direction: 'two_way', winner: 'hubspot' }], createInHubspot: true, createInQbo: true, incomeAccountId: '1' },
+  settings: {
+    mappings: [{ hubspotProperty: 'name', qboField: 'name', direction: 'two_way', winner: 'hubspot' }],
+    createInHubspot: true,
+    createInQbo: true,
+    incomeAccountId: '1',
+  },
   ...over,
 });
 
@@ -42,10 +47,20 @@ export const invoicesSync = (over: Partial<Extract<SyncSummary, { object: 'invoi
   ...over,
 });
 
-export function overview(over: { viewer?: Partial<SettingsOverview['viewer']>; connection?: Partial<SettingsOverview['connection']>; syncs?: SyncSummary[] } = {}): SettingsOverview {
+export function overview(
+  over: { viewer?: Partial<SettingsOverview['viewer']>; connection?: Partial<SettingsOverview['connection']>; syncs?: SyncSummary[] } = {},
+): SettingsOverview {
   return {
     viewer: { userId: 1, email: 'admin@example.com', canManage: true, ...over.viewer },
-    connection: { state: 'connected', companyName: 'Craig’s Design and Landscaping', realmId: '9130', reason: null, clearingPreviousCompany: false, pendingCompanyChange: null, ...over.connection },
+    connection: {
+      state: 'connected',
+      companyName: 'Craig’s Design and Landscaping',
+      realmId: '9130',
+      reason: null,
+      clearingPreviousCompany: false,
+      pendingCompanyChange: null,
+      ...over.connection,
+    },
     syncs: over.syncs ?? [contactsSync(), productsSync(), invoicesSync()],
   };
 }
@@ -72,7 +87,12 @@ export const catalog: FieldCatalog = {
 
 export const health = (over: Partial<SyncHealth> = {}): SyncHealth => ({
   syncs: [
-    { object: 'contacts', label: 'Contacts ⇄ Customers', enabled: true, lastRun: { kind: 'reconcile', finishedAt: '2026-01-15T12:00:00.000Z', counts: { updatedQbo: 2, failed: 1, unchanged: 40 } } },
+    {
+      object: 'contacts',
+      label: 'Contacts ⇄ Customers',
+      enabled: true,
+      lastRun: { kind: 'reconcile', finishedAt: '2026-01-15T12:00:00.000Z', counts: { updatedQbo: 2, failed: 1, unchanged: 40 } },
+    },
     { object: 'products', label: 'Products ⇄ Products and Services', enabled: true, lastRun: null },
     { object: 'invoices', label: 'Invoices QuickBooks → HubSpot', enabled: false, lastRun: null },
   ],

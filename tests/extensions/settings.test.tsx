@@ -1,5 +1,20 @@
 import { jest } from '@jest/globals';
-import { Alert, Button, DateInput, ErrorState, Input, Link, LoadingSpinner, Select, StatisticsItem, StatusTag, Table, Text, Tile, Toggle } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  DateInput,
+  ErrorState,
+  Input,
+  Link,
+  LoadingSpinner,
+  Select,
+  StatisticsItem,
+  StatusTag,
+  Table,
+  Text,
+  Tile,
+  Toggle,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { Settings } from '../../src/app/settings/Settings';
 import { mappingProblem } from '../../src/app/settings/MappingEditor';
@@ -37,12 +52,19 @@ describe('settings page: loading and errors', () => {
       ['enabled-products', true],
       ['enabled-invoices', false],
     ]);
-    expect(backend.calls[0]).toMatchObject({ method: 'GET', path: '/api/settings', query: { portalId: String(r.mocks.context.portal.id), userId: String(r.mocks.context.user.id) } });
+    expect(backend.calls[0]).toMatchObject({
+      method: 'GET',
+      path: '/api/settings',
+      query: { portalId: String(r.mocks.context.portal.id), userId: String(r.mocks.context.user.id) },
+    });
   });
 
   test('an error body from the backend is shown, and "Try again" reloads', async () => {
     let fail = true;
-    const { r } = renderSettings({ 'GET /api/settings': () => (fail ? answer(403, { error: 'not_a_member', message: 'HubSpot does not know this user in this HubSpot account.' }) : overview()) });
+    const { r } = renderSettings({
+      'GET /api/settings': () =>
+        fail ? answer(403, { error: 'not_a_member', message: 'HubSpot does not know this user in this HubSpot account.' }) : overview(),
+    });
     await r.waitFor(() => expect(r.find(ErrorState).props.title).toBe("Couldn't load the settings"));
     expect(textOf(r.find(ErrorState))).toContain('HubSpot does not know this user in this HubSpot account.');
     fail = false;
@@ -54,7 +76,10 @@ describe('settings page: loading and errors', () => {
 
   test("the HubSpot proxy's wrapper of a backend failure (HTTP 200, status error), a broken body and a failed fetch are all errors", async () => {
     const cases: [unknown, RegExp][] = [
-      [answer(200, { status: 'error', message: 'Bad gateway', category: 'BAD_GATEWAY', context: { appServerStatusCode: 503 } }), /could not answer \(HTTP 503\)/],
+      [
+        answer(200, { status: 'error', message: 'Bad gateway', category: 'BAD_GATEWAY', context: { appServerStatusCode: 503 } }),
+        /could not answer \(HTTP 503\)/,
+      ],
       [new Response('<html>oops</html>', { status: 502 }), /HTTP 502/],
       [new Error('socket hang up'), /Couldn't reach the app's server/],
     ];
@@ -97,8 +122,13 @@ describe('settings page: the QuickBooks connection', () => {
   });
 
   test('needs reconnect: the reason is shown and Reconnect leads through the same consent to the same company', async () => {
-    let state = overview({ connection: { state: 'needs_reconnect', reason: 'QuickBooks refused the saved authorization: reconnect QuickBooks on the app’s settings page.' } });
-    const { r, backend } = renderSettings({ 'GET /api/settings': () => state, 'POST /api/quickbooks/connect': { url: `${BACKEND_URL}/oauth/quickbooks/start?state=s2` } });
+    let state = overview({
+      connection: { state: 'needs_reconnect', reason: 'QuickBooks refused the saved authorization: reconnect QuickBooks on the app’s settings page.' },
+    });
+    const { r, backend } = renderSettings({
+      'GET /api/settings': () => state,
+      'POST /api/quickbooks/connect': { url: `${BACKEND_URL}/oauth/quickbooks/start?state=s2` },
+    });
     await loaded(r);
     expect(r.findByTestId(StatusTag, 'connection-state')).toMatchObject({ text: 'Needs reconnect', props: { variant: 'warning' } });
     expect(textOf(r.getRootNode())).toContain('QuickBooks refused the saved authorization');
@@ -127,10 +157,15 @@ describe('settings page: the QuickBooks connection', () => {
     });
 
   test('reconnected to another company: the admin is asked to choose, and starting fresh switches company', async () => {
-    const fresh = overview({ connection: { companyName: 'Other Books Ltd', realmId: '9130354987650001', clearingPreviousCompany: true }, syncs: [contactsSync(), productsSync({ enabled: false, firstSyncCompletedAt: null, linkedRecords: 0 }), invoicesSync()] });
+    const fresh = overview({
+      connection: { companyName: 'Other Books Ltd', realmId: '9130354987650001', clearingPreviousCompany: true },
+      syncs: [contactsSync(), productsSync({ enabled: false, firstSyncCompletedAt: null, linkedRecords: 0 }), invoicesSync()],
+    });
     const { r, backend } = renderSettings({ 'GET /api/settings': changed, 'POST /api/quickbooks/company-change/start-fresh': fresh });
     await loaded(r);
-    expect(textOf(r.findByTestId(Alert, 'company-change'))).toContain('The app syncs with Craig’s Design and Landscaping, but Other Books Ltd was chosen in QuickBooks');
+    expect(textOf(r.findByTestId(Alert, 'company-change'))).toContain(
+      'The app syncs with Craig’s Design and Landscaping, but Other Books Ltd was chosen in QuickBooks',
+    );
     expect(textOf(r.getRootNode())).toContain('No record in HubSpot or in either QuickBooks company is changed or deleted');
     r.findByTestId(Button, 'start-fresh').trigger('onClick');
     await r.waitFor(() => expect(r.maybeFindByTestId(Alert, 'company-change')).toBeNull());
@@ -138,7 +173,10 @@ describe('settings page: the QuickBooks connection', () => {
     expect(alertTitled(r, 'Switching companies')).not.toBeNull();
     // The syncs cannot be turned on until the old company's ids are gone.
     expect(r.find(Toggle, { name: 'enabled-products' }).props.readOnly).toBe(true);
-    expect(r.mocks.actions.addAlert.calls[0]![0]).toEqual({ type: 'success', message: 'The app now syncs with Other Books Ltd. Turn on the syncs when you are ready.' });
+    expect(r.mocks.actions.addAlert.calls[0]![0]).toEqual({
+      type: 'success',
+      message: 'The app now syncs with Other Books Ltd. Turn on the syncs when you are ready.',
+    });
     expect(backend.callsTo('POST /api/quickbooks/company-change/start-fresh')).toHaveLength(1);
   });
 
@@ -176,14 +214,20 @@ describe('settings page: the QuickBooks connection', () => {
     expect(r.maybeFindByTestId(Alert, 'confirm-disconnect')).toBeNull();
     expect(backend.callsTo('POST /api/quickbooks/disconnect')).toHaveLength(0);
     button(r, 'Disconnect').trigger('onClick');
-    r.findAll(Button, (b) => b.text === 'Disconnect').at(-1)!.trigger('onClick');
+    r.findAll(Button, (b) => b.text === 'Disconnect')
+      .at(-1)!
+      .trigger('onClick');
     await r.waitFor(() => expect(r.findByTestId(StatusTag, 'connection-state').text).toBe('Not connected'));
     expect(backend.callsTo('POST /api/quickbooks/disconnect')).toHaveLength(1);
     expect(r.mocks.actions.addAlert.calls[0]![0]).toEqual({ type: 'success', message: 'QuickBooks is disconnected. Syncing has stopped.' });
   });
 
   test('a refused change shows the reason', async () => {
-    const { r } = renderSettings({ 'GET /api/settings': overview(), 'POST /api/quickbooks/connect': () => answer(403, { error: 'admin_only', message: 'Only a super admin of this HubSpot account can change the app’s settings.' }) });
+    const { r } = renderSettings({
+      'GET /api/settings': overview(),
+      'POST /api/quickbooks/connect': () =>
+        answer(403, { error: 'admin_only', message: 'Only a super admin of this HubSpot account can change the app’s settings.' }),
+    });
     await loaded(r);
     button(r, 'Reconnect').trigger('onClick');
     await r.waitFor(() => expect(textOf(alertTitled(r, 'That did not work')!)).toContain('Only a super admin'));
@@ -205,7 +249,11 @@ describe('settings page: a sync', () => {
   test('turning a sync on for the first time shows the first-sync preview, then turns it on', async () => {
     const { r, backend } = renderSettings({
       'GET /api/settings': overview(),
-      'GET /api/settings/contacts/preview': { kind: 'two_way', object: 'contacts', counts: { matched: 40, createInHubspot: 3, createInQbo: 5, updateHubspot: 2, updateQbo: 1, unchanged: 37, conflicts: 2 } },
+      'GET /api/settings/contacts/preview': {
+        kind: 'two_way',
+        object: 'contacts',
+        counts: { matched: 40, createInHubspot: 3, createInQbo: 5, updateHubspot: 2, updateQbo: 1, unchanged: 37, conflicts: 2 },
+      },
       'POST /api/settings/contacts/enable': contactsSync({ enabled: true }),
     });
     await loaded(r);
@@ -226,7 +274,11 @@ describe('settings page: a sync', () => {
   test('the preview can be opened on its own; for invoices it counts invoices', async () => {
     const { r } = renderSettings({
       'GET /api/settings': overview({ syncs: [invoicesSync()] }),
-      'GET /api/settings/invoices/preview': { kind: 'invoices', object: 'invoices', counts: { invoices: 9, create: 9, update: 0, withDeal: 6, withoutContact: 1, payments: 4 } },
+      'GET /api/settings/invoices/preview': {
+        kind: 'invoices',
+        object: 'invoices',
+        counts: { invoices: 9, create: 9, update: 0, withDeal: 6, withoutContact: 1, payments: 4 },
+      },
     });
     await loaded(r);
     button(r, 'Preview the first sync').trigger('onClick');
@@ -246,7 +298,9 @@ describe('settings page: a sync', () => {
     await r.waitFor(() => expect(r.find(Toggle, { name: 'enabled-products' }).props.checked).toBe(false));
     r.find(Toggle, { name: 'enabled-products' }).trigger('onChange', true as never);
     await r.waitFor(() => expect(r.find(Toggle, { name: 'enabled-products' }).props.checked).toBe(true));
-    expect(backend.calls.map((c) => `${c.method} ${c.path}`)).toEqual(expect.arrayContaining(['POST /api/settings/products/disable', 'POST /api/settings/products/enable']));
+    expect(backend.calls.map((c) => `${c.method} ${c.path}`)).toEqual(
+      expect.arrayContaining(['POST /api/settings/products/disable', 'POST /api/settings/products/enable']),
+    );
     expect(backend.callsTo('GET /api/settings/products/preview')).toHaveLength(0);
   });
 
@@ -268,16 +322,23 @@ describe('settings page: a sync', () => {
     });
     await loaded(r);
     const products = () => r.findByTestId(Tile, 'sync-products');
-    products().find(Button, (b) => b.text === 'Delete sync').trigger('onClick');
+    products()
+      .find(Button, (b) => b.text === 'Delete sync')
+      .trigger('onClick');
     const confirm = r.findByTestId(Alert, 'confirm-delete');
     expect(confirm.props.title).toBe('Delete the Products ⇄ Products and Services sync?');
     expect(textOf(confirm)).toContain('which products are linked to which QuickBooks products and services (12 linked records)');
     expect(textOf(confirm)).toContain('Every product in HubSpot and every product and service in QuickBooks stays as it is.');
     button(r, 'Cancel').trigger('onClick');
     expect(backend.callsTo('DELETE /api/settings/products')).toHaveLength(0);
-    products().find(Button, (b) => b.text === 'Delete sync').trigger('onClick');
+    products()
+      .find(Button, (b) => b.text === 'Delete sync')
+      .trigger('onClick');
     // The confirmation's own "Delete sync" follows the warning.
-    products().findAll(Button, (b) => b.text === 'Delete sync').at(-1)!.trigger('onClick');
+    products()
+      .findAll(Button, (b) => b.text === 'Delete sync')
+      .at(-1)!
+      .trigger('onClick');
     await r.waitFor(() => expect(r.find(Toggle, { name: 'enabled-products' }).props.checked).toBe(false));
     expect(backend.callsTo('DELETE /api/settings/products')).toHaveLength(1);
     expect(r.mocks.actions.addAlert.calls[0]![0]).toEqual({ type: 'success', message: 'Products ⇄ Products and Services was deleted.' });
@@ -306,7 +367,9 @@ describe('settings page: editing a two-way sync', () => {
     r.find(Select, { name: 'add-direction' }).trigger('onChange', direction as never);
     button(r, 'Add mapping').trigger('onClick');
   };
-  const mappingRows = (r: Renderer) => r.findByTestId(Table, 'mappings') && r.findAll(Select, (s) => String(s.props.name).startsWith('direction-')).map((s) => String(s.props.name).slice('direction-'.length));
+  const mappingRows = (r: Renderer) =>
+    r.findByTestId(Table, 'mappings') &&
+    r.findAll(Select, (s) => String(s.props.name).startsWith('direction-')).map((s) => String(s.props.name).slice('direction-'.length));
 
   test('the mapping table shows each pair; changing a direction and a winner and saving sends the new mapping', async () => {
     const { r, put } = await editContacts();
@@ -342,7 +405,9 @@ describe('settings page: editing a two-way sync', () => {
   test('a pair whose types cannot carry each other is refused, with the reason', async () => {
     const { r } = await editContacts();
     add(r, 'num_employees', 'notes');
-    expect(textOf(r.findByTestId(Alert, 'refused'))).toBe('QuickBooks\' Notes holds text but HubSpot\'s "Number of employees" holds a number: they cannot be mapped to each other.');
+    expect(textOf(r.findByTestId(Alert, 'refused'))).toBe(
+      'QuickBooks\' Notes holds text but HubSpot\'s "Number of employees" holds a number: they cannot be mapped to each other.',
+    );
     expect(mappingRows(r)).toEqual(['email', 'firstname']);
     add(r, 'hs_object_id', 'notes');
     expect(textOf(r.findByTestId(Alert, 'refused'))).toContain('HubSpot sets "Record ID" itself');
@@ -357,7 +422,9 @@ describe('settings page: editing a two-way sync', () => {
 
   test('the backend refusing the settings shows its problems and keeps the editor open', async () => {
     const { r, backend } = await editContacts();
-    backend.route('PUT /api/settings/contacts', () => answer(400, { error: 'invalid_settings', message: 'The settings were not saved.', problems: ['the QuickBooks field email is mapped twice'] }));
+    backend.route('PUT /api/settings/contacts', () =>
+      answer(400, { error: 'invalid_settings', message: 'The settings were not saved.', problems: ['the QuickBooks field email is mapped twice'] }),
+    );
     button(r, 'Save').trigger('onClick');
     await r.waitFor(() => expect(r.findByTestId(Alert, 'save-error').props.title).toBe('The settings were not saved.'));
     expect(textOf(r.findByTestId(Alert, 'save-error'))).toBe('the QuickBooks field email is mapped twice');
@@ -368,7 +435,13 @@ describe('settings page: editing a two-way sync', () => {
     const put: unknown[] = [];
     const { r } = renderSettings({
       'GET /api/settings': overview(),
-      'GET /api/settings/products/fields': { ...catalog, incomeAccounts: [{ id: '1', name: 'Services' }, { id: '2', name: 'Sales of Product Income' }] },
+      'GET /api/settings/products/fields': {
+        ...catalog,
+        incomeAccounts: [
+          { id: '1', name: 'Services' },
+          { id: '2', name: 'Sales of Product Income' },
+        ],
+      },
       'PUT /api/settings/products': (call) => {
         put.push(call.body);
         return productsSync();
@@ -403,7 +476,11 @@ describe('settings page: invoice options', () => {
     await loaded(r);
     button(r, 'Edit sync settings').trigger('onClick');
     await r.waitFor(() => expect(r.find(Select, { name: 'defaultItemId' }).props.value).toBe(''));
-    expect(r.find(Select, { name: 'defaultItemId' }).props.options.map((o) => o.label)).toEqual(['None: such a deal is not invoiced', 'Services', 'Consulting hour']);
+    expect(r.find(Select, { name: 'defaultItemId' }).props.options.map((o) => o.label)).toEqual([
+      'None: such a deal is not invoiced',
+      'Services',
+      'Consulting hour',
+    ]);
     r.find(Input, { name: 'dealFieldName' }).trigger('onChange', 'Deal ID' as never);
     r.find(Select, { name: 'onDelete' }).trigger('onChange', 'keep' as never);
     r.find(DateInput, { name: 'firstSyncFrom' }).trigger('onChange', { year: 2025, month: 0, date: 1 } as never);
@@ -455,7 +532,9 @@ describe('settings page: sync health', () => {
       'POST /api/sync-log/retry': { recordsQueued: 0, jobsRetried: 2 },
     });
     await loaded(r);
-    await r.waitFor(() => expect(r.find(Link, (l) => l.text === 'Ada Lovelace').props.href).toEqual({ url: 'https://app.hubspot.com/contacts/123/record/0-1/501', external: true }));
+    await r.waitFor(() =>
+      expect(r.find(Link, (l) => l.text === 'Ada Lovelace').props.href).toEqual({ url: 'https://app.hubspot.com/contacts/123/record/0-1/501', external: true }),
+    );
     const text = textOf(r.getRootNode());
     expect(text).toContain('Scheduled check');
     expect(text).toContain('2 updated in QuickBooks, 1 failed');
@@ -477,7 +556,11 @@ describe('settings page: sync health', () => {
 
   test('an error loading the health is shown with a retry', async () => {
     let fail = true;
-    const { r } = renderSettings({ 'GET /api/settings': overview(), 'GET /api/sync-health': () => (fail ? answer(503, { error: 'hubspot_unavailable', message: 'HubSpot is temporarily unavailable.' }) : health({ failures: [] })) });
+    const { r } = renderSettings({
+      'GET /api/settings': overview(),
+      'GET /api/sync-health': () =>
+        fail ? answer(503, { error: 'hubspot_unavailable', message: 'HubSpot is temporarily unavailable.' }) : health({ failures: [] }),
+    });
     await loaded(r);
     await r.waitFor(() => expect(textOf(alertTitled(r, "Couldn't load the sync health")!)).toContain('HubSpot is temporarily unavailable.'));
     fail = false;
@@ -488,7 +571,12 @@ describe('settings page: sync health', () => {
 
 describe('the type check shared with the backend', () => {
   test('matches the backend rules: types per QuickBooks field, dropdowns only towards QuickBooks, read-only never written', () => {
-    const m = (hubspotProperty: string, direction: 'two_way' | 'to_qbo' | 'to_hubspot' = 'two_way') => ({ hubspotProperty, qboField: 'notes', direction, winner: 'hubspot' as const });
+    const m = (hubspotProperty: string, direction: 'two_way' | 'to_qbo' | 'to_hubspot' = 'two_way') => ({
+      hubspotProperty,
+      qboField: 'notes',
+      direction,
+      winner: 'hubspot' as const,
+    });
     expect(mappingProblem(catalog, m('company'))).toBeUndefined();
     expect(mappingProblem(catalog, m('num_employees'))).toMatch(/cannot be mapped/);
     expect(mappingProblem(catalog, m('hs_lead_status'))).toMatch(/To QuickBooks only/);

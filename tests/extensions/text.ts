@@ -10,9 +10,5 @@ interface Node {
 export function textOf(node: object): string {
   const n = node as Node;
   if (n.nodeType === RenderedNodeType.Text) return n.text ?? '';
-  return (n.childNodes ?? [])
-    .map(textOf)
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (n.childNodes ?? []).map(textOf).join(' ').replace(/\s+/g, ' ').trim();
 }

@@ -42,7 +42,8 @@ export class ConsentBrowser {
       .filter(([, c]) => c.origin === target.origin && target.pathname.startsWith(c.path))
       .map(([name, c]) => `${name}=${c.value}`);
     const headers: Record<string, string> = cookies.length > 0 ? { cookie: cookies.join('; ') } : {};
-    const res = target.origin === new URL(PUBLIC_URL).origin ? await this.#h.runtime.app.request(url, { headers }) : await fetch(url, { headers, redirect: 'manual' });
+    const res =
+      target.origin === new URL(PUBLIC_URL).origin ? await this.#h.runtime.app.request(url, { headers }) : await fetch(url, { headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';').map((p) => p.trim());
       const [name = '', value = ''] = pair.split('=');

@@ -18,7 +18,9 @@ const specSchema = z.strictObject({
 const idRef = z.strictObject({ id: z.union([z.string(), z.number()]).transform(String) });
 const batchDefaultSchema = z.strictObject({ inputs: z.array(z.strictObject({ from: idRef, to: idRef })) });
 const batchCreateSchema = z.strictObject({ inputs: z.array(z.strictObject({ from: idRef, to: idRef, types: z.array(specSchema) })) });
-const batchReadSchema = z.strictObject({ inputs: z.array(z.strictObject({ id: z.union([z.string(), z.number()]).transform(String), after: z.string().optional() })) });
+const batchReadSchema = z.strictObject({
+  inputs: z.array(z.strictObject({ id: z.union([z.string(), z.number()]).transform(String), after: z.string().optional() })),
+});
 const batchArchiveSchema = z.strictObject({ inputs: z.array(z.strictObject({ from: idRef, to: z.array(idRef) })) });
 
 const BATCH_READ_LIMIT = 1000;
@@ -147,12 +149,25 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     for (const i of body.inputs) {
       const svc = c.get('core').records;
       if (!svc.find(from, i.from.id) || !svc.find(to, i.to.id)) {
-        errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `${OBJECT_TYPES[from].singular} ${i.from.id} or ${OBJECT_TYPES[to].singular} ${i.to.id} does not exist`, context: { fromId: [i.from.id], toId: [i.to.id] }, errors: [], links: {} });
+        errors.push({
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `${OBJECT_TYPES[from].singular} ${i.from.id} or ${OBJECT_TYPES[to].singular} ${i.to.id} does not exist`,
+          context: { fromId: [i.from.id], toId: [i.to.id] },
+          errors: [],
+          links: {},
+        });
         continue;
       }
       const types = store.resolveSpecs(from, to, i.types);
       store.replace(from, i.from.id, to, i.to.id, types);
-      results.push({ fromObjectTypeId: OBJECT_TYPES[from].typeId, fromObjectId: Number(i.from.id), toObjectTypeId: OBJECT_TYPES[to].typeId, toObjectId: Number(i.to.id), labels: types.map((t) => t.label).filter((l) => l !== null) });
+      results.push({
+        fromObjectTypeId: OBJECT_TYPES[from].typeId,
+        fromObjectId: Number(i.from.id),
+        toObjectTypeId: OBJECT_TYPES[to].typeId,
+        toObjectId: Number(i.to.id),
+        labels: types.map((t) => t.label).filter((l) => l !== null),
+      });
     }
     const base = { status: 'COMPLETE', results, ...timing(c) };
     return errors.length > 0 ? c.json({ ...base, numErrors: errors.length, errors }, 207) : c.json(base, 201);
@@ -167,13 +182,28 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     const errors: unknown[] = [];
     for (const i of body.inputs) {
       if (!svc.find(from, i.id)) {
-        errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${OBJECT_TYPES[from].singular} with id ${i.id} exists`, context: { fromId: [i.id] }, errors: [], links: {} });
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `No ${OBJECT_TYPES[from].singular} with id ${i.id} exists`,
+          context: { fromId: [i.id] },
+          errors: [],
+          links: {},
+        });
         continue;
       }
       const edges = store.from(from, i.id, to);
       if (edges.length === 0) {
         // HubSpot reports ids without associations as errors in a 207 (subCategory NO_ASSOCIATIONS_FOUND).
-        errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND', message: `No ${OBJECT_TYPES[to].singular} is associated with ${OBJECT_TYPES[from].singular} ${i.id}.`, context: { fromObjectId: [i.id] }, errors: [], links: {} });
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+          message: `No ${OBJECT_TYPES[to].singular} is associated with ${OBJECT_TYPES[from].singular} ${i.id}.`,
+          context: { fromObjectId: [i.id] },
+          errors: [],
+          links: {},
+        });
         continue;
       }
       results.push({ from: { id: i.id }, to: edges.map((e) => ({ toObjectId: Number(e.toId), associationTypes: typesOf(e) })) });

@@ -8,8 +8,7 @@ export interface AssociationSpec {
   associationTypeId: number;
 }
 
-const edgeKey = (fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string) =>
-  `${fromType}:${fromId}>${toType}:${toId}`;
+const edgeKey = (fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string) => `${fromType}:${fromId}>${toType}:${toId}`;
 
 /**
  * Association edges, always written in both directions: HubSpot returns both sides of every association

@@ -15,7 +15,15 @@ export interface AssociationType {
   name: string;
 }
 
-const pair = (from: ObjectTypeName, to: ObjectTypeName, forward: number, backward: number, label: string | null, fromName: string, toName: string): AssociationType[] => [
+const pair = (
+  from: ObjectTypeName,
+  to: ObjectTypeName,
+  forward: number,
+  backward: number,
+  label: string | null,
+  fromName: string,
+  toName: string,
+): AssociationType[] => [
   { typeId: forward, from, to, inverse: backward, label, name: `${fromName}_to_${toName}${label ? `_${label.toLowerCase()}` : ''}` },
   { typeId: backward, from: to, to: from, inverse: forward, label, name: `${toName}_to_${fromName}${label ? `_${label.toLowerCase()}` : ''}` },
 ];
@@ -39,5 +47,4 @@ export const associationType = (from: ObjectTypeName, to: ObjectTypeName, typeId
 export const defaultAssociationType = (from: ObjectTypeName, to: ObjectTypeName) =>
   ASSOCIATION_TYPES.find((t) => t.from === from && t.to === to && t.label === null);
 
-export const associationTypesBetween = (from: ObjectTypeName, to: ObjectTypeName) =>
-  ASSOCIATION_TYPES.filter((t) => t.from === from && t.to === to);
+export const associationTypesBetween = (from: ObjectTypeName, to: ObjectTypeName) => ASSOCIATION_TYPES.filter((t) => t.from === from && t.to === to);

@@ -7,7 +7,8 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, im
 const json = <T = Record<string, unknown>>(name: string) => JSON.parse(fixture(name)) as T;
 
 /** Key → JSON type, so shapes compare without comparing values. */
-const shape = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v]));
+const shape = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v]));
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,9 +21,19 @@ describe('shapes match real HubSpot payloads (fixtures/README.md)', () => {
     const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
     expect(signV1(secret, fixture('webhook-batch-v1-docs.json').trim())).toBe('232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de');
     expect(signV2(secret, 'GET', 'https://www.example.com/webhook_uri', '')).toBe('eee2dddcc73c94d699f5e395f4b9d454a069a6855fbfa152e91e88823087200e');
-    expect(signV2(secret, 'POST', 'https://www.example.com/webhook_uri', '{"example_field":"example_value"}')).toBe('9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900');
+    expect(signV2(secret, 'POST', 'https://www.example.com/webhook_uri', '{"example_field":"example_value"}')).toBe(
+      '9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900',
+    );
     const v3 = signV3(secret, 'POST', 'https://www.example.com/webhook_uri', '{"example_field":"example_value"}', 1700000000000);
-    expect(v3).toBe(Signature.getSignature('POST', 'v3', { signature: '', clientSecret: secret, url: 'https://www.example.com/webhook_uri', requestBody: '{"example_field":"example_value"}', timestamp: 1700000000000 }));
+    expect(v3).toBe(
+      Signature.getSignature('POST', 'v3', {
+        signature: '',
+        clientSecret: secret,
+        url: 'https://www.example.com/webhook_uri',
+        requestBody: '{"example_field":"example_value"}',
+        timestamp: 1700000000000,
+      }),
+    );
   });
 
   test('webhook events for app writes have the real creation and propertyChange shapes', async () => {
@@ -40,14 +51,21 @@ describe('shapes match real HubSpot payloads (fixtures/README.md)', () => {
 
   test('CRM object, search and association responses have the docs shapes', async () => {
     const inv = await h.client.crm.commerce.invoices.basicApi.create({ properties: { hs_currency: 'USD' }, associations: [] });
-    const res = await fetch(`${h.started.info.url}/crm/v3/objects/invoices/${inv.id}?properties=hs_createdate,hs_lastmodifieddate,hs_object_id,hs_amount_billed,hs_invoice_status`, { headers: { authorization: `Bearer ${h.started.info.accessToken}` } });
+    const res = await fetch(
+      `${h.started.info.url}/crm/v3/objects/invoices/${inv.id}?properties=hs_createdate,hs_lastmodifieddate,hs_object_id,hs_amount_billed,hs_invoice_status`,
+      { headers: { authorization: `Bearer ${h.started.info.accessToken}` } },
+    );
     const raw = (await res.json()) as Record<string, unknown>;
     const real = json('invoice-get-docs.json');
     expect(shape(raw)).toEqual(shape(real));
     expect(Object.keys(raw.properties as object)).toEqual(expect.arrayContaining(Object.keys(real.properties as object)));
 
     for (let i = 0; i < 11; i++) await h.client.crm.contacts.basicApi.create({ properties: { email: `s${i}@example.com`, firstname: 'S' }, associations: [] });
-    const search = await fetch(`${h.started.info.url}/crm/v3/objects/contacts/search`, { method: 'POST', headers: { authorization: `Bearer ${h.started.info.accessToken}`, 'content-type': 'application/json' }, body: '{}' });
+    const search = await fetch(`${h.started.info.url}/crm/v3/objects/contacts/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.started.info.accessToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const body = (await search.json()) as Record<string, unknown> & { results: Record<string, unknown>[] };
     const realSearch = json<Record<string, unknown> & { results: Record<string, unknown>[] }>('search-response-docs.json');
     expect(shape(body)).toEqual(shape(realSearch));
@@ -57,12 +75,16 @@ describe('shapes match real HubSpot payloads (fixtures/README.md)', () => {
 
     const deal = await h.client.crm.deals.basicApi.create({ properties: { dealname: 'A', pipeline: 'default', dealstage: 'closedwon' }, associations: [] });
     const li = await h.client.crm.lineItems.basicApi.create({ properties: { quantity: '1', price: '1' }, associations: [] });
-    const assoc = await fetch(`${h.started.info.url}/crm/v4/objects/line_items/${li.id}/associations/default/deals/${deal.id}`, { method: 'PUT', headers: { authorization: `Bearer ${h.started.info.accessToken}` } });
+    const assoc = await fetch(`${h.started.info.url}/crm/v4/objects/line_items/${li.id}/associations/default/deals/${deal.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${h.started.info.accessToken}` },
+    });
     const a = (await assoc.json()) as { results: Record<string, unknown>[] } & Record<string, unknown>;
     const realAssoc = json<{ results: Record<string, unknown>[] } & Record<string, unknown>>('associations-default-create-docs.json');
     expect(shape(a)).toEqual(shape(realAssoc));
     // Both directions come back; the docs example's order depends on which side the call named, so compare as sets.
-    const typeIds = (r: { results: Record<string, unknown>[] }) => r.results.map((x) => (x.associationSpec as { associationTypeId: number }).associationTypeId).sort();
+    const typeIds = (r: { results: Record<string, unknown>[] }) =>
+      r.results.map((x) => (x.associationSpec as { associationTypeId: number }).associationTypeId).sort();
     expect(typeIds(a)).toEqual(typeIds(realAssoc));
   });
 });

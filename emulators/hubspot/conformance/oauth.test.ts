@@ -23,12 +23,20 @@ describe('OAuth', () => {
     expect(location.origin + location.pathname).toBe('https://app.example.com/oauth/callback');
     expect(location.searchParams.get('state')).toBe('xyz-state');
     const code = location.searchParams.get('code')!;
-    const tokens = await h.client.oauth.tokensApi.create('authorization_code', code, 'https://app.example.com/oauth/callback', info.clientId, info.clientSecret);
+    const tokens = await h.client.oauth.tokensApi.create(
+      'authorization_code',
+      code,
+      'https://app.example.com/oauth/callback',
+      info.clientId,
+      info.clientSecret,
+    );
     expect(tokens).toMatchObject({ tokenType: 'bearer', expiresIn: 1800 });
     expect(tokens.accessToken.length).toBeGreaterThan(20);
     expect(tokens.accessToken.length).toBeLessThanOrEqual(512);
 
-    const again = await failure(h.client.oauth.tokensApi.create('authorization_code', code, 'https://app.example.com/oauth/callback', info.clientId, info.clientSecret));
+    const again = await failure(
+      h.client.oauth.tokensApi.create('authorization_code', code, 'https://app.example.com/oauth/callback', info.clientId, info.clientSecret),
+    );
     expect(again.code).toBe(400);
     expect(again.body).toMatchObject({ status: 'BAD_AUTH_CODE', error: 'invalid_grant', message: 'missing or unknown auth code' });
   });
@@ -36,7 +44,13 @@ describe('OAuth', () => {
   test('token introspection reports hub id, app id, scopes and remaining lifetime on the emulator clock', async () => {
     const { info } = h.started;
     const location = await authorize('s2');
-    const tokens = await h.client.oauth.tokensApi.create('authorization_code', location.searchParams.get('code')!, 'https://app.example.com/oauth/callback', info.clientId, info.clientSecret);
+    const tokens = await h.client.oauth.tokensApi.create(
+      'authorization_code',
+      location.searchParams.get('code')!,
+      'https://app.example.com/oauth/callback',
+      info.clientId,
+      info.clientSecret,
+    );
     h.clock.advance(600_000);
     const meta = await h.client.oauth.accessTokensApi.get(tokens.accessToken);
     expect(meta).toMatchObject({ hubId: info.portalId, appId: info.appId, scopes: ['oauth', 'crm.objects.deals.read'], expiresIn: 1200, tokenType: 'access' });
@@ -72,7 +86,9 @@ describe('OAuth', () => {
     const forbidden = await failure(narrow.crm.deals.basicApi.getPage());
     expect(forbidden.code).toBe(403);
     expectHubSpotError(forbidden.body, 'MISSING_SCOPES');
-    expect(forbidden.body.errors).toEqual([{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.deals.read'] } }]);
+    expect(forbidden.body.errors).toEqual([
+      { message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.deals.read'] } },
+    ]);
 
     h.clock.advance(1800_000 + 7_000);
     const expired = await failure(narrow.crm.contacts.basicApi.getPage());
@@ -83,10 +99,15 @@ describe('OAuth', () => {
 
   test('authorize refuses unknown clients and scopes the app does not have', async () => {
     const { info } = h.started;
-    const res = await fetch(`${info.url}/oauth/authorize?client_id=nope&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&scope=oauth`, { redirect: 'manual' });
+    const res = await fetch(`${info.url}/oauth/authorize?client_id=nope&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&scope=oauth`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ status: 'BAD_CLIENT_ID' });
-    const badScope = await fetch(`${info.url}/oauth/authorize?client_id=${info.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&scope=tickets`, { redirect: 'manual' });
+    const badScope = await fetch(
+      `${info.url}/oauth/authorize?client_id=${info.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&scope=tickets`,
+      { redirect: 'manual' },
+    );
     expect(badScope.status).toBe(400);
   });
 

@@ -20,7 +20,13 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(updated.updatedAt.getTime()).toBe(c.createdAt.getTime() + 60_000);
     expect(updated.properties.lastmodifieddate).toBe(updated.updatedAt.toISOString());
     const got = await h.client.crm.contacts.basicApi.getById(c.id, ['lastname', 'phone'], ['lastname']);
-    expect(got.properties).toEqual({ lastname: 'Lovelace', phone: null, hs_object_id: c.id, createdate: c.properties.createdate, lastmodifieddate: updated.properties.lastmodifieddate });
+    expect(got.properties).toEqual({
+      lastname: 'Lovelace',
+      phone: null,
+      hs_object_id: c.id,
+      createdate: c.properties.createdate,
+      lastmodifieddate: updated.properties.lastmodifieddate,
+    });
     expect(got.propertiesWithHistory?.lastname?.[0]).toMatchObject({ value: 'Lovelace', sourceType: 'INTEGRATION', sourceId: String(h.started.info.appId) });
     await h.client.crm.contacts.basicApi.archive(c.id);
     const gone = await failure(h.client.crm.contacts.basicApi.getById(c.id));
@@ -45,11 +51,17 @@ describe('CRM objects through @hubspot/api-client', () => {
     const unknown = await failure(h.client.crm.contacts.basicApi.create({ properties: { testproperty: 'x' }, associations: [] }));
     expect(unknown.code).toBe(400);
     expectHubSpotError(unknown.body, 'VALIDATION_ERROR');
-    expect(unknown.body.errors).toEqual([{ message: 'Property "testproperty" does not exist', code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['testproperty'] } }]);
+    expect(unknown.body.errors).toEqual([
+      { message: 'Property "testproperty" does not exist', code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['testproperty'] } },
+    ]);
     expect(unknown.body.message).toMatch(/^Property values were not valid: \[\{"isValid":false/);
-    const number = await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'x', pipeline: 'default', dealstage: 'closedwon', amount: 'lots' }, associations: [] }));
+    const number = await failure(
+      h.client.crm.deals.basicApi.create({ properties: { dealname: 'x', pipeline: 'default', dealstage: 'closedwon', amount: 'lots' }, associations: [] }),
+    );
     expect(number.code).toBe(400);
-    const stage = await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'x', pipeline: 'default', dealstage: 'nope' }, associations: [] }));
+    const stage = await failure(
+      h.client.crm.deals.basicApi.create({ properties: { dealname: 'x', pipeline: 'default', dealstage: 'nope' }, associations: [] }),
+    );
     expect((stage.body.errors as { code: string }[])[0]!.code).toBe('INVALID_OPTION');
     const missing = await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'x' }, associations: [] }));
     expect(missing.code).toBe(400);
@@ -69,7 +81,10 @@ describe('CRM objects through @hubspot/api-client', () => {
 
   test('line items inherit from their product and compute amount = quantity × price − discount', async () => {
     const p = await h.client.crm.products.basicApi.create({ properties: { name: 'Widget', price: '25', hs_sku: 'W-1' }, associations: [] });
-    const deal = await h.client.crm.deals.basicApi.create({ properties: { dealname: 'D', pipeline: 'default', dealstage: 'appointmentscheduled' }, associations: [] });
+    const deal = await h.client.crm.deals.basicApi.create({
+      properties: { dealname: 'D', pipeline: 'default', dealstage: 'appointmentscheduled' },
+      associations: [],
+    });
     const li = await h.client.crm.lineItems.basicApi.create({
       properties: { hs_product_id: p.id, quantity: '4', discount: '5' },
       associations: [{ to: { id: deal.id }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 20 }] }],
@@ -89,7 +104,9 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(full.properties.hs_invoice_status).toBe('draft');
     const open = await failure(h.client.crm.commerce.invoices.basicApi.update(inv.id, { properties: { hs_invoice_status: 'open' } }));
     expect(open.code).toBe(400);
-    const nonBillable = await h.client.crm.commerce.invoices.basicApi.update(inv.id, { properties: { hs_invoice_billable: 'false', hs_invoice_status: 'open' } });
+    const nonBillable = await h.client.crm.commerce.invoices.basicApi.update(inv.id, {
+      properties: { hs_invoice_billable: 'false', hs_invoice_status: 'open' },
+    });
     expect(nonBillable.id).toBe(inv.id);
     const del = await failure(h.client.crm.commerce.invoices.basicApi.archive(inv.id));
     expect(del.code).toBe(400);
@@ -104,14 +121,24 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(JSON.stringify(refused.body)).toContain('EUR was not one of the allowed options: [USD]');
 
     // POST /__emulator/seed, as an admin adding a currency in Settings.
-    const seeded = await fetch(`${h.started.info.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ currencies: { additional: ['EUR'] } }) });
+    const seeded = await fetch(`${h.started.info.url}/__emulator/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ currencies: { additional: ['EUR'] } }),
+    });
     expect(seeded.status).toBe(201);
     const inv = await h.client.crm.commerce.invoices.basicApi.create(euros);
     expect((await h.client.crm.commerce.invoices.basicApi.getById(inv.id, ['hs_currency'])).properties.hs_currency).toBe('EUR');
-    for (const [type, name] of [['invoices', 'hs_currency'], ['deals', 'deal_currency_code'], ['line_items', 'hs_line_item_currency_code']] as const) {
+    for (const [type, name] of [
+      ['invoices', 'hs_currency'],
+      ['deals', 'deal_currency_code'],
+      ['line_items', 'hs_line_item_currency_code'],
+    ] as const) {
       expect((await h.client.crm.properties.coreApi.getByName(type, name)).options.map((o) => o.value)).toEqual(['USD', 'EUR']);
     }
-    expect((await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'Yen', deal_currency_code: 'JPY' }, associations: [] }))).code).toBe(400);
+    expect((await failure(h.client.crm.deals.basicApi.create({ properties: { dealname: 'Yen', deal_currency_code: 'JPY' }, associations: [] }))).code).toBe(
+      400,
+    );
 
     // A reset is a new portal again.
     h.started.emulator.reset();
@@ -119,7 +146,9 @@ describe('CRM objects through @hubspot/api-client', () => {
   });
 
   test('batch read/create/update/upsert/archive, 207 for missing ids, ≤ 100 inputs', async () => {
-    const created = await h.client.crm.contacts.batchApi.create({ inputs: [1, 2, 3].map((i) => ({ properties: { email: `b${i}@example.com` }, associations: [] })) });
+    const created = await h.client.crm.contacts.batchApi.create({
+      inputs: [1, 2, 3].map((i) => ({ properties: { email: `b${i}@example.com` }, associations: [] })),
+    });
     expect(created.status).toBe('COMPLETE');
     expect(created.results).toHaveLength(3);
     const ids = created.results.map((r) => r.id);
@@ -140,17 +169,31 @@ describe('CRM objects through @hubspot/api-client', () => {
     ]);
     await h.client.crm.contacts.batchApi.archive({ inputs: [{ id: ids[2]! }] });
     expect((await h.client.crm.contacts.getAll()).length).toBe(3);
-    const tooMany = await failure(h.client.crm.contacts.batchApi.read({ inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })), properties: [], propertiesWithHistory: [] }));
+    const tooMany = await failure(
+      h.client.crm.contacts.batchApi.read({ inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })), properties: [], propertiesWithHistory: [] }),
+    );
     expect(tooMany.code).toBe(400);
-    const halfBad = await failure(h.client.crm.contacts.batchApi.create({ inputs: [{ properties: { email: 'ok@example.com' }, associations: [] }, { properties: { nope: 'x' }, associations: [] }] }));
+    const halfBad = await failure(
+      h.client.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: 'ok@example.com' }, associations: [] },
+          { properties: { nope: 'x' }, associations: [] },
+        ],
+      }),
+    );
     expect(halfBad.code).toBe(400);
     // The failed batch wrote nothing.
-    const search = await h.client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: 'ok@example.com' }] }] });
+    const search = await h.client.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: 'ok@example.com' }] }],
+    });
     expect(search.total).toBe(0);
   });
 
   test('multi-status: with an objectWriteTraceId on every input, batch create answers 207 naming each refused input; batch update always does', async () => {
-    type WithErrors = { numErrors: number; errors: { category: string; message: string; context: Record<string, string[]>; errors: { message: string; code: string }[] }[] };
+    type WithErrors = {
+      numErrors: number;
+      errors: { category: string; message: string; context: Record<string, string[]>; errors: { message: string; code: string }[] }[];
+    };
     const created = await h.client.crm.contacts.batchApi.create({
       inputs: [
         { properties: { email: 'ok@example.com', phone: '555-0100' }, associations: [], objectWriteTraceId: 't1' },
@@ -166,7 +209,9 @@ describe('CRM objects through @hubspot/api-client', () => {
     ]);
     expect(errors[0]!.errors[0]!.message).toBe('Email address bob@builder.dev, accounts@builder.dev is invalid');
     // A unique value taken is that input's CONFLICT, not the batch's.
-    const dup = await h.client.crm.contacts.batchApi.create({ inputs: [{ properties: { email: 'OK@example.com' }, associations: [], objectWriteTraceId: 'd1' }] });
+    const dup = await h.client.crm.contacts.batchApi.create({
+      inputs: [{ properties: { email: 'OK@example.com' }, associations: [], objectWriteTraceId: 'd1' }],
+    });
     expect((dup as unknown as WithErrors).errors.map((e) => [e.category, e.context.objectWriteTraceId])).toEqual([['CONFLICT', ['d1']]]);
 
     const id = created.results[0]!.id;
@@ -196,7 +241,8 @@ describe('CRM objects through @hubspot/api-client', () => {
 
   test('unsupported input gets HubSpot error bodies, never a silent 200', async () => {
     const { url, accessToken } = h.started.info;
-    const call = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
     const unknownField = await call('/crm/v3/objects/contacts', { method: 'POST', body: JSON.stringify({ properties: {}, extra: 1 }) });
     expect(unknownField.status).toBe(400);
     expectHubSpotError((await unknownField.json()) as Record<string, unknown>, 'VALIDATION_ERROR');

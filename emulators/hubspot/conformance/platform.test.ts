@@ -24,14 +24,40 @@ describe('Webhooks', () => {
     const events = JSON.parse(req.body) as Record<string, unknown>[];
     const { appId, portalId, clientSecret } = h.started.info;
     expect(events).toEqual([
-      { eventId: expect.any(Number), subscriptionId: expect.any(Number), portalId, appId, occurredAt: expect.any(Number), subscriptionType: 'contact.creation', attemptNumber: 0, objectId: Number(c.id), changeFlag: 'CREATED', changeSource: 'INTEGRATION', sourceId: String(appId) },
-      expect.objectContaining({ subscriptionType: 'contact.propertyChange', propertyName: 'email', propertyValue: 'w@example.com', changeSource: 'INTEGRATION', sourceId: String(appId) }),
+      {
+        eventId: expect.any(Number),
+        subscriptionId: expect.any(Number),
+        portalId,
+        appId,
+        occurredAt: expect.any(Number),
+        subscriptionType: 'contact.creation',
+        attemptNumber: 0,
+        objectId: Number(c.id),
+        changeFlag: 'CREATED',
+        changeSource: 'INTEGRATION',
+        sourceId: String(appId),
+      },
+      expect.objectContaining({
+        subscriptionType: 'contact.propertyChange',
+        propertyName: 'email',
+        propertyValue: 'w@example.com',
+        changeSource: 'INTEGRATION',
+        sourceId: String(appId),
+      }),
     ]);
     expect(Signature.isValid({ signatureVersion: 'v1', signature: req.headers['x-hubspot-signature']!, clientSecret, requestBody: req.body })).toBe(true);
     expect(req.headers['x-hubspot-signature-version']).toBe('v1');
     // The SDK checks v3 freshness against the wall clock; the harness clock starts at the wall clock.
     expect(
-      Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3']!, clientSecret, requestBody: req.body, url: req.url, method: 'POST', timestamp: Number(req.headers['x-hubspot-request-timestamp']) }),
+      Signature.isValid({
+        signatureVersion: 'v3',
+        signature: req.headers['x-hubspot-signature-v3']!,
+        clientSecret,
+        requestBody: req.body,
+        url: req.url,
+        method: 'POST',
+        timestamp: Number(req.headers['x-hubspot-request-timestamp']),
+      }),
     ).toBe(true);
   });
 
@@ -49,7 +75,11 @@ describe('Webhooks', () => {
     const events = batches().flat();
     const types = events.map((e) => `${String(e.subscriptionType)}:${String(e.propertyName ?? '')}`);
     expect(types.filter((t) => t === 'contact.propertyChange:firstname')).toHaveLength(1);
-    expect(events.find((e) => e.subscriptionType === 'contact.propertyChange' && e.propertyName === 'firstname')).toMatchObject({ changeSource: 'CRM_UI', sourceId: `userId:${emu.config.userId}`, propertyValue: 'Ann' });
+    expect(events.find((e) => e.subscriptionType === 'contact.propertyChange' && e.propertyName === 'firstname')).toMatchObject({
+      changeSource: 'CRM_UI',
+      sourceId: `userId:${emu.config.userId}`,
+      propertyValue: 'Ann',
+    });
     expect(events.find((e) => e.subscriptionType === 'contact.merge')).toMatchObject({ primaryObjectId: Number(a.id), mergedObjectIds: [Number(b.id)] });
     expect(events.find((e) => e.subscriptionType === 'contact.deletion')).toMatchObject({ objectId: Number(a.id) });
     expect(events.find((e) => e.subscriptionType === 'deal.creation')).toMatchObject({ objectId: Number(deal.id) });
@@ -86,7 +116,10 @@ describe('Webhooks', () => {
   });
 
   test('POST /__emulator/webhook-target chooses where batches go', async () => {
-    const res = await fetch(`${h.started.info.url}/__emulator/webhook-target`, { method: 'POST', body: JSON.stringify({ url: `${h.app.url}/webhooks/other` }) });
+    const res = await fetch(`${h.started.info.url}/__emulator/webhook-target`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `${h.app.url}/webhooks/other` }),
+    });
     expect(res.status).toBe(200);
     h.started.emulator.createAsUser('companies', { name: 'Elsewhere' });
     await h.started.emulator.flushWebhooks();
@@ -104,21 +137,63 @@ describe('Signed app requests (hubspot.fetch)', () => {
     const { clientSecret } = h.started.info;
     expect(req.body).toBe('{"enabled":true}');
     expect(req.headers['content-type']).toBe('application/json');
-    expect(Signature.isValid({ signatureVersion: 'v2', signature: req.headers['x-hubspot-signature']!, clientSecret, requestBody: req.body, url: req.url, method: 'POST' })).toBe(true);
-    expect(Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3']!, clientSecret, requestBody: req.body, url: req.url, method: 'POST', timestamp: Number(req.headers['x-hubspot-request-timestamp']) })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v2',
+        signature: req.headers['x-hubspot-signature']!,
+        clientSecret,
+        requestBody: req.body,
+        url: req.url,
+        method: 'POST',
+      }),
+    ).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v3',
+        signature: req.headers['x-hubspot-signature-v3']!,
+        clientSecret,
+        requestBody: req.body,
+        url: req.url,
+        method: 'POST',
+        timestamp: Number(req.headers['x-hubspot-request-timestamp']),
+      }),
+    ).toBe(true);
     await h.started.emulator.signedFetch(`${h.app.url}/api/invoices`);
     const get = h.app.received[1]!;
-    expect(Signature.isValid({ signatureVersion: 'v3', signature: get.headers['x-hubspot-signature-v3']!, clientSecret, requestBody: '', url: get.url, method: 'GET', timestamp: Number(get.headers['x-hubspot-request-timestamp']) })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v3',
+        signature: get.headers['x-hubspot-signature-v3']!,
+        clientSecret,
+        requestBody: '',
+        url: get.url,
+        method: 'GET',
+        timestamp: Number(get.headers['x-hubspot-request-timestamp']),
+      }),
+    ).toBe(true);
   });
 
   test('POST /__emulator/app-fetch sends one from a shell and answers what the backend answered', async () => {
     h.app.respond(201, { saved: true });
-    const res = await fetch(`${h.started.info.url}/__emulator/app-fetch`, { method: 'POST', body: JSON.stringify({ url: `${h.app.url}/api/settings/contacts/enable?userId=42`, method: 'POST' }) });
+    const res = await fetch(`${h.started.info.url}/__emulator/app-fetch`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `${h.app.url}/api/settings/contacts/enable?userId=42`, method: 'POST' }),
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ saved: true });
     const req = h.app.received[0]!;
     expect(new URL(req.url).searchParams.get('appId')).toBe(String(h.started.info.appId));
-    expect(Signature.isValid({ signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3']!, clientSecret: h.started.info.clientSecret, requestBody: '', url: req.url, method: 'POST', timestamp: Number(req.headers['x-hubspot-request-timestamp']) })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v3',
+        signature: req.headers['x-hubspot-signature-v3']!,
+        clientSecret: h.started.info.clientSecret,
+        requestBody: '',
+        url: req.url,
+        method: 'POST',
+        timestamp: Number(req.headers['x-hubspot-request-timestamp']),
+      }),
+    ).toBe(true);
   });
 });
 
@@ -127,19 +202,45 @@ describe('Workflow actions', () => {
     const emu = h.started.emulator;
     const deal = emu.createAsUser('deals', { dealname: 'Invoice me', pipeline: 'default', dealstage: 'closedwon', amount: '100' });
     h.app.respond(200, { outputFields: { hs_execution_state: 'BLOCK', hs_expiration_duration: 'P1WT1H' } });
-    const result = await emu.invokeWorkflowAction({ actionUrl: `${h.app.url}/actions/create-invoice`, objectType: 'deals', objectId: deal.id, inputFields: { terms: 'net30' }, properties: ['amount', 'dealname'] });
+    const result = await emu.invokeWorkflowAction({
+      actionUrl: `${h.app.url}/actions/create-invoice`,
+      objectType: 'deals',
+      objectId: deal.id,
+      inputFields: { terms: 'net30' },
+      properties: ['amount', 'dealname'],
+    });
     const req = h.app.received.find((r) => r.url.endsWith('/actions/create-invoice'))!;
     const body = JSON.parse(req.body) as Record<string, unknown>;
     expect(body).toEqual({
       callbackId: result.callbackId,
-      origin: { portalId: h.started.info.portalId, actionDefinitionId: expect.any(Number), actionDefinitionVersion: 1, extensionDefinitionId: expect.any(Number), extensionDefinitionVersionId: 1 },
-      context: { source: 'WORKFLOWS', workflowId: expect.any(Number), actionId: expect.any(Number), actionExecutionIndexIdentifier: { enrollmentId: expect.any(Number), actionExecutionIndex: 0 } },
+      origin: {
+        portalId: h.started.info.portalId,
+        actionDefinitionId: expect.any(Number),
+        actionDefinitionVersion: 1,
+        extensionDefinitionId: expect.any(Number),
+        extensionDefinitionVersionId: 1,
+      },
+      context: {
+        source: 'WORKFLOWS',
+        workflowId: expect.any(Number),
+        actionId: expect.any(Number),
+        actionExecutionIndexIdentifier: { enrollmentId: expect.any(Number), actionExecutionIndex: 0 },
+      },
       object: { objectId: Number(deal.id), objectType: 'DEAL', properties: { amount: '100', dealname: 'Invoice me' } },
       inputFields: { terms: 'net30' },
     });
     const { clientSecret } = h.started.info;
     expect(req.headers['x-hubspot-signature-version']).toBe('v2');
-    expect(Signature.isValid({ signatureVersion: 'v2', signature: req.headers['x-hubspot-signature']!, clientSecret, requestBody: req.body, url: req.url, method: 'POST' })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v2',
+        signature: req.headers['x-hubspot-signature']!,
+        clientSecret,
+        requestBody: req.body,
+        url: req.url,
+        method: 'POST',
+      }),
+    ).toBe(true);
     expect(emu.callbacks[0]!.state).toBe('BLOCK');
 
     await h.client.automation.actions.callbacksApi.complete(result.callbackId, { outputFields: { hs_execution_state: 'SUCCESS', qboInvoiceId: '130' } });
@@ -181,7 +282,19 @@ describe('Workflow actions from a project definition', () => {
       objectTypes: ['DEAL'],
       objectRequestOptions: { properties: ['dealname', 'amount'] },
       inputFields: [
-        { typeDefinition: { name: 'size', type: 'enumeration', fieldType: 'select', options: [{ value: 'small', label: 'Small' }, { value: 'large', label: 'Large' }] }, supportedValueTypes: ['STATIC_VALUE'], isRequired: true },
+        {
+          typeDefinition: {
+            name: 'size',
+            type: 'enumeration',
+            fieldType: 'select',
+            options: [
+              { value: 'small', label: 'Small' },
+              { value: 'large', label: 'Large' },
+            ],
+          },
+          supportedValueTypes: ['STATIC_VALUE'],
+          isRequired: true,
+        },
         { typeDefinition: { name: 'note', type: 'string', fieldType: 'text' }, supportedValueTypes: ['STATIC_VALUE'], isRequired: false },
       ],
       outputFields: [{ typeDefinition: { name: 'errorCode', type: 'string' } }, { typeDefinition: { name: 'reason', type: 'string' } }],
@@ -189,7 +302,9 @@ describe('Workflow actions from a project definition', () => {
         { labelName: 'tooBig', conditions: { errorCode: 'TOO_BIG' } },
         { labelName: 'other', conditions: { errorCode: ['IO', 'OTHER'] } },
       ],
-      labels: { en: { actionName: 'Make thing', executionRules: { tooBig: 'The thing is too big: {{ reason }}', other: 'Something else failed ({{errorCode}})' } } },
+      labels: {
+        en: { actionName: 'Make thing', executionRules: { tooBig: 'The thing is too big: {{ reason }}', other: 'Something else failed ({{errorCode}})' } },
+      },
     },
     variables: { BACKEND_URL: actionUrl },
   });
@@ -199,17 +314,25 @@ describe('Workflow actions from a project definition', () => {
   };
   const lastBody = () => JSON.parse(h.app.received.at(-1)!.body) as Record<string, any>;
 
-  test('the execution goes to the definition\'s actionUrl with its requested properties; inputs are checked as the editor would', async () => {
+  test("the execution goes to the definition's actionUrl with its requested properties; inputs are checked as the editor would", async () => {
     const emu = h.started.emulator;
     const registered = register();
     expect(registered).toMatchObject({ uid: 'make_thing', version: 1, config: { actionUrl: `${h.app.url}/actions/make-thing` } });
     const deal = emu.createAsUser('deals', { dealname: 'Thing', pipeline: 'default', dealstage: 'closedwon', amount: '12' });
     await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } });
     expect(h.app.received.at(-1)!.url).toBe(`${h.app.url}/actions/make-thing`);
-    expect(lastBody()).toMatchObject({ origin: { actionDefinitionId: registered.actionDefinitionId, actionDefinitionVersion: 1 }, object: { objectType: 'DEAL', properties: { dealname: 'Thing', amount: '12' } }, inputFields: { size: 'small' } });
-    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'huge' } })).rejects.toThrow(/not an option of size/);
+    expect(lastBody()).toMatchObject({
+      origin: { actionDefinitionId: registered.actionDefinitionId, actionDefinitionVersion: 1 },
+      object: { objectType: 'DEAL', properties: { dealname: 'Thing', amount: '12' } },
+      inputFields: { size: 'small' },
+    });
+    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'huge' } })).rejects.toThrow(
+      /not an option of size/,
+    );
     await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: {} })).rejects.toThrow(/size is required/);
-    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small', colour: 'red' } })).rejects.toThrow(/no input field colour/);
+    await expect(emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small', colour: 'red' } })).rejects.toThrow(
+      /no input field colour/,
+    );
     await expect(emu.invokeWorkflowAction({ definition: 'nope', objectId: deal.id })).rejects.toThrow(/No workflow action definition nope/);
   });
 
@@ -221,7 +344,16 @@ describe('Workflow actions from a project definition', () => {
     const v2 = h.app.received.at(-1)!;
     expect(v2.headers['x-hubspot-signature-version']).toBe('v2');
     expect(v2.headers['x-hubspot-signature-v3']).toBeUndefined();
-    expect(Signature.isValid({ signatureVersion: 'v2', signature: v2.headers['x-hubspot-signature']!, clientSecret: h.started.info.clientSecret, requestBody: v2.body, url: v2.url, method: 'POST' })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v2',
+        signature: v2.headers['x-hubspot-signature']!,
+        clientSecret: h.started.info.clientSecret,
+        requestBody: v2.body,
+        url: v2.url,
+        method: 'POST',
+      }),
+    ).toBe(true);
     await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } });
     expect(h.app.received.at(-1)!.headers['x-hubspot-signature-v3']).toEqual(expect.any(String));
   });
@@ -238,13 +370,18 @@ describe('Workflow actions from a project definition', () => {
     const blocked = await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'large' } });
     expect(blocked.execution.executionRule).toBeUndefined();
     await h.client.automation.actions.callbacksApi.complete(blocked.callbackId, { outputFields: { hs_execution_state: 'FAIL_CONTINUE', errorCode: 'IO' } });
-    expect(emu.callbacks.find((e) => e.callbackId === blocked.callbackId)).toMatchObject({ completedVia: 'callback', executionRule: { labelName: 'other', message: 'Something else failed (IO)' } });
+    expect(emu.callbacks.find((e) => e.callbackId === blocked.callbackId)).toMatchObject({
+      completedVia: 'callback',
+      executionRule: { labelName: 'other', message: 'Something else failed (IO)' },
+    });
 
     h.app.respond(200, { outputFields: { hs_execution_state: 'SUCCESS' } });
-    expect((await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } })).execution.executionRule).toBeUndefined();
+    expect(
+      (await emu.invokeWorkflowAction({ definition: 'make_thing', objectId: deal.id, inputFields: { size: 'small' } })).execution.executionRule,
+    ).toBeUndefined();
   });
 
-  test('an answer lost on the way back leaves the execution pending; HubSpot\'s retry sends the same callbackId, signed anew', async () => {
+  test("an answer lost on the way back leaves the execution pending; HubSpot's retry sends the same callbackId, signed anew", async () => {
     const emu = h.started.emulator;
     register();
     const deal = emu.createAsUser('deals', { dealname: 'Lost', pipeline: 'default', dealstage: 'closedwon' });
@@ -253,7 +390,10 @@ describe('Workflow actions from a project definition', () => {
     expect(lost.execution).toMatchObject({ state: 'PENDING', httpStatus: 'lost', attempts: 1 });
     const first = h.app.received.at(-1)!;
     h.clock.advance(60_000);
-    const res = await fetch(`${h.started.info.url}/__emulator/workflow-actions/retry`, { method: 'POST', body: JSON.stringify({ callbackId: lost.callbackId }) });
+    const res = await fetch(`${h.started.info.url}/__emulator/workflow-actions/retry`, {
+      method: 'POST',
+      body: JSON.stringify({ callbackId: lost.callbackId }),
+    });
     expect(((await res.json()) as { execution: { state: string } }).execution.state).toBe('SUCCESS');
     const second = h.app.received.at(-1)!;
     expect(second.body).toBe(first.body);
@@ -270,7 +410,10 @@ describe('Workflow actions from a project definition', () => {
     const deal = h.started.emulator.createAsUser('deals', { dealname: 'Plane', pipeline: 'default', dealstage: 'closedwon' });
     h.app.respond(200, { outputFields: { hs_execution_state: 'SUCCESS' } });
     const res = await post('/workflow-actions/invoke', { definition: 'make_thing', objectId: deal.id, inputFields: { size: 'large' } });
-    expect(((await res.json()) as { execution: { state: string; actionUrl: string } }).execution).toMatchObject({ state: 'SUCCESS', actionUrl: `${h.app.url}/actions/make-thing` });
+    expect(((await res.json()) as { execution: { state: string; actionUrl: string } }).execution).toMatchObject({
+      state: 'SUCCESS',
+      actionUrl: `${h.app.url}/actions/make-thing`,
+    });
   });
 });
 
@@ -280,14 +423,34 @@ describe('App events (timeline)', () => {
     const type = emu.registerAppEventType({
       uid: 'qbo_payment',
       type: 'app-event',
-      config: { name: 'QBO payment', objectType: 'DEAL', headerTemplate: 'Payment of {{amount}}', properties: [{ name: 'amount', label: 'Amount', type: 'number' }, { name: 'method', label: 'Method', type: 'enumeration', options: [{ value: 'card', label: 'Card' }] }] },
+      config: {
+        name: 'QBO payment',
+        objectType: 'DEAL',
+        headerTemplate: 'Payment of {{amount}}',
+        properties: [
+          { name: 'amount', label: 'Amount', type: 'number' },
+          { name: 'method', label: 'Method', type: 'enumeration', options: [{ value: 'card', label: 'Card' }] },
+        ],
+      },
     });
     const deal = emu.createAsUser('deals', { dealname: 'Paid', pipeline: 'default', dealstage: 'closedwon' });
     const { url, accessToken } = h.started.info;
-    const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await post('/integrators/timeline/v4/events', { eventTypeName: type.fullyQualifiedName, objectId: deal.id, id: 'pay-1', properties: { amount: '50', method: 'card' } });
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post('/integrators/timeline/v4/events', {
+      eventTypeName: type.fullyQualifiedName,
+      objectId: deal.id,
+      id: 'pay-1',
+      properties: { amount: '50', method: 'card' },
+    });
     expect(ok.status).toBe(204);
-    const batch = await post('/integrators/timeline/v4/events/batch', { inputs: [{ eventTypeName: 'qbo_payment', objectId: deal.id, id: 'pay-2', properties: { amount: 20 } }] });
+    const batch = await post('/integrators/timeline/v4/events/batch', {
+      inputs: [{ eventTypeName: 'qbo_payment', objectId: deal.id, id: 'pay-2', properties: { amount: 20 } }],
+    });
     expect(batch.status).toBe(204);
     expect(emu.timelineEvents('deals', deal.id).map((o) => [o.id, o.properties.amount])).toEqual([
       ['pay-1', '50'],
@@ -298,7 +461,11 @@ describe('App events (timeline)', () => {
     const badProp = await post('/integrators/timeline/v4/events', { eventTypeName: type.fullyQualifiedName, objectId: deal.id, properties: { nope: 1 } });
     expect(badProp.status).toBe(400);
     expectHubSpotError((await badProp.json()) as Record<string, unknown>, 'VALIDATION_ERROR');
-    const badOption = await post('/integrators/timeline/v4/events', { eventTypeName: type.fullyQualifiedName, objectId: deal.id, properties: { method: 'cash' } });
+    const badOption = await post('/integrators/timeline/v4/events', {
+      eventTypeName: type.fullyQualifiedName,
+      objectId: deal.id,
+      properties: { method: 'cash' },
+    });
     expect(badOption.status).toBe(400);
   });
 });
@@ -316,7 +483,12 @@ describe('Errors, limits and faults', () => {
     await get();
     const limited = await failure(h.client.crm.contacts.basicApi.getPage());
     expect(limited.code).toBe(429);
-    expect(limited.body).toMatchObject({ status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' });
+    expect(limited.body).toMatchObject({
+      status: 'error',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      message: 'You have reached your ten_secondly_rolling limit.',
+    });
     h.started.emulator.advanceClock(10_000);
     expect((await get()).status).toBe(200);
   });
@@ -332,7 +504,11 @@ describe('Errors, limits and faults', () => {
   test('control plane: seed deals with line items in a pipeline, read state', async () => {
     const res = await fetch(`${h.started.info.url}/__emulator/seed`, {
       method: 'POST',
-      body: JSON.stringify({ contacts: [{ email: 's@example.com' }], products: [{ name: 'P', price: '10' }], deals: [{ properties: { dealname: 'Seeded' }, lineItems: [{ productIndex: 0, properties: { quantity: '3' } }], contactIndexes: [0] }] }),
+      body: JSON.stringify({
+        contacts: [{ email: 's@example.com' }],
+        products: [{ name: 'P', price: '10' }],
+        deals: [{ properties: { dealname: 'Seeded' }, lineItems: [{ productIndex: 0, properties: { quantity: '3' } }], contactIndexes: [0] }],
+      }),
     });
     expect(res.status).toBe(201);
     const seeded = (await res.json()) as { deals: { id: string; lineItems: string[] }[] };

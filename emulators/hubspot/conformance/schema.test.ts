@@ -23,16 +23,49 @@ describe('Properties API', () => {
         { label: 'Paid', value: 'paid', displayOrder: 1, hidden: false },
       ],
     });
-    expect(prop).toMatchObject({ name: 'qbo_invoice_status', type: 'enumeration', fieldType: 'select', hubspotDefined: false, modificationMetadata: { readOnlyValue: false } });
-    const dup = await failure(h.client.crm.properties.coreApi.create('deals', { name: 'qbo_invoice_status', label: 'x', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'qbo_sync' }));
+    expect(prop).toMatchObject({
+      name: 'qbo_invoice_status',
+      type: 'enumeration',
+      fieldType: 'select',
+      hubspotDefined: false,
+      modificationMetadata: { readOnlyValue: false },
+    });
+    const dup = await failure(
+      h.client.crm.properties.coreApi.create('deals', {
+        name: 'qbo_invoice_status',
+        label: 'x',
+        type: PropertyCreateTypeEnum.String,
+        fieldType: PropertyCreateFieldTypeEnum.Text,
+        groupName: 'qbo_sync',
+      }),
+    );
     expect(dup.code).toBe(409);
     expectHubSpotError(dup.body, 'CONFLICT');
-    const badPair = await failure(h.client.crm.properties.coreApi.create('deals', { name: 'qbo_amount', label: 'x', type: PropertyCreateTypeEnum.Number, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'qbo_sync' }));
+    const badPair = await failure(
+      h.client.crm.properties.coreApi.create('deals', {
+        name: 'qbo_amount',
+        label: 'x',
+        type: PropertyCreateTypeEnum.Number,
+        fieldType: PropertyCreateFieldTypeEnum.Text,
+        groupName: 'qbo_sync',
+      }),
+    );
     expect(badPair.code).toBe(400);
-    const noGroup = await failure(h.client.crm.properties.coreApi.create('deals', { name: 'qbo_x', label: 'x', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'missing' }));
+    const noGroup = await failure(
+      h.client.crm.properties.coreApi.create('deals', {
+        name: 'qbo_x',
+        label: 'x',
+        type: PropertyCreateTypeEnum.String,
+        fieldType: PropertyCreateFieldTypeEnum.Text,
+        groupName: 'missing',
+      }),
+    );
     expect(noGroup.code).toBe(400);
     // The new property is usable, and enumeration values are checked.
-    const deal = await h.client.crm.deals.basicApi.create({ properties: { dealname: 'D', pipeline: 'default', dealstage: 'closedwon', qbo_invoice_status: 'paid' }, associations: [] });
+    const deal = await h.client.crm.deals.basicApi.create({
+      properties: { dealname: 'D', pipeline: 'default', dealstage: 'closedwon', qbo_invoice_status: 'paid' },
+      associations: [],
+    });
     expect((await h.client.crm.deals.basicApi.getById(deal.id, ['qbo_invoice_status'])).properties.qbo_invoice_status).toBe('paid');
     expect((await failure(h.client.crm.deals.basicApi.update(deal.id, { properties: { qbo_invoice_status: 'Paid' } }))).code).toBe(400);
   });
@@ -47,7 +80,14 @@ describe('Properties API', () => {
   });
 
   test('custom unique properties are enforced and usable as idProperty', async () => {
-    await h.client.crm.properties.coreApi.create('contacts', { name: 'qbo_customer_id', label: 'QBO id', type: PropertyCreateTypeEnum.String, fieldType: PropertyCreateFieldTypeEnum.Text, groupName: 'contactinformation', hasUniqueValue: true });
+    await h.client.crm.properties.coreApi.create('contacts', {
+      name: 'qbo_customer_id',
+      label: 'QBO id',
+      type: PropertyCreateTypeEnum.String,
+      fieldType: PropertyCreateFieldTypeEnum.Text,
+      groupName: 'contactinformation',
+      hasUniqueValue: true,
+    });
     const c = await h.client.crm.contacts.basicApi.create({ properties: { qbo_customer_id: '58' }, associations: [] });
     expect((await failure(h.client.crm.contacts.basicApi.create({ properties: { qbo_customer_id: '58' }, associations: [] }))).code).toBe(409);
     expect((await h.client.crm.contacts.basicApi.getById('58', undefined, undefined, undefined, false, 'qbo_customer_id')).id).toBe(c.id);
@@ -61,7 +101,9 @@ describe('Associations v4', () => {
     const contact = await h.client.crm.contacts.basicApi.create({ properties: { email: 'assoc@example.com' }, associations: [] });
     const def = await h.client.crm.associations.v4.basicApi.createDefault('deals', deal.id, 'companies', company.id);
     expect(def.results.map((r) => r.associationSpec.associationTypeId)).toEqual([341, 342]);
-    const labelled = await h.client.crm.associations.v4.basicApi.create('deals', deal.id, 'companies', company.id, [{ associationCategory: Cat.HubspotDefined, associationTypeId: 5 }]);
+    const labelled = await h.client.crm.associations.v4.basicApi.create('deals', deal.id, 'companies', company.id, [
+      { associationCategory: Cat.HubspotDefined, associationTypeId: 5 },
+    ]);
     expect(labelled).toMatchObject({ fromObjectTypeId: '0-3', toObjectTypeId: '0-2', labels: ['Primary'] });
     const back = await h.client.crm.associations.v4.basicApi.getPage('companies', company.id, 'deals');
     expect(back.results).toEqual([{ toObjectId: Number(deal.id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 6, label: 'Primary' }] }]);
@@ -70,7 +112,11 @@ describe('Associations v4', () => {
     const read = await h.client.crm.associations.v4.batchApi.getPage('contacts', 'deals', { inputs: [{ id: contact.id }] });
     expect(read.results[0]!.to[0]).toMatchObject({ toObjectId: Number(deal.id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] });
 
-    const bad = await failure(h.client.crm.associations.v4.basicApi.create('deals', deal.id, 'companies', company.id, [{ associationCategory: Cat.HubspotDefined, associationTypeId: 20 }]));
+    const bad = await failure(
+      h.client.crm.associations.v4.basicApi.create('deals', deal.id, 'companies', company.id, [
+        { associationCategory: Cat.HubspotDefined, associationTypeId: 20 },
+      ]),
+    );
     expect(bad.code).toBe(400);
     expectHubSpotError(bad.body, 'VALIDATION_ERROR');
     const missing = await failure(h.client.crm.associations.v4.basicApi.createDefault('deals', deal.id, 'companies', '1'));

@@ -7,7 +7,10 @@ let modifiedAt = 0;
 beforeAll(async () => {
   h = await startHarness();
   const created = await h.client.crm.contacts.batchApi.create({
-    inputs: ['ann@acme.com', 'bob@acme.com', 'cy@other.org', 'dee@acme.com'].map((email, i) => ({ properties: { email, firstname: ['Ann', 'Bob', 'Cy', 'Dee'][i]! }, associations: [] })),
+    inputs: ['ann@acme.com', 'bob@acme.com', 'cy@other.org', 'dee@acme.com'].map((email, i) => ({
+      properties: { email, firstname: ['Ann', 'Bob', 'Cy', 'Dee'][i]! },
+      associations: [],
+    })),
   });
   ids = created.results.map((r) => r.id).sort();
   h.clock.advance(60_000);
@@ -23,9 +26,23 @@ const search = (body: Parameters<Harness['client']['crm']['contacts']['searchApi
 
 describe('CRM search', () => {
   test('filters AND inside a group, groups OR; CONTAINS_TOKEN wildcards; default limit 10', async () => {
-    const acme = await search({ filterGroups: [{ filters: [{ propertyName: 'email', operator: Op.ContainsToken, value: '*@acme.com' }, { propertyName: 'firstname', operator: Op.Neq, value: 'bob' }] }] });
+    const acme = await search({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'email', operator: Op.ContainsToken, value: '*@acme.com' },
+            { propertyName: 'firstname', operator: Op.Neq, value: 'bob' },
+          ],
+        },
+      ],
+    });
     expect(acme.results.map((r) => r.properties.firstname).sort()).toEqual(['Ann', 'Dee']);
-    const either = await search({ filterGroups: [{ filters: [{ propertyName: 'firstname', operator: Op.Eq, value: 'cy' }] }, { filters: [{ propertyName: 'firstname', operator: Op.Eq, value: 'ann' }] }] });
+    const either = await search({
+      filterGroups: [
+        { filters: [{ propertyName: 'firstname', operator: Op.Eq, value: 'cy' }] },
+        { filters: [{ propertyName: 'firstname', operator: Op.Eq, value: 'ann' }] },
+      ],
+    });
     expect(either.total).toBe(2);
     const lower = await search({ filterGroups: [{ filters: [{ propertyName: 'firstname', operator: Op.In, values: ['ann', 'Bob'] }] }] });
     // String IN values must be lowercase (docs D-search): 'Bob' does not match.
@@ -34,13 +51,20 @@ describe('CRM search', () => {
 
   test('lastmodifieddate filters with epoch ms, sorts, paging with after and total', async () => {
     const since = String(modifiedAt - 30_000);
-    const changed = await search({ filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: Op.Gte, value: since }] }], sorts: ['lastmodifieddate'] as unknown as string[] });
+    const changed = await search({
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: Op.Gte, value: since }] }],
+      sorts: ['lastmodifieddate'] as unknown as string[],
+    });
     expect(changed.results.map((r) => r.id)).toEqual([ids[1]]);
     const page1 = await search({ limit: 2, sorts: [{ propertyName: 'firstname', direction: 'DESCENDING' }] as unknown as string[], properties: ['firstname'] });
     expect(page1.total).toBe(4);
     expect(page1.results.map((r) => r.properties.firstname)).toEqual(['Dee', 'Cy']);
     expect(page1.paging?.next?.after).toBe('2');
-    const page2 = await search({ limit: 2, after: page1.paging!.next!.after, sorts: [{ propertyName: 'firstname', direction: 'DESCENDING' }] as unknown as string[] });
+    const page2 = await search({
+      limit: 2,
+      after: page1.paging!.next!.after,
+      sorts: [{ propertyName: 'firstname', direction: 'DESCENDING' }] as unknown as string[],
+    });
     expect(page2.results.map((r) => r.properties.firstname)).toEqual(['Bob', 'Ann']);
     expect(page2.paging).toBeUndefined();
     expect(Object.keys(page2.results[0]!.properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);

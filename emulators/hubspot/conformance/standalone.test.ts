@@ -5,7 +5,9 @@ import { Client } from '@hubspot/api-client';
 
 /** `npm run emulator:hubspot -- --port 0` prints one JSON line once ready, and @hubspot/api-client works against it. */
 test('the CLI prints its JSON line, serves the SDK, and exits cleanly on SIGTERM', async () => {
-  const child = spawn('node_modules/.bin/tsx', ['emulators/hubspot/main.ts', '--port', '0', '--seed', 'demo'], { cwd: new URL('../../..', import.meta.url).pathname });
+  const child = spawn('node_modules/.bin/tsx', ['emulators/hubspot/main.ts', '--port', '0', '--seed', 'demo'], {
+    cwd: new URL('../../..', import.meta.url).pathname,
+  });
   const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   const info = JSON.parse(line) as Record<string, unknown>;

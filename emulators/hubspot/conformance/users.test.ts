@@ -39,7 +39,9 @@ describe('Users (settings/v3/users)', () => {
     const missing = await failure(h.client.settings.users.usersApi.getById('999999'));
     expect(missing.code).toBe(404);
     expectHubSpotError(missing.body, 'OBJECT_NOT_FOUND');
-    const res = await fetch(`${h.started.info.url}/settings/v3/users/500?idProperty=NAME`, { headers: { authorization: `Bearer ${h.started.info.accessToken}` } });
+    const res = await fetch(`${h.started.info.url}/settings/v3/users/500?idProperty=NAME`, {
+      headers: { authorization: `Bearer ${h.started.info.accessToken}` },
+    });
     expect(res.status).toBe(400);
     const extra = await fetch(`${h.started.info.url}/settings/v3/users/500?portalId=1`, { headers: { authorization: `Bearer ${h.started.info.accessToken}` } });
     expect(extra.status).toBe(400);

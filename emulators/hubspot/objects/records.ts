@@ -97,7 +97,8 @@ export class RecordService {
     this.state.records[type].set(id, record);
     this.onChange({ kind: 'creation', type, id, actor, at: now });
     for (const [name, value] of Object.entries(values)) {
-      if (value !== '' && !NO_WEBHOOK_PROPERTIES.has(name)) this.onChange({ kind: 'propertyChange', type, id, actor, at: now, propertyName: name, propertyValue: value });
+      if (value !== '' && !NO_WEBHOOK_PROPERTIES.has(name))
+        this.onChange({ kind: 'propertyChange', type, id, actor, at: now, propertyName: name, propertyValue: value });
     }
     for (const { toType, toId, types } of resolved) {
       this.associations.add(type, id, toType, toId, types);
@@ -129,7 +130,8 @@ export class RecordService {
     }
     record.updatedAt = now;
     for (const [name, value] of changed) {
-      if (!NO_WEBHOOK_PROPERTIES.has(name)) this.onChange({ kind: 'propertyChange', type, id: record.id, actor, at: now, propertyName: name, propertyValue: value });
+      if (!NO_WEBHOOK_PROPERTIES.has(name))
+        this.onChange({ kind: 'propertyChange', type, id: record.id, actor, at: now, propertyName: name, propertyValue: value });
     }
     return record;
   }
@@ -179,9 +181,7 @@ export class RecordService {
   /** Association targets must exist; the types must be valid for the pair. */
   resolveNewAssociation(fromType: ObjectTypeName, a: NewAssociation) {
     const toId = String(a.to.id);
-    const candidates = Object.values(OBJECT_TYPES).filter((t) =>
-      a.types.every((s) => this.associationTypeExists(fromType, t.name, s.associationTypeId)),
-    );
+    const candidates = Object.values(OBJECT_TYPES).filter((t) => a.types.every((s) => this.associationTypeExists(fromType, t.name, s.associationTypeId)));
     const toType = candidates[0]?.name;
     if (!toType) {
       throw validationError(`Invalid association type ids ${a.types.map((t) => t.associationTypeId).join(', ')} for ${fromType}`);
@@ -264,7 +264,10 @@ export class RecordService {
     const changedProduct = productId !== undefined && productId !== '' && productId !== existing?.properties.hs_product_id;
     if (changedProduct) {
       const product = this.find('products', productId);
-      if (!product) throw propertyValuesNotValid([{ name: 'hs_product_id', message: `Product ${productId} does not exist`, error: 'INVALID_OBJECT_ID', propertyValue: productId }]);
+      if (!product)
+        throw propertyValuesNotValid([
+          { name: 'hs_product_id', message: `Product ${productId} does not exist`, error: 'INVALID_OBJECT_ID', propertyValue: productId },
+        ]);
       for (const name of ['name', 'description', 'price', 'hs_sku', 'hs_cost_of_goods_sold', 'hs_recurring_billing_period', 'recurringbillingfrequency']) {
         const inherited = product.properties[name];
         if (inherited !== undefined && (props[name] === undefined || props[name] === '')) props[name] = inherited;
@@ -344,7 +347,9 @@ export function normalizeValue(def: PropertyDefinition, value: string): string |
     }
     case 'datetime': {
       const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-      return Number.isFinite(ms) ? new Date(ms).toISOString() : { error: 'INVALID_DATETIME', message: `${value} is not a valid datetime (ISO 8601 or epoch milliseconds).` };
+      return Number.isFinite(ms)
+        ? new Date(ms).toISOString()
+        : { error: 'INVALID_DATETIME', message: `${value} is not a valid datetime (ISO 8601 or epoch milliseconds).` };
     }
     case 'date': {
       if (/^\d{4}-\d{2}-\d{2}$/.test(value) && Number.isFinite(Date.parse(value))) return value;
@@ -360,4 +365,3 @@ export function normalizeValue(def: PropertyDefinition, value: string): string |
       return value.length <= 65536 ? value : { error: 'INVALID_STRING', message: `${def.name} is longer than 65536 characters.` };
   }
 }
-

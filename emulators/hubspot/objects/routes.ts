@@ -34,7 +34,14 @@ const batchReadSchema = z.strictObject({
 });
 const batchCreateSchema = z.strictObject({ inputs: z.array(createSchema) });
 const batchUpdateSchema = z.strictObject({
-  inputs: z.array(z.strictObject({ id: z.union([z.string(), z.number()]).transform(String), properties: propertiesSchema, idProperty: z.string().optional(), objectWriteTraceId: z.string().optional() })),
+  inputs: z.array(
+    z.strictObject({
+      id: z.union([z.string(), z.number()]).transform(String),
+      properties: propertiesSchema,
+      idProperty: z.string().optional(),
+      objectWriteTraceId: z.string().optional(),
+    }),
+  ),
 });
 const batchUpsertSchema = z.strictObject({
   inputs: z.array(z.strictObject({ id: z.string(), idProperty: z.string(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() })),
@@ -89,9 +96,16 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     const after = c.req.query('after');
     const records = svc.list(info.name, queryBool(c, 'archived')).filter((r) => after === undefined || Number(r.id) > Number(after));
     const page = records.slice(0, limit);
-    const opts = { properties: queryList(c, 'properties'), propertiesWithHistory: queryList(c, 'propertiesWithHistory'), associations: queryList(c, 'associations') };
+    const opts = {
+      properties: queryList(c, 'properties'),
+      propertiesWithHistory: queryList(c, 'propertiesWithHistory'),
+      associations: queryList(c, 'associations'),
+    };
     const last = page[page.length - 1];
-    const next = records.length > limit && last ? { paging: { next: { after: last.id, link: `${new URL(c.req.url).origin}/crm/v3/objects/${info.name}?after=${last.id}` } } } : {};
+    const next =
+      records.length > limit && last
+        ? { paging: { next: { after: last.id, link: `${new URL(c.req.url).origin}/crm/v3/objects/${info.name}?after=${last.id}` } } }
+        : {};
     return c.json({ results: page.map((r) => toApiObject(svc, r, opts)), ...next });
   });
 
@@ -137,14 +151,24 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     const startedAt = emu.clock.now();
     const createOne = (input: (typeof body.inputs)[number]) => {
       const r = svc.create(info.name, input.properties, auth.actor, input.associations ?? []);
-      return { ...toApiObject(svc, r, { written: Object.keys(input.properties) }), ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}) };
+      return {
+        ...toApiObject(svc, r, { written: Object.keys(input.properties) }),
+        ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}),
+      };
     };
     // Multi-status (docs D-errors, "Multi-status errors"): when every input carries a unique objectWriteTraceId, each
     // input succeeds or fails on its own and the answer is a 207 naming the failed ones by trace id. Otherwise one bad
     // input fails the whole request without half-writing.
     const traceIds = body.inputs.map((i) => i.objectWriteTraceId);
     const multiStatus = body.inputs.length > 0 && traceIds.every((t) => t !== undefined) && new Set(traceIds).size === traceIds.length;
-    if (!multiStatus) return batchEnvelope(c, startedAt, emu.transaction(() => body.inputs.map(createOne)), [], 201);
+    if (!multiStatus)
+      return batchEnvelope(
+        c,
+        startedAt,
+        emu.transaction(() => body.inputs.map(createOne)),
+        [],
+        201,
+      );
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of body.inputs) {
@@ -221,7 +245,8 @@ export function objectRoutes(): Hono<HubSpotEnv> {
 
   app.post('/crm/v3/objects/:objectType/merge', async (c) => {
     const { info, svc, auth } = ctx(c);
-    if (!['contacts', 'companies', 'deals'].includes(info.name)) throw new HubSpotError(400, { message: `Merging ${info.name} is not supported`, category: 'VALIDATION_ERROR' });
+    if (!['contacts', 'companies', 'deals'].includes(info.name))
+      throw new HubSpotError(400, { message: `Merging ${info.name} is not supported`, category: 'VALIDATION_ERROR' });
     auth.require(info.writeScopes);
     allowQuery(c, []);
     const body = parseBody(mergeSchema, await readJson(c));
@@ -243,7 +268,13 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, ['properties', 'propertiesWithHistory', 'associations', 'archived', 'idProperty']);
     const idProperty = c.req.query('idProperty');
     const r = svc.get(info.name, c.req.param('objectId'), { archived: queryBool(c, 'archived'), ...(idProperty ? { idProperty } : {}) });
-    return c.json(toApiObject(svc, r, { properties: queryList(c, 'properties'), propertiesWithHistory: queryList(c, 'propertiesWithHistory'), associations: queryList(c, 'associations') }));
+    return c.json(
+      toApiObject(svc, r, {
+        properties: queryList(c, 'properties'),
+        propertiesWithHistory: queryList(c, 'propertiesWithHistory'),
+        associations: queryList(c, 'associations'),
+      }),
+    );
   });
 
   app.patch('/crm/v3/objects/:objectType/:objectId', async (c) => {
@@ -266,4 +297,3 @@ export function objectRoutes(): Hono<HubSpotEnv> {
 
   return app;
 }
-

@@ -12,7 +12,21 @@ import { OBJECT_TYPES, resolveObjectType, type ObjectTypeName } from './types';
  * group, groups OR-ed; limits of 5 groups, 6 filters per group, 18 filters, `limit` ≤ 200, one sort, a 3,000-character
  * body, and a 10,000-result window.
  */
-const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'] as const;
+const OPERATORS = [
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+] as const;
 
 const filterSchema = z.strictObject({
   propertyName: z.string().min(1),
@@ -50,7 +64,9 @@ export function search(svc: RecordService, type: ObjectTypeName, rawBody: string
   // `after` "must be formatted as an integer" (docs D-search).
   if (!Number.isInteger(after) || after < 0) throw validationError(`after must be an integer, got ${String(req.after)}`);
   if (after >= SEARCH_RESULT_WINDOW) {
-    throw validationError(`Search results are limited to ${SEARCH_RESULT_WINDOW} per query; after=${after} is past the limit. Narrow the filters instead of paging further.`);
+    throw validationError(
+      `Search results are limited to ${SEARCH_RESULT_WINDOW} per query; after=${after} is past the limit. Narrow the filters instead of paging further.`,
+    );
   }
   if ((req.sorts?.length ?? 0) > 1) throw validationError('Only one sort is supported');
 
@@ -88,7 +104,8 @@ function compileFilter(svc: RecordService, type: ObjectTypeName, f: Filter): (r:
   if (!def) throw validationError(`Unable to find property ${f.propertyName} for object type ${type}`);
   const needsValue = !['HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'IN', 'NOT_IN'].includes(f.operator);
   if (needsValue && f.value === undefined) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires a value`);
-  if ((f.operator === 'IN' || f.operator === 'NOT_IN') && !f.values) throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires values`);
+  if ((f.operator === 'IN' || f.operator === 'NOT_IN') && !f.values)
+    throw validationError(`Filter on ${f.propertyName} with operator ${f.operator} requires values`);
   if (f.operator === 'BETWEEN' && f.highValue === undefined) throw validationError(`BETWEEN filter on ${f.propertyName} requires highValue`);
   const get = (r: CrmRecord) => r.properties[f.propertyName];
   const cmp = comparator(def);
@@ -126,7 +143,12 @@ function compileFilter(svc: RecordService, type: ObjectTypeName, f: Filter): (r:
     }
     case 'CONTAINS_TOKEN':
     case 'NOT_CONTAINS_TOKEN': {
-      const pattern = new RegExp(`^${v.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const pattern = new RegExp(
+        `^${v
+          .toLowerCase()
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      );
       const hit = (r: CrmRecord) => {
         const val = get(r)?.toLowerCase();
         if (val === undefined) return false;

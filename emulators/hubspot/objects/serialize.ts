@@ -49,9 +49,11 @@ export function toApiObject(svc: RecordService, record: CrmRecord, opts: ReadOpt
     const associations: Record<string, unknown> = {};
     for (const raw of opts.associations) {
       const toType = requireObjectType(raw);
-      const results = svc.associations.from(record.type, record.id, toType.name).flatMap((edge) =>
-        [...edge.typeIds].map((typeId) => ({ id: edge.toId, type: associationType(record.type, toType.name, typeId)?.name ?? String(typeId) })),
-      );
+      const results = svc.associations
+        .from(record.type, record.id, toType.name)
+        .flatMap((edge) =>
+          [...edge.typeIds].map((typeId) => ({ id: edge.toId, type: associationType(record.type, toType.name, typeId)?.name ?? String(typeId) })),
+        );
       // The map key is the plural API name; HubSpot's own key for line items is unconfirmed (reference §2.2).
       if (results.length > 0) associations[toType.name] = { results };
     }

@@ -115,9 +115,7 @@ export const OBJECT_TYPE_NAMES = Object.keys(OBJECT_TYPES) as ObjectTypeName[];
  */
 export function resolveObjectType(raw: string): ObjectTypeInfo | undefined {
   const key = raw.toLowerCase();
-  return Object.values(OBJECT_TYPES).find(
-    (t) => t.name === key || t.singular === key || t.typeId === key || t.name.replace('_', '') === key,
-  );
+  return Object.values(OBJECT_TYPES).find((t) => t.name === key || t.singular === key || t.typeId === key || t.name.replace('_', '') === key);
 }
 
 export function requireObjectType(raw: string): ObjectTypeInfo {

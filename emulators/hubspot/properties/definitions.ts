@@ -70,7 +70,24 @@ const LINE_ITEM_LIKE: Seed[] = [
   ['hs_sku', 'string', { label: 'SKU' }],
   ['hs_cost_of_goods_sold', 'number'],
   ['hs_recurring_billing_period', 'string'],
-  ['recurringbillingfrequency', 'enumeration', { options: ['weekly', 'biweekly', 'monthly', 'quarterly', 'per_six_months', 'annually', 'per_two_years', 'per_three_years', 'per_four_years', 'per_five_years'] }],
+  [
+    'recurringbillingfrequency',
+    'enumeration',
+    {
+      options: [
+        'weekly',
+        'biweekly',
+        'monthly',
+        'quarterly',
+        'per_six_months',
+        'annually',
+        'per_two_years',
+        'per_three_years',
+        'per_four_years',
+        'per_five_years',
+      ],
+    },
+  ],
   ['hs_tax_rate_group_id', 'string'],
 ];
 
@@ -94,7 +111,11 @@ const SEEDS: Record<ObjectTypeName, Seed[]> = {
     ['country', 'string', { label: 'Country/Region' }],
     ['jobtitle', 'string', { label: 'Job Title' }],
     ['hs_additional_emails', 'string', { readOnly: true }],
-    ['lifecyclestage', 'enumeration', { options: ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'] }],
+    [
+      'lifecyclestage',
+      'enumeration',
+      { options: ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'] },
+    ],
   ],
   companies: [
     ...COMMON,
@@ -179,7 +200,11 @@ export const DEFAULT_GROUP: Record<ObjectTypeName, string> = {
   invoices: 'invoiceinformation',
 };
 
-const label = (name: string) => name.replace(/^hs_/, '').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const label = (name: string) =>
+  name
+    .replace(/^hs_/, '')
+    .replace(/_/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
 
 export function defaultPropertyDefinitions(type: ObjectTypeName): PropertyDefinition[] {
   return SEEDS[type].map(([name, propertyType, o = {}], i) => ({

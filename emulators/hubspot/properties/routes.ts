@@ -70,7 +70,8 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
     c.get('auth').require(writeScopes(type));
     allowQuery(c, []);
     const body = parseBody(groupCreateSchema, await readJson(c));
-    if (!NAME.test(body.name)) throw validationError(`Property group name ${body.name} must be lowercase letters, digits and underscores, starting with a letter`);
+    if (!NAME.test(body.name))
+      throw validationError(`Property group name ${body.name} must be lowercase letters, digits and underscores, starting with a letter`);
     const groups = c.get('core').state.groups[type];
     if (groups.get(body.name)?.archived === false) throw conflict(`A property group named ${body.name} already exists`);
     const group = { name: body.name, label: body.label, displayOrder: body.displayOrder ?? -1, archived: false };
@@ -123,7 +124,13 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
       fieldType: body.fieldType,
       groupName: body.groupName,
       description: body.description ?? '',
-      options: (body.options ?? []).map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: o.hidden ?? false, ...(o.description ? { description: o.description } : {}) })),
+      options: (body.options ?? []).map((o, i) => ({
+        label: o.label,
+        value: o.value,
+        displayOrder: o.displayOrder ?? i,
+        hidden: o.hidden ?? false,
+        ...(o.description ? { description: o.description } : {}),
+      })),
       displayOrder: body.displayOrder ?? -1,
       hasUniqueValue: body.hasUniqueValue ?? false,
       hidden: body.hidden ?? false,

@@ -17,7 +17,16 @@ const customer = (name: string, extra: Record<string, unknown> = {}) => h.call('
 describe('Customer', () => {
   it('creates with string Id, SyncToken 0, system fields, and omits empty fields', async () => {
     const c = await customer('Acme Corp', { GivenName: 'Jane', PrimaryEmailAddr: { Address: 'jane@acme.example' }, CompanyName: '' });
-    expect(c).toMatchObject({ DisplayName: 'Acme Corp', SyncToken: '0', domain: 'QBO', sparse: false, Active: true, Balance: 0, FullyQualifiedName: 'Acme Corp', CurrencyRef: { value: 'USD' } });
+    expect(c).toMatchObject({
+      DisplayName: 'Acme Corp',
+      SyncToken: '0',
+      domain: 'QBO',
+      sparse: false,
+      Active: true,
+      Balance: 0,
+      FullyQualifiedName: 'Acme Corp',
+      CurrencyRef: { value: 'USD' },
+    });
     expect(typeof c.Id).toBe('string');
     expect(c.MetaData.CreateTime).toMatch(/^2026-03-02T09:00:00-08:00$/);
     expect('CompanyName' in c).toBe(false);
@@ -57,12 +66,19 @@ describe('Customer', () => {
 
   it('name lists cannot be deleted: deactivate instead, and queries hide inactive ones', async () => {
     const c = await customer('Gone Co');
-    const del = await axios.post(`${h.info.url}/v3/company/${h.info.realmId}/customer?operation=delete`, { Id: c.Id, SyncToken: c.SyncToken }, { headers: { Authorization: `Bearer ${h.qbo.token}` }, validateStatus: () => true });
+    const del = await axios.post(
+      `${h.info.url}/v3/company/${h.info.realmId}/customer?operation=delete`,
+      { Id: c.Id, SyncToken: c.SyncToken },
+      { headers: { Authorization: `Bearer ${h.qbo.token}` }, validateStatus: () => true },
+    );
     expect(del.status).toBe(400);
     expect(del.data.Fault.type).toBe('ValidationFault');
     await h.call('updateCustomer', { Id: c.Id, SyncToken: c.SyncToken, Active: false });
     expect((await h.call('findCustomers', { DisplayName: 'Gone Co' })).QueryResponse).toEqual({});
-    const all = await h.call('findCustomers', [{ field: 'DisplayName', value: 'Gone Co' }, { field: 'Active', value: [true, false], operator: 'IN' }]);
+    const all = await h.call('findCustomers', [
+      { field: 'DisplayName', value: 'Gone Co' },
+      { field: 'Active', value: [true, false], operator: 'IN' },
+    ]);
     expect(all.QueryResponse.Customer).toHaveLength(1);
     expect((await h.call('getCustomer', c.Id)).Active).toBe(false);
   });
@@ -81,7 +97,10 @@ describe('Customer', () => {
 describe('Item', () => {
   it('requires Name, Type and IncomeAccountRef; Name is unique (6240); refs to missing accounts are 2500', async () => {
     expect((await h.fault('createItem', { Type: 'Service', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('2020');
-    expect((await h.fault('createItem', { Name: 'Widget', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0]).toMatchObject({ code: '2020', element: 'Type' });
+    expect((await h.fault('createItem', { Name: 'Widget', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0]).toMatchObject({
+      code: '2020',
+      element: 'Type',
+    });
     expect((await h.fault('createItem', { Name: 'Widget', Type: 'Service' })).body.Fault.Error[0].element).toBe('IncomeAccountRef');
     expect((await h.fault('createItem', { Name: 'Widget', Type: 'Service', IncomeAccountRef: { value: '999' } })).body.Fault.Error[0].code).toBe('2500');
     expect((await h.fault('createItem', { Name: 'services', Type: 'Service', IncomeAccountRef: { value: '1' } })).body.Fault.Error[0].code).toBe('6240');
@@ -118,10 +137,21 @@ describe('Invoice', () => {
       CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '123456' }],
       TotalAmt: 1,
     });
-    expect(inv).toMatchObject({ TotalAmt: 300, Balance: 300, DueDate: '2026-03-31', DocNumber: '1001', EmailStatus: 'NotSet', BillEmail: { Address: 'ap@inv.example' } });
+    expect(inv).toMatchObject({
+      TotalAmt: 300,
+      Balance: 300,
+      DueDate: '2026-03-31',
+      DocNumber: '1001',
+      EmailStatus: 'NotSet',
+      BillEmail: { Address: 'ap@inv.example' },
+    });
     expect(inv.CustomField[0]).toMatchObject({ Name: 'HubSpot Deal', StringValue: '123456' });
     expect(inv.Line.at(-1)).toEqual({ Amount: 300, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} });
-    expect(inv.Line[0]).toMatchObject({ Id: '1', LineNum: 1, SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, TaxCodeRef: { value: 'NON' } } });
+    expect(inv.Line[0]).toMatchObject({
+      Id: '1',
+      LineNum: 1,
+      SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, TaxCodeRef: { value: 'NON' } },
+    });
     expect(inv.LinkedTxn).toEqual([]);
     expect((await h.call('createInvoice', invoiceBody(c.Id))).DocNumber).toBe('1002');
   });
@@ -141,22 +171,37 @@ describe('Invoice', () => {
     expect(dup.DocNumber).toBe('HS-1');
   });
 
-  it('every invoice carries the company\'s sales-form custom fields, set or not, as recorded responses do', async () => {
+  it("every invoice carries the company's sales-form custom fields, set or not, as recorded responses do", async () => {
     const c = await customer('Custom Co');
     const plain = await h.call('createInvoice', invoiceBody(c.Id));
     expect(plain.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType' }]);
-    const set = await h.call('updateInvoice', { Id: plain.Id, SyncToken: plain.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '77' }] });
+    const set = await h.call('updateInvoice', {
+      Id: plain.Id,
+      SyncToken: plain.SyncToken,
+      sparse: true,
+      CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: '77' }],
+    });
     expect(set.CustomField).toEqual([{ DefinitionId: '1', Name: 'HubSpot Deal', Type: 'StringType', StringValue: '77' }]);
     const other = await h.call('updateInvoice', { Id: set.Id, SyncToken: set.SyncToken, sparse: true, PrivateNote: 'kept' });
     expect(other.CustomField[0].StringValue).toBe('77');
     // Field 2 is not turned on in the company's settings.
-    expect((await h.fault('createInvoice', invoiceBody(c.Id, 300, { CustomField: [{ DefinitionId: '2', Type: 'StringType', StringValue: 'x' }] }))).body.Fault.Error[0]).toMatchObject({ code: '2500', element: 'CustomField.DefinitionId' });
+    expect(
+      (await h.fault('createInvoice', invoiceBody(c.Id, 300, { CustomField: [{ DefinitionId: '2', Type: 'StringType', StringValue: 'x' }] }))).body.Fault
+        .Error[0],
+    ).toMatchObject({ code: '2500', element: 'CustomField.DefinitionId' });
   });
 
   it('a line whose Amount is not Qty × UnitPrice (rounded half up to the cent) is 6070', async () => {
     const c = await customer('Math Co');
-    const line = (amount: number, qty: number, price: number) => ({ CustomerRef: { value: c.Id }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: price } }] });
-    expect((await h.fault('createInvoice', line(1000, 7, 225))).body.Fault.Error[0]).toMatchObject({ code: '6070', Message: 'Amount is not equal to UnitPrice * Qty', Detail: 'Amount is not equal to UnitPrice * Qty. Supplied value:1000' });
+    const line = (amount: number, qty: number, price: number) => ({
+      CustomerRef: { value: c.Id },
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: qty, UnitPrice: price } }],
+    });
+    expect((await h.fault('createInvoice', line(1000, 7, 225))).body.Fault.Error[0]).toMatchObject({
+      code: '6070',
+      Message: 'Amount is not equal to UnitPrice * Qty',
+      Detail: 'Amount is not equal to UnitPrice * Qty. Supplied value:1000',
+    });
     // 128.35 × 14.5 = 1861.075 exactly: QBO expects 1861.08, though binary floating point computes 1861.0749….
     expect((await h.fault('createInvoice', line(1861.07, 128.35, 14.5))).body.Fault.Error[0].code).toBe('6070');
     expect((await h.call('createInvoice', line(1861.08, 128.35, 14.5))).TotalAmt).toBe(1861.08);
@@ -181,7 +226,10 @@ describe('Invoice', () => {
     const c = await customer('Lines Co');
     const inv = await h.call('createInvoice', invoiceBody(c.Id, 100));
     const updated = await h.call('updateInvoice', {
-      Id: inv.Id, SyncToken: inv.SyncToken, sparse: false, CustomerRef: { value: c.Id },
+      Id: inv.Id,
+      SyncToken: inv.SyncToken,
+      sparse: false,
+      CustomerRef: { value: c.Id },
       Line: [inv.Line[0], { DetailType: 'SalesItemLineDetail', Amount: 50, SalesItemLineDetail: { ItemRef: { value: '1' } } }],
     });
     expect(updated.Line.map((l: any) => l.Id)).toEqual(['1', '2', undefined]);
@@ -205,13 +253,26 @@ describe('Payment', () => {
   it('applied payments reduce Balance and link both ways; void and delete restore the balance', async () => {
     const c = await customer('Pay Co');
     const inv = await h.call('createInvoice', invoiceBody(c.Id, 300));
-    const p = await h.call('createPayment', { CustomerRef: { value: c.Id }, TotalAmt: 120, PaymentMethodRef: { value: '2' }, Line: [{ Amount: 100, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }] });
+    const p = await h.call('createPayment', {
+      CustomerRef: { value: c.Id },
+      TotalAmt: 120,
+      PaymentMethodRef: { value: '2' },
+      Line: [{ Amount: 100, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
+    });
     expect(p).toMatchObject({ UnappliedAmt: 20, DepositToAccountRef: { value: '4' }, TotalAmt: 120 });
     let after = await h.call('getInvoice', inv.Id);
     expect(after).toMatchObject({ Balance: 200, SyncToken: '1', LinkedTxn: [{ TxnId: p.Id, TxnType: 'Payment' }] });
     expect((await h.call('getCustomer', c.Id)).Balance).toBe(180);
     expect((await h.fault('deleteInvoice', { Id: inv.Id, SyncToken: after.SyncToken })).body.Fault.Error[0].code).toBe('6000');
-    expect((await h.fault('createPayment', { CustomerRef: { value: c.Id }, TotalAmt: 500, Line: [{ Amount: 500, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }] })).body.Fault.Error[0].code).toBe('6000');
+    expect(
+      (
+        await h.fault('createPayment', {
+          CustomerRef: { value: c.Id },
+          TotalAmt: 500,
+          Line: [{ Amount: 500, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
+        })
+      ).body.Fault.Error[0].code,
+    ).toBe('6000');
     expect((await h.fault('createPayment', { CustomerRef: { value: c.Id } })).body.Fault.Error[0].element).toBe('TotalAmt');
 
     const voided = await h.call('voidPayment', { Id: p.Id, SyncToken: p.SyncToken });
@@ -219,7 +280,11 @@ describe('Payment', () => {
     after = await h.call('getInvoice', inv.Id);
     expect(after.Balance).toBe(300);
 
-    const p2 = await h.call('createPayment', { CustomerRef: { value: c.Id }, TotalAmt: 300, Line: [{ Amount: 300, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }] });
+    const p2 = await h.call('createPayment', {
+      CustomerRef: { value: c.Id },
+      TotalAmt: 300,
+      Line: [{ Amount: 300, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
+    });
     expect((await h.call('getInvoice', inv.Id)).Balance).toBe(0);
     await h.call('deletePayment', { Id: p2.Id, SyncToken: p2.SyncToken });
     expect((await h.call('getInvoice', inv.Id)).Balance).toBe(300);
@@ -265,7 +330,9 @@ describe('Protocol', () => {
   });
 
   it('every response has an intuit_tid header and a time; minorversion is accepted', async () => {
-    const res = await axios.get(`${h.info.url}/v3/company/${h.info.realmId}/preferences?minorversion=40`, { headers: { Authorization: `Bearer ${h.qbo.token}` } });
+    const res = await axios.get(`${h.info.url}/v3/company/${h.info.realmId}/preferences?minorversion=40`, {
+      headers: { Authorization: `Bearer ${h.qbo.token}` },
+    });
     expect(res.headers.intuit_tid).toMatch(/^1-/);
     expect(res.data.time).toMatch(/^2026-03-02T09:00:00\.000-08:00$/);
     expect(res.data.Preferences.SalesFormsPrefs.DefaultTerms).toEqual({ value: '3' });
@@ -286,7 +353,12 @@ describe('Protocol', () => {
     const c = await customer('Send Co');
     const inv = await h.call('createInvoice', invoiceBody(c.Id, 42, { DocNumber: 'PDF-1' }));
     const sent = await h.call('sendInvoicePdf', inv.Id, 'billing@send.example');
-    expect(sent).toMatchObject({ EmailStatus: 'EmailSent', BillEmail: { Address: 'billing@send.example' }, DeliveryInfo: { DeliveryType: 'Email' }, SyncToken: '1' });
+    expect(sent).toMatchObject({
+      EmailStatus: 'EmailSent',
+      BillEmail: { Address: 'billing@send.example' },
+      DeliveryInfo: { DeliveryType: 'Email' },
+      SyncToken: '1',
+    });
     const pdf: ArrayBuffer | Buffer = await h.call('getInvoicePdf', inv.Id);
     const text = Buffer.from(pdf as ArrayBuffer).toString('latin1');
     expect(text.startsWith('%PDF-1.4')).toBe(true);

@@ -11,11 +11,21 @@ function shapeMismatches(recorded: unknown, actual: unknown, path = '$', ignore:
   const type = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
   if (type(recorded) !== type(actual)) return [`${path}: recorded ${type(recorded)}, emulator ${type(actual)}`];
   if (Array.isArray(recorded) && Array.isArray(actual)) {
-    return recorded.flatMap((r, i) => (actual[i] === undefined && actual.length ? shapeMismatches(r, actual[0], `${path}[${i}]`, ignore) : actual[i] === undefined ? [] : shapeMismatches(r, actual[i], `${path}[${i}]`, ignore)));
+    return recorded.flatMap((r, i) =>
+      actual[i] === undefined && actual.length
+        ? shapeMismatches(r, actual[0], `${path}[${i}]`, ignore)
+        : actual[i] === undefined
+          ? []
+          : shapeMismatches(r, actual[i], `${path}[${i}]`, ignore),
+    );
   }
   if (typeof recorded === 'object' && typeof actual === 'object' && actual !== null) {
     return Object.entries(recorded as Record<string, unknown>).flatMap(([k, v]) =>
-      v === null || ignore(`${path}.${k}`) ? [] : k in actual ? shapeMismatches(v, (actual as Record<string, unknown>)[k], `${path}.${k}`, ignore) : [`${path}.${k}: missing`],
+      v === null || ignore(`${path}.${k}`)
+        ? []
+        : k in actual
+          ? shapeMismatches(v, (actual as Record<string, unknown>)[k], `${path}.${k}`, ignore)
+          : [`${path}.${k}: missing`],
     );
   }
   return [];
@@ -30,7 +40,12 @@ afterAll(() => h.close());
 describe('LedgerSync recorded payloads', () => {
   it('customer create and full update requests are accepted; the response has the recorded shape', async () => {
     const created = await h.call('createCustomer', fixture('ledger_sync/customer.create.request.json'));
-    const update = { ...fixture('ledger_sync/customer.update.request.json'), Id: created.Id, SyncToken: created.SyncToken, DefaultTaxCodeRef: { value: 'TAX' } };
+    const update = {
+      ...fixture('ledger_sync/customer.update.request.json'),
+      Id: created.Id,
+      SyncToken: created.SyncToken,
+      DefaultTaxCodeRef: { value: 'TAX' },
+    };
     const updated = await h.call('updateCustomer', update);
     expect(shapeMismatches(fixture('ledger_sync/customer.response.json'), updated)).toEqual([]);
   });
@@ -51,8 +66,16 @@ describe('python-quickbooks recorded CDC responses', () => {
   it('CDC responses (with changes, and empty) have the recorded shape', async () => {
     const since = h.clock.now();
     const c = await h.call('createCustomer', { DisplayName: 'TestCustomer' });
-    await h.call('createInvoice', { CustomerRef: { value: c.Id }, TxnDate: '2017-01-01', Line: [{ DetailType: 'SalesItemLineDetail', Amount: 1, SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
-    await h.call('createInvoice', { CustomerRef: { value: c.Id }, TxnDate: '2017-01-01', Line: [{ DetailType: 'SalesItemLineDetail', Amount: 2, SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    await h.call('createInvoice', {
+      CustomerRef: { value: c.Id },
+      TxnDate: '2017-01-01',
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: 1, SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
+    await h.call('createInvoice', {
+      CustomerRef: { value: c.Id },
+      TxnDate: '2017-01-01',
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: 2, SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
     // The fixture's Ids are numbers, and it gives its SubTotal line an Id, which real QBO does not (§1.5).
     const numericIds = (p: string) => p.endsWith('.Id');
     const cdc = await h.call('changeDataCapture', ['Customer', 'Invoice'], since);

@@ -68,6 +68,13 @@ export async function startHarness(options: QuickBooksEmulatorOptions = {}): Pro
 
 export const invoiceBody = (customerId: string, amount = 300, extra: Record<string, unknown> = {}) => ({
   CustomerRef: { value: customerId },
-  Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, Description: 'Consulting', SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 2, UnitPrice: amount / 2 } }],
+  Line: [
+    {
+      DetailType: 'SalesItemLineDetail',
+      Amount: amount,
+      Description: 'Consulting',
+      SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 2, UnitPrice: amount / 2 },
+    },
+  ],
   ...extra,
 });

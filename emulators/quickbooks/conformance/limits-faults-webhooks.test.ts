@@ -89,7 +89,9 @@ describe('fault injection (control plane)', () => {
   it('timeout: the write happens, the response is held; a retry with the same requestid replays it', async () => {
     h.emulator.injectFault({ kind: 'timeout', method: 'POST' });
     const abort = new AbortController();
-    const first = axios.post(api('/customer?requestid=r-77'), { DisplayName: 'Timeout Co' }, { headers: { Authorization: `Bearer ${h.qbo.token}` }, signal: abort.signal }).catch((e: unknown) => e);
+    const first = axios
+      .post(api('/customer?requestid=r-77'), { DisplayName: 'Timeout Co' }, { headers: { Authorization: `Bearer ${h.qbo.token}` }, signal: abort.signal })
+      .catch((e: unknown) => e);
     await h.emulator.whenResponseHeld();
     abort.abort();
     await first;
@@ -122,7 +124,14 @@ describe('webhooks', () => {
     const { body, signature } = received[0]!;
     expect(signature).toBe(sign(body));
     expect(JSON.parse(body)).toEqual([
-      expect.objectContaining({ specversion: '1.0', type: 'qbo.customer.created.v1', intuitentityid: c.Id, intuitaccountid: h.info.realmId, datacontenttype: 'application/json', data: {} }),
+      expect.objectContaining({
+        specversion: '1.0',
+        type: 'qbo.customer.created.v1',
+        intuitentityid: c.Id,
+        intuitaccountid: h.info.realmId,
+        datacontenttype: 'application/json',
+        data: {},
+      }),
     ]);
   });
 
@@ -140,7 +149,9 @@ describe('webhooks', () => {
     await h.emulator.flushWebhooks();
     expect(received).toHaveLength(2);
     expect(JSON.parse(received[1]!.body)).toEqual({
-      eventNotifications: [{ realmId: h.info.realmId, dataChangeEvent: { entities: [{ id: c.Id, operation: 'Create', name: 'Customer', lastUpdated: createdAt }] } }],
+      eventNotifications: [
+        { realmId: h.info.realmId, dataChangeEvent: { entities: [{ id: c.Id, operation: 'Create', name: 'Customer', lastUpdated: createdAt }] } },
+      ],
     });
     h.emulator.advanceClock(3600_000);
     await h.emulator.flushWebhooks();
@@ -150,7 +161,10 @@ describe('webhooks', () => {
   it('void, delete, emailed and payment side effects notify; dropped webhooks are lost', async () => {
     h.emulator.setWebhookTarget({ url: receiverUrl, format: 'cloudevents' });
     const c = await h.call('createCustomer', { DisplayName: 'Events Co' });
-    const inv = await h.call('createInvoice', { CustomerRef: { value: c.Id }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    const inv = await h.call('createInvoice', {
+      CustomerRef: { value: c.Id },
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
     await h.call('createPayment', { CustomerRef: { value: c.Id }, TotalAmt: 10, Line: [{ Amount: 10, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }] });
     await h.call('sendInvoicePdf', inv.Id, 'x@events.example');
     await h.emulator.flushWebhooks();

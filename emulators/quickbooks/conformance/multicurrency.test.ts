@@ -38,10 +38,20 @@ describe('multicurrency company', () => {
     expect(missing.body.Fault.Error[0]).toMatchObject({ code: '2020', element: 'CurrencyRef' });
     const mismatch = await h.fault('createInvoice', invoiceBody(c.Id, 300, { CurrencyRef: { value: 'USD' } }));
     expect(mismatch.status).toBe(400);
-    expect(mismatch.body.Fault).toMatchObject({ type: 'ValidationFault', Error: [{ code: '6000', Detail: expect.stringContaining('must match the currency of customer Euro GmbH (EUR)') }] });
+    expect(mismatch.body.Fault).toMatchObject({
+      type: 'ValidationFault',
+      Error: [{ code: '6000', Detail: expect.stringContaining('must match the currency of customer Euro GmbH (EUR)') }],
+    });
 
     const inv = await h.call('createInvoice', invoiceBody(c.Id, 300, { CurrencyRef: eur, ExchangeRate: 1.1 }));
-    expect(inv).toMatchObject({ CurrencyRef: { value: 'EUR', name: 'Euro' }, ExchangeRate: 1.1, TotalAmt: 300, Balance: 300, HomeTotalAmt: 330, HomeBalance: 330 });
+    expect(inv).toMatchObject({
+      CurrencyRef: { value: 'EUR', name: 'Euro' },
+      ExchangeRate: 1.1,
+      TotalAmt: 300,
+      Balance: 300,
+      HomeTotalAmt: 330,
+      HomeBalance: 330,
+    });
     // Without a rate a foreign-currency transaction gets 1 (§7 item 8).
     expect(await h.call('createInvoice', invoiceBody(c.Id, 50, { CurrencyRef: eur }))).toMatchObject({ ExchangeRate: 1, HomeTotalAmt: 50 });
     // A sparse update keeps the currency and the rate; home amounts follow the new total.
@@ -67,7 +77,13 @@ describe('multicurrency company', () => {
 
     const p = await h.call('createPayment', payment(c.Id, inv.Id, 100, { CurrencyRef: eur, ExchangeRate: 1.1 }));
     expect(p).toMatchObject({ CurrencyRef: { value: 'EUR', name: 'Euro' }, ExchangeRate: 1.1, TotalAmt: 100, UnappliedAmt: 0 });
-    expect(await h.call('getInvoice', inv.Id)).toMatchObject({ TotalAmt: 300, Balance: 200, HomeTotalAmt: 330, HomeBalance: 220, LinkedTxn: [{ TxnId: p.Id, TxnType: 'Payment' }] });
+    expect(await h.call('getInvoice', inv.Id)).toMatchObject({
+      TotalAmt: 300,
+      Balance: 200,
+      HomeTotalAmt: 330,
+      HomeBalance: 220,
+      LinkedTxn: [{ TxnId: p.Id, TxnType: 'Payment' }],
+    });
     expect((await h.call('getCustomer', c.Id)).Balance).toBe(200);
 
     const paid = await h.call('getInvoice', inv.Id);

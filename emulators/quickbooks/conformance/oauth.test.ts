@@ -99,7 +99,10 @@ describe('OAuth 2.0 through intuit-oauth', () => {
   });
 
   it('a token for this realm cannot reach another realm (403 AuthorizationFault)', async () => {
-    const res = await axios.get(`${h.info.url}/v3/company/123/preferences`, { headers: { Authorization: `Bearer ${h.emulator.issueTokens().access_token}` }, validateStatus: () => true });
+    const res = await axios.get(`${h.info.url}/v3/company/123/preferences`, {
+      headers: { Authorization: `Bearer ${h.emulator.issueTokens().access_token}` },
+      validateStatus: () => true,
+    });
     expect(res.status).toBe(403);
     expect(res.data.Fault.type).toBe('AuthorizationFault');
   });

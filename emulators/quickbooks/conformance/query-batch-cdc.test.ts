@@ -18,7 +18,11 @@ const rawQuery = (q: string) => axios.get(api(`/query?query=${encodeURIComponent
 
 describe('query language', () => {
   beforeEach(async () => {
-    for (const [name, email] of [["O'Brien & Sons", 'ob@x.example'], ['Acme', 'a@x.example'], ['Zeta', 'z@x.example']]) {
+    for (const [name, email] of [
+      ["O'Brien & Sons", 'ob@x.example'],
+      ['Acme', 'a@x.example'],
+      ['Zeta', 'z@x.example'],
+    ]) {
       await h.call('createCustomer', { DisplayName: name, PrimaryEmailAddr: { Address: email } });
     }
   });
@@ -26,7 +30,10 @@ describe('query language', () => {
   it('= with backslash escapes (node-quickbooks quoting and encoding), IN, LIKE, orderby, paging', async () => {
     expect((await h.call('findCustomers', { DisplayName: "O'Brien & Sons" })).QueryResponse.Customer).toHaveLength(1);
     expect((await h.call('findCustomers', { PrimaryEmailAddr: 'a@x.example' })).QueryResponse.Customer[0].DisplayName).toBe('Acme');
-    const like = await h.call('findCustomers', [{ field: 'DisplayName', value: '%e%', operator: 'LIKE' }, { field: 'desc', value: 'DisplayName' }]);
+    const like = await h.call('findCustomers', [
+      { field: 'DisplayName', value: '%e%', operator: 'LIKE' },
+      { field: 'desc', value: 'DisplayName' },
+    ]);
     expect(like.QueryResponse.Customer.map((c: any) => c.DisplayName)).toEqual(['Zeta', "O'Brien & Sons", 'Acme']);
     const page = await h.call('findCustomers', { asc: 'DisplayName', offset: 2, limit: 1 });
     expect(page.QueryResponse).toMatchObject({ startPosition: 2, maxResults: 1, Customer: [{ DisplayName: "O'Brien & Sons" }] });
@@ -38,14 +45,20 @@ describe('query language', () => {
     expect((await h.call('findCustomers', { count: true })).QueryResponse).toEqual({ totalCount: 3 });
     await h.call('createInvoice', invoiceBody('1', 50, { TxnDate: '2026-01-10' }));
     await h.call('createInvoice', invoiceBody('2', 500, { TxnDate: '2026-02-10' }));
-    const res = await rawQuery("select * from Invoice where TxnDate >= '2026-02-01' and Balance > '100' and MetaData.LastUpdatedTime <= '2026-03-03T00:00:00-08:00'");
+    const res = await rawQuery(
+      "select * from Invoice where TxnDate >= '2026-02-01' and Balance > '100' and MetaData.LastUpdatedTime <= '2026-03-03T00:00:00-08:00'",
+    );
     expect(res.data.QueryResponse.Invoice.map((i: any) => i.TotalAmt)).toEqual([500]);
     expect((await rawQuery("select * from Invoice where CustomerRef = '3'")).data.QueryResponse).toEqual({});
-    expect((await rawQuery('SELECT * FROM Invoice WHERE TotalAmt < 100 ORDERBY TxnDate DESC STARTPOSITION 1 MAXRESULTS 5')).data.QueryResponse.Invoice).toHaveLength(1);
+    expect(
+      (await rawQuery('SELECT * FROM Invoice WHERE TotalAmt < 100 ORDERBY TxnDate DESC STARTPOSITION 1 MAXRESULTS 5')).data.QueryResponse.Invoice,
+    ).toHaveLength(1);
   });
 
   it('POST /query with application/text', async () => {
-    const res = await axios.post(api('/query'), "select * from Customer where DisplayName = 'Acme'", { headers: { ...auth(), 'Content-Type': 'application/text' } });
+    const res = await axios.post(api('/query'), "select * from Customer where DisplayName = 'Acme'", {
+      headers: { ...auth(), 'Content-Type': 'application/text' },
+    });
     expect(res.data.QueryResponse.Customer[0].DisplayName).toBe('Acme');
   });
 

@@ -35,7 +35,10 @@ describe('unsupported input gets a real-shaped fault, never a silent 200', () =>
   ] as const)('%s', async (_label, method, path, body, ...rest) => {
     const res = await call(method, path, body, rest[0] as string | undefined);
     expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.data.Fault).toMatchObject({ type: 'ValidationFault', Error: [expect.objectContaining({ code: expect.any(String), Message: expect.any(String), Detail: expect.any(String) })] });
+    expect(res.data.Fault).toMatchObject({
+      type: 'ValidationFault',
+      Error: [expect.objectContaining({ code: expect.any(String), Message: expect.any(String), Detail: expect.any(String) })],
+    });
     expect(typeof res.data.time).toBe('string');
     expect(res.headers.intuit_tid).toBeTruthy();
   });

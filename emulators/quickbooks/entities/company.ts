@@ -14,5 +14,10 @@ const readOnly = (name: 'CompanyInfo' | 'Preferences', queryable: EntityDef['que
   },
 });
 
-export const companyInfo = readOnly('CompanyInfo', { Id: 'id', CompanyName: 'string', 'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime' });
+export const companyInfo = readOnly('CompanyInfo', {
+  Id: 'id',
+  CompanyName: 'string',
+  'MetaData.CreateTime': 'datetime',
+  'MetaData.LastUpdatedTime': 'datetime',
+});
 export const preferencesDef = readOnly('Preferences', { 'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime' });

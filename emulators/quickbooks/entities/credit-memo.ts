@@ -21,14 +21,29 @@ export const creditMemo: EntityDef = {
   nameList: false,
   operations: new Set(['create', 'update', 'delete']),
   writable: {
-    CustomerRef: ref, Line: z.array(salesLine), DocNumber: str(21), TxnDate: date, PrivateNote: str(4000), CustomerMemo: memo,
-    BillEmail: email, CurrencyRef: ref, ExchangeRate: money, ClassRef: ref, DepartmentRef: ref,
+    CustomerRef: ref,
+    Line: z.array(salesLine),
+    DocNumber: str(21),
+    TxnDate: date,
+    PrivateNote: str(4000),
+    CustomerMemo: memo,
+    BillEmail: email,
+    CurrencyRef: ref,
+    ExchangeRate: money,
+    ClassRef: ref,
+    DepartmentRef: ref,
     GlobalTaxCalculation: z.enum(['TaxExcluded', 'TaxInclusive', 'NotApplicable']),
   },
   system: ['TotalAmt', 'Balance', 'RemainingCredit', 'HomeTotalAmt', 'HomeBalance', 'TxnTaxDetail', 'LinkedTxn'],
   queryable: {
-    Id: 'id', DocNumber: 'string', TxnDate: 'date', CustomerRef: 'ref', TotalAmt: 'number', Balance: 'number',
-    'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime',
+    Id: 'id',
+    DocNumber: 'string',
+    TxnDate: 'date',
+    CustomerRef: 'ref',
+    TotalAmt: 'number',
+    Balance: 'number',
+    'MetaData.CreateTime': 'datetime',
+    'MetaData.LastUpdatedTime': 'datetime',
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
@@ -73,5 +88,10 @@ export function syncCreditMemoUse(ctx: WriteContext, creditMemoId: string): void
   if (!memo) return;
   const remaining = round2(Number(memo.TotalAmt) - appliedToTxn(ctx.realm, 'CreditMemo', creditMemoId).amount);
   if (remaining === memo.Balance) return;
-  touch(creditMemo, ctx, { ...memo, Balance: remaining, RemainingCredit: remaining, ...(ctx.realm.multicurrency ? { HomeBalance: inHomeCurrency(memo, remaining) } : {}) });
+  touch(creditMemo, ctx, {
+    ...memo,
+    Balance: remaining,
+    RemainingCredit: remaining,
+    ...(ctx.realm.multicurrency ? { HomeBalance: inHomeCurrency(memo, remaining) } : {}),
+  });
 }

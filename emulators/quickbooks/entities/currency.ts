@@ -14,9 +14,21 @@ import { round2 } from './refs';
  * is longer (every currency its exchange-rate feed has); these cover the seeds and tests.
  */
 const CURRENCY_NAMES: Readonly<Record<string, string>> = {
-  USD: 'United States Dollar', EUR: 'Euro', GBP: 'British Pound Sterling', CAD: 'Canadian Dollar', AUD: 'Australian Dollar',
-  NZD: 'New Zealand Dollar', JPY: 'Japanese Yen', CHF: 'Swiss Franc', SEK: 'Swedish Krona', NOK: 'Norwegian Krone',
-  DKK: 'Danish Krone', MXN: 'Mexican Peso', INR: 'Indian Rupee', SGD: 'Singapore Dollar', ZAR: 'South African Rand',
+  USD: 'United States Dollar',
+  EUR: 'Euro',
+  GBP: 'British Pound Sterling',
+  CAD: 'Canadian Dollar',
+  AUD: 'Australian Dollar',
+  NZD: 'New Zealand Dollar',
+  JPY: 'Japanese Yen',
+  CHF: 'Swiss Franc',
+  SEK: 'Swedish Krona',
+  NOK: 'Norwegian Krone',
+  DKK: 'Danish Krone',
+  MXN: 'Mexican Peso',
+  INR: 'Indian Rupee',
+  SGD: 'Singapore Dollar',
+  ZAR: 'South African Rand',
 };
 
 const refValue = (r: Json | undefined): string | undefined => (isObject(r) && typeof r.value === 'string' ? r.value : undefined);
@@ -55,12 +67,19 @@ export function customerCurrency(realm: RealmState, input: JsonObject, prior: Js
  * `CurrencyRef` and `ExchangeRate` of an invoice, payment or credit memo for `customer`. Required with multicurrency on;
  * a currency other than the customer's is a 6000 business validation fault (text unconfirmed, README).
  */
-export function transactionCurrency(realm: RealmState, input: JsonObject, customer: JsonObject, entity: 'Invoice' | 'Payment' | 'CreditMemo'): { CurrencyRef: JsonObject; ExchangeRate?: number } {
+export function transactionCurrency(
+  realm: RealmState,
+  input: JsonObject,
+  customer: JsonObject,
+  entity: 'Invoice' | 'Payment' | 'CreditMemo',
+): { CurrencyRef: JsonObject; ExchangeRate?: number } {
   if (!realm.multicurrency) return { CurrencyRef: homeRef(realm) };
   const ref = currencyRef(input.CurrencyRef, 'CurrencyRef');
   const expected = currencyOf(realm, customer);
   if (ref.value !== expected) {
-    throw faults.businessValidation(`The ${entity} currency (${String(ref.value)}) must match the currency of customer ${String(customer.DisplayName)} (${expected}).`);
+    throw faults.businessValidation(
+      `The ${entity} currency (${String(ref.value)}) must match the currency of customer ${String(customer.DisplayName)} (${expected}).`,
+    );
   }
   if (ref.value === realm.homeCurrency.value) return { CurrencyRef: ref, ExchangeRate: 1 };
   const rate = input.ExchangeRate === undefined ? 1 : Number(input.ExchangeRate);

@@ -14,26 +14,67 @@ export const customer: EntityDef = {
   nameList: true,
   operations: new Set(['create', 'update']),
   writable: {
-    DisplayName: str(500), Title: str(16), GivenName: str(100), MiddleName: str(100), FamilyName: str(100), Suffix: str(16),
-    CompanyName: str(100), PrintOnCheckName: str(110), Active: bool, Taxable: bool, Notes: str(2000),
-    PrimaryEmailAddr: email, PrimaryPhone: phone, Mobile: phone, Fax: phone, AlternatePhone: phone, WebAddr: web,
-    BillAddr: address, ShipAddr: address, SalesTermRef: ref, PaymentMethodRef: ref, DefaultTaxCodeRef: ref, CurrencyRef: ref,
-    PreferredDeliveryMethod: z.enum(['Print', 'Email', 'None']), ResaleNum: str(16), OpenBalanceDate: z.string(),
-    Job: bool, BillWithParent: bool, ParentRef: ref, CustomerTypeRef: ref, TaxExemptionReasonId: z.union([z.string(), z.number()]),
-    PrimaryTaxIdentifier: z.string(), GSTIN: z.string(), BusinessNumber: z.string(), GSTRegistrationType: z.string(),
+    DisplayName: str(500),
+    Title: str(16),
+    GivenName: str(100),
+    MiddleName: str(100),
+    FamilyName: str(100),
+    Suffix: str(16),
+    CompanyName: str(100),
+    PrintOnCheckName: str(110),
+    Active: bool,
+    Taxable: bool,
+    Notes: str(2000),
+    PrimaryEmailAddr: email,
+    PrimaryPhone: phone,
+    Mobile: phone,
+    Fax: phone,
+    AlternatePhone: phone,
+    WebAddr: web,
+    BillAddr: address,
+    ShipAddr: address,
+    SalesTermRef: ref,
+    PaymentMethodRef: ref,
+    DefaultTaxCodeRef: ref,
+    CurrencyRef: ref,
+    PreferredDeliveryMethod: z.enum(['Print', 'Email', 'None']),
+    ResaleNum: str(16),
+    OpenBalanceDate: z.string(),
+    Job: bool,
+    BillWithParent: bool,
+    ParentRef: ref,
+    CustomerTypeRef: ref,
+    TaxExemptionReasonId: z.union([z.string(), z.number()]),
+    PrimaryTaxIdentifier: z.string(),
+    GSTIN: z.string(),
+    BusinessNumber: z.string(),
+    GSTRegistrationType: z.string(),
   },
   system: ['FullyQualifiedName', 'Level', 'Balance', 'BalanceWithJobs', 'V4IDPseudonym', 'IsProject', 'ClientEntityId', 'CustomerMemo'],
   queryable: {
-    Id: 'id', DisplayName: 'string', GivenName: 'string', MiddleName: 'string', FamilyName: 'string', CompanyName: 'string',
-    PrimaryEmailAddr: 'email', Active: 'boolean', Balance: 'number', FullyQualifiedName: 'string', PrintOnCheckName: 'string',
-    'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime',
+    Id: 'id',
+    DisplayName: 'string',
+    GivenName: 'string',
+    MiddleName: 'string',
+    FamilyName: 'string',
+    CompanyName: 'string',
+    PrimaryEmailAddr: 'email',
+    Active: 'boolean',
+    Balance: 'number',
+    FullyQualifiedName: 'string',
+    PrintOnCheckName: 'string',
+    'MetaData.CreateTime': 'datetime',
+    'MetaData.LastUpdatedTime': 'datetime',
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
     let displayName = typeof input.DisplayName === 'string' ? input.DisplayName.trim() : '';
     if (!displayName) {
       // "If omitted, QBO builds it from Title+GivenName+MiddleName+FamilyName+Suffix" (§1.2).
-      displayName = nameParts.map((p) => input[p]).filter((v): v is string => typeof v === 'string' && v !== '').join(' ');
+      displayName = nameParts
+        .map((p) => input[p])
+        .filter((v): v is string => typeof v === 'string' && v !== '')
+        .join(' ');
     }
     if (!displayName) throw faults.requiredParam('DisplayName');
     if (displayName.includes(':')) throw faults.invalidValue('DisplayName', 'the character ":" is not allowed');
@@ -82,4 +123,3 @@ export function recomputeCustomerBalance(realm: RealmState, customerId: string):
 
 export const refValue = (r: unknown): string | undefined =>
   typeof r === 'object' && r !== null && 'value' in r && typeof r.value === 'string' ? r.value : undefined;
-

@@ -7,7 +7,13 @@ import { z } from 'zod';
 
 export const str = (max: number) => z.string().max(max, `longer than ${max} characters`);
 
-export const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+export const money = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 export const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
@@ -27,10 +33,22 @@ export const web = z.object({ URI: str(1000), Default: bool.optional(), Tag: z.s
 export const address = z
   .object({
     Id: z.string().optional(),
-    Line1: str(500).optional(), Line2: str(500).optional(), Line3: str(500).optional(), Line4: str(500).optional(), Line5: str(500).optional(),
-    City: str(255).optional(), Country: str(255).optional(), CountryCode: z.string().optional(), County: z.string().optional(),
-    CountrySubDivisionCode: str(255).optional(), PostalCode: str(30).optional(), PostalCodeSuffix: z.string().optional(),
-    Lat: z.string().optional(), Long: z.string().optional(), Tag: z.string().optional(), Note: z.string().optional(),
+    Line1: str(500).optional(),
+    Line2: str(500).optional(),
+    Line3: str(500).optional(),
+    Line4: str(500).optional(),
+    Line5: str(500).optional(),
+    City: str(255).optional(),
+    Country: str(255).optional(),
+    CountryCode: z.string().optional(),
+    County: z.string().optional(),
+    CountrySubDivisionCode: str(255).optional(),
+    PostalCode: str(30).optional(),
+    PostalCodeSuffix: z.string().optional(),
+    Lat: z.string().optional(),
+    Long: z.string().optional(),
+    Tag: z.string().optional(),
+    Note: z.string().optional(),
   })
   .strict();
 

@@ -8,8 +8,18 @@ import { payment } from './payment';
 import type { EntityDef } from './types';
 
 export const ENTITIES: Record<EntityName, EntityDef> = {
-  Customer: customer, Item: item, Invoice: invoice, Payment: payment, CreditMemo: creditMemo, Account: account, TaxCode: taxCode, TaxRate: taxRate,
-  Term: term, PaymentMethod: paymentMethod, CompanyInfo: companyInfo, Preferences: preferencesDef,
+  Customer: customer,
+  Item: item,
+  Invoice: invoice,
+  Payment: payment,
+  CreditMemo: creditMemo,
+  Account: account,
+  TaxCode: taxCode,
+  TaxRate: taxRate,
+  Term: term,
+  PaymentMethod: paymentMethod,
+  CompanyInfo: companyInfo,
+  Preferences: preferencesDef,
 };
 
 /** Entity names are matched case-insensitively: NQ sends `/companyInfo`, `/Invoice/1/pdf`, `select * from customer`. */

@@ -16,9 +16,19 @@ import type { EntityDef, WriteContext } from './types';
 
 const salesItemLineDetail = z
   .object({
-    ItemRef: ref.optional(), Qty: money.optional(), UnitPrice: money.optional(), TaxCodeRef: ref.optional(), ServiceDate: date.optional(),
-    ClassRef: ref.optional(), ItemAccountRef: ref.optional(), DiscountRate: money.optional(), DiscountAmt: money.optional(),
-    TaxInclusiveAmt: money.optional(), PriceLevelRef: ref.optional(), TaxClassificationRef: ref.optional(), MarkupInfo: z.unknown().optional(),
+    ItemRef: ref.optional(),
+    Qty: money.optional(),
+    UnitPrice: money.optional(),
+    TaxCodeRef: ref.optional(),
+    ServiceDate: date.optional(),
+    ClassRef: ref.optional(),
+    ItemAccountRef: ref.optional(),
+    DiscountRate: money.optional(),
+    DiscountAmt: money.optional(),
+    TaxInclusiveAmt: money.optional(),
+    PriceLevelRef: ref.optional(),
+    TaxClassificationRef: ref.optional(),
+    MarkupInfo: z.unknown().optional(),
   })
   .strict();
 
@@ -32,7 +42,13 @@ export const salesLine = z
     DetailType: z.enum(['SalesItemLineDetail', 'DescriptionOnly', 'DiscountLineDetail', 'SubTotalLineDetail']),
     SalesItemLineDetail: salesItemLineDetail.optional(),
     DiscountLineDetail: z
-      .object({ PercentBased: bool.optional(), DiscountPercent: money.optional(), DiscountAccountRef: ref.optional(), ClassRef: ref.optional(), TaxCodeRef: ref.optional() })
+      .object({
+        PercentBased: bool.optional(),
+        DiscountPercent: money.optional(),
+        DiscountAccountRef: ref.optional(),
+        ClassRef: ref.optional(),
+        TaxCodeRef: ref.optional(),
+      })
       .strict()
       .optional(),
     DescriptionLineDetail: z.object({ ServiceDate: date.optional(), TaxCodeRef: ref.optional() }).strict().optional(),
@@ -43,7 +59,12 @@ export const salesLine = z
   .strict();
 
 const customField = z
-  .object({ DefinitionId: z.string(), Name: z.string().optional(), Type: z.enum(['StringType', 'BooleanType', 'NumberType', 'DateType']), StringValue: str(31).optional() })
+  .object({
+    DefinitionId: z.string(),
+    Name: z.string().optional(),
+    Type: z.enum(['StringType', 'BooleanType', 'NumberType', 'DateType']),
+    StringValue: str(31).optional(),
+  })
   .strict();
 
 type SalesLineIn = z.infer<typeof salesLine>;
@@ -158,7 +179,8 @@ function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | u
       if (!d?.ItemRef) throw faults.requiredParam('Line.SalesItemLineDetail.ItemRef');
       const item = resolveRef(realm, 'Item', d.ItemRef as JsonObject, 'Line.SalesItemLineDetail.ItemRef');
       // QBO checks a line's arithmetic when it states both: Amount must be Qty × UnitPrice, rounded half up to the cent.
-      if (d.Qty !== undefined && d.UnitPrice !== undefined && productCents(d.Qty, d.UnitPrice) !== productCents(l.Amount)) throw faults.amountMismatch(l.Amount);
+      if (d.Qty !== undefined && d.UnitPrice !== undefined && productCents(d.Qty, d.UnitPrice) !== productCents(l.Amount))
+        throw faults.amountMismatch(l.Amount);
       const detail: JsonObject = { ...(d as JsonObject), ItemRef: refOut(item) };
       if (realm.seed === 'us') {
         const code = d.TaxCodeRef ? refValue(d.TaxCodeRef) : item.entity.Taxable === true ? 'TAX' : 'NON';
@@ -221,20 +243,64 @@ export const invoice: EntityDef = {
   nameList: false,
   operations: new Set(['create', 'update', 'delete', 'void']),
   writable: {
-    CustomerRef: ref, Line: z.array(salesLine), DocNumber: str(21), TxnDate: date, DueDate: date, ShipDate: date, SalesTermRef: ref,
-    BillEmail: email, BillEmailCc: email, BillEmailBcc: email, BillAddr: address, ShipAddr: address, ShipFromAddr: address,
-    PrivateNote: str(4000), CustomerMemo: memo, CustomField: z.array(customField),
-    EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']), PrintStatus: z.enum(['NotSet', 'NeedToPrint', 'PrintComplete']),
+    CustomerRef: ref,
+    Line: z.array(salesLine),
+    DocNumber: str(21),
+    TxnDate: date,
+    DueDate: date,
+    ShipDate: date,
+    SalesTermRef: ref,
+    BillEmail: email,
+    BillEmailCc: email,
+    BillEmailBcc: email,
+    BillAddr: address,
+    ShipAddr: address,
+    ShipFromAddr: address,
+    PrivateNote: str(4000),
+    CustomerMemo: memo,
+    CustomField: z.array(customField),
+    EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']),
+    PrintStatus: z.enum(['NotSet', 'NeedToPrint', 'PrintComplete']),
     TxnTaxDetail: z.object({ TxnTaxCodeRef: ref.optional(), TotalTax: money.optional(), TaxLine: z.array(z.unknown()).optional() }).strict(),
-    ApplyTaxAfterDiscount: bool, GlobalTaxCalculation: z.enum(['TaxExcluded', 'TaxInclusive', 'NotApplicable']),
-    CurrencyRef: ref, ExchangeRate: money, AllowOnlineCreditCardPayment: bool, AllowOnlineACHPayment: bool, AllowIPNPayment: bool,
-    AllowOnlinePayment: bool, ClassRef: ref, DepartmentRef: ref, TrackingNum: str(31), ShipMethodRef: ref, Deposit: money,
-    DepositToAccountRef: ref, TransactionLocationType: z.string(),
+    ApplyTaxAfterDiscount: bool,
+    GlobalTaxCalculation: z.enum(['TaxExcluded', 'TaxInclusive', 'NotApplicable']),
+    CurrencyRef: ref,
+    ExchangeRate: money,
+    AllowOnlineCreditCardPayment: bool,
+    AllowOnlineACHPayment: bool,
+    AllowIPNPayment: bool,
+    AllowOnlinePayment: bool,
+    ClassRef: ref,
+    DepartmentRef: ref,
+    TrackingNum: str(31),
+    ShipMethodRef: ref,
+    Deposit: money,
+    DepositToAccountRef: ref,
+    TransactionLocationType: z.string(),
   },
-  system: ['TotalAmt', 'Balance', 'HomeTotalAmt', 'HomeBalance', 'LinkedTxn', 'DeliveryInfo', 'InvoiceLink', 'TxnSource', 'RecurDataRef', 'FreeFormAddress', 'TaxExemptionRef'],
+  system: [
+    'TotalAmt',
+    'Balance',
+    'HomeTotalAmt',
+    'HomeBalance',
+    'LinkedTxn',
+    'DeliveryInfo',
+    'InvoiceLink',
+    'TxnSource',
+    'RecurDataRef',
+    'FreeFormAddress',
+    'TaxExemptionRef',
+  ],
   queryable: {
-    Id: 'id', DocNumber: 'string', TxnDate: 'date', DueDate: 'date', CustomerRef: 'ref', TotalAmt: 'number', Balance: 'number',
-    'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime',
+    Id: 'id',
+    DocNumber: 'string',
+    TxnDate: 'date',
+    DueDate: 'date',
+    CustomerRef: 'ref',
+    TotalAmt: 'number',
+    Balance: 'number',
+    'MetaData.CreateTime': 'datetime',
+    'MetaData.LastUpdatedTime': 'datetime',
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;

@@ -127,7 +127,8 @@ export function voidEntity(def: EntityDef, ctx: WriteContext, body: JsonObject, 
 /** Transactions only; name lists are deactivated with `Active: false` instead (§1.2, §2.2). */
 export function deleteEntity(def: EntityDef, ctx: WriteContext, body: JsonObject): JsonObject {
   if (!def.operations.has('delete')) {
-    if (def.nameList) throw faults.businessValidation(`${def.name} objects cannot be deleted; make them inactive with a sparse update setting Active to false.`);
+    if (def.nameList)
+      throw faults.businessValidation(`${def.name} objects cannot be deleted; make them inactive with a sparse update setting Active to false.`);
     throw faults.unsupportedOperation(`delete for ${def.name}`);
   }
   const existing = existingForWrite(def, ctx, body);

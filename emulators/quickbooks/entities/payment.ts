@@ -17,11 +17,21 @@ import { refOut, resolveRef, round2 } from './refs';
 import type { EntityDef, WriteContext } from './types';
 
 const linkedTxn = z
-  .object({ TxnId: z.union([z.string(), z.number().transform(String)]), TxnType: z.enum(['Invoice', 'CreditMemo', 'JournalEntry', 'Expense', 'Check', 'CreditCardCredit']), TxnLineId: z.string().optional() })
+  .object({
+    TxnId: z.union([z.string(), z.number().transform(String)]),
+    TxnType: z.enum(['Invoice', 'CreditMemo', 'JournalEntry', 'Expense', 'Check', 'CreditCardCredit']),
+    TxnLineId: z.string().optional(),
+  })
   .strict();
 
 const line = z
-  .object({ Id: z.string().optional(), LineNum: z.number().optional(), Amount: money.optional(), LinkedTxn: z.array(linkedTxn).optional(), LineEx: z.unknown().optional() })
+  .object({
+    Id: z.string().optional(),
+    LineNum: z.number().optional(),
+    Amount: money.optional(),
+    LinkedTxn: z.array(linkedTxn).optional(),
+    LineEx: z.unknown().optional(),
+  })
   .strict();
 
 type LineIn = z.infer<typeof line>;
@@ -33,7 +43,9 @@ function undepositedFunds(realm: RealmState): JsonObject {
 
 const linkedOf = (p: JsonObject | undefined, txnType: 'Invoice' | 'CreditMemo'): string[] =>
   (Array.isArray(p?.Line) ? p.Line : []).flatMap((l) =>
-    isObject(l) && Array.isArray(l.LinkedTxn) ? l.LinkedTxn.filter((t) => isObject(t) && t.TxnType === txnType).map((t) => String((t as JsonObject).TxnId)) : [],
+    isObject(l) && Array.isArray(l.LinkedTxn)
+      ? l.LinkedTxn.filter((t) => isObject(t) && t.TxnType === txnType).map((t) => String((t as JsonObject).TxnId))
+      : [],
   );
 
 function afterPaymentChange(ctx: WriteContext, prior: JsonObject | undefined, next: JsonObject | undefined): void {
@@ -47,14 +59,30 @@ export const payment: EntityDef = {
   nameList: false,
   operations: new Set(['create', 'update', 'delete']),
   writable: {
-    CustomerRef: ref, TotalAmt: money, TxnDate: date, PaymentMethodRef: ref, PaymentRefNum: str(21), DepositToAccountRef: ref,
-    ARAccountRef: ref, PrivateNote: str(4000), CurrencyRef: ref, ExchangeRate: money, ProcessPayment: bool, Line: z.array(line),
-    TxnSource: z.string(), CreditCardPayment: z.unknown(),
+    CustomerRef: ref,
+    TotalAmt: money,
+    TxnDate: date,
+    PaymentMethodRef: ref,
+    PaymentRefNum: str(21),
+    DepositToAccountRef: ref,
+    ARAccountRef: ref,
+    PrivateNote: str(4000),
+    CurrencyRef: ref,
+    ExchangeRate: money,
+    ProcessPayment: bool,
+    Line: z.array(line),
+    TxnSource: z.string(),
+    CreditCardPayment: z.unknown(),
   },
   system: ['UnappliedAmt', 'LinkedTxn', 'HomeTotalAmt', 'TxnStatus'],
   queryable: {
-    Id: 'id', TxnDate: 'date', CustomerRef: 'ref', TotalAmt: 'number', PaymentRefNum: 'string',
-    'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime',
+    Id: 'id',
+    TxnDate: 'date',
+    CustomerRef: 'ref',
+    TotalAmt: 'number',
+    PaymentRefNum: 'string',
+    'MetaData.CreateTime': 'datetime',
+    'MetaData.LastUpdatedTime': 'datetime',
   },
   build(input, ctx, prior) {
     const realm = ctx.realm;
@@ -75,7 +103,8 @@ export const payment: EntityDef = {
         if (t.TxnType !== 'Invoice' && t.TxnType !== 'CreditMemo') throw faults.unsupportedOperation(`applying a payment to a ${t.TxnType} in the emulator`);
         const txn = table(realm, t.TxnType).get(t.TxnId);
         if (!txn) throw faults.invalidReference('Line.LinkedTxn.TxnId', t.TxnId);
-        if (refValue(txn.CustomerRef) !== customer.value) throw faults.businessValidation(`${t.TxnType} ${t.TxnId} belongs to a different customer than this payment.`);
+        if (refValue(txn.CustomerRef) !== customer.value)
+          throw faults.businessValidation(`${t.TxnType} ${t.TxnId} belongs to a different customer than this payment.`);
         if (t.TxnType === 'Invoice' && isVoided(txn)) throw faults.businessValidation(`Invoice ${t.TxnId} is voided.`);
         const alreadyByOthers = appliedToTxn(realm, t.TxnType, t.TxnId).amount - (prior ? amountFor(prior, t.TxnType, t.TxnId) : 0);
         const open = round2(Number(txn.TotalAmt) - alreadyByOthers);
@@ -123,7 +152,8 @@ export const payment: EntityDef = {
 function amountFor(p: JsonObject, txnType: string, txnId: string): number {
   let sum = 0;
   for (const l of Array.isArray(p.Line) ? p.Line : []) {
-    if (isObject(l) && Array.isArray(l.LinkedTxn) && l.LinkedTxn.some((t) => isObject(t) && t.TxnType === txnType && t.TxnId === txnId)) sum += Number(l.Amount ?? 0);
+    if (isObject(l) && Array.isArray(l.LinkedTxn) && l.LinkedTxn.some((t) => isObject(t) && t.TxnType === txnType && t.TxnId === txnId))
+      sum += Number(l.Amount ?? 0);
   }
   return sum;
 }

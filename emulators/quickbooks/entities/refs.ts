@@ -2,7 +2,7 @@ import { faults } from '../errors';
 import { table, type EntityName, type Json, type JsonObject, type RealmState } from '../state/store';
 
 const displayNameOf = (name: EntityName, e: JsonObject): string =>
-  String((name === 'Customer' ? e.DisplayName : name === 'Account' ? e.FullyQualifiedName ?? e.Name : e.Name) ?? '');
+  String((name === 'Customer' ? e.DisplayName : name === 'Account' ? (e.FullyQualifiedName ?? e.Name) : e.Name) ?? '');
 
 /**
  * Resolves a `{value}` reference: a missing target is 2500 Invalid Reference Id, an inactive one is

@@ -58,7 +58,10 @@ function compare(kind: QueryKind, a: Json | Literal | undefined, b: Json | Liter
 }
 
 function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.split('%').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('%')
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'is');
 }
 

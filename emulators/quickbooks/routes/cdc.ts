@@ -32,7 +32,8 @@ export function changeDataCapture(realm: RealmState, now: Date, entities: string
     }
     for (const t of tombstones(realm, def.name).values()) {
       const at = t.deletedAt.getTime();
-      if (at >= since) rows.push({ at, row: { Id: t.Id, status: 'Deleted', domain: 'QBO', MetaData: { LastUpdatedTime: metaTime(t.deletedAt, realm.timeZone) } } });
+      if (at >= since)
+        rows.push({ at, row: { Id: t.Id, status: 'Deleted', domain: 'QBO', MetaData: { LastUpdatedTime: metaTime(t.deletedAt, realm.timeZone) } } });
     }
     rows.sort((a, b) => a.at - b.at);
     const page = rows.slice(0, budget).map((r) => r.row);

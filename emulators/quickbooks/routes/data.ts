@@ -32,9 +32,15 @@ function checkParams(params: Record<string, string>, allowed: readonly string[])
   for (const name of Object.keys(params)) if (!COMMON_PARAMS.includes(name) && !allowed.includes(name)) throw faults.unsupportedParameter(name);
   // minorversion is accepted and ignored: since 2025-08 every request is served as 75 (§2.1; B-mv).
   if (params.minorversion !== undefined && !/^\d+$/.test(params.minorversion)) throw faults.invalidValue('minorversion', 'must be an integer');
-  if (params.format !== undefined && params.format.toLowerCase() !== 'json') throw faults.unsupportedOperation(`format=${params.format} (the emulator speaks JSON)`);
+  if (params.format !== undefined && params.format.toLowerCase() !== 'json')
+    throw faults.unsupportedOperation(`format=${params.format} (the emulator speaks JSON)`);
   if (params.requestid !== undefined && params.requestid.length > 50) throw faults.invalidValue('requestid', 'longer than 50 characters');
-  const include = new Set((params.include ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+  const include = new Set(
+    (params.include ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
   for (const v of include) if (!INCLUDES.has(v)) throw faults.unsupportedParameter(`include=${v}`);
   return include;
 }
@@ -96,7 +102,8 @@ function runBatch(core: Core, body: JsonObject): JsonObject {
       if (!bId) throw faults.requiredParam('bId');
       const { bId: _bId, operation, optionsData, Query, ...rest } = item;
       if (Query !== undefined) {
-        if (typeof Query !== 'string' || Object.keys(rest).length || operation !== undefined) throw faults.badRequestBody('a Query item holds only bId and Query');
+        if (typeof Query !== 'string' || Object.keys(rest).length || operation !== undefined)
+          throw faults.badRequestBody('a Query item holds only bId and Query');
         return { bId, ...runQuery(core, Query) };
       }
       const keys = Object.keys(rest);
@@ -105,7 +112,12 @@ function runBatch(core: Core, body: JsonObject): JsonObject {
       const payload = rest[entityKey];
       if (!isObject(payload)) throw faults.badRequestBody(`${entityKey} must be an object`);
       const def = entityFor(entityKey);
-      const include = new Set(String(optionsData ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+      const include = new Set(
+        String(optionsData ?? '')
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      );
       for (const v of include) if (!INCLUDES.has(v)) throw faults.unsupportedParameter(`optionsData=${v}`);
       if (typeof operation !== 'string') throw faults.requiredParam('operation');
       const op = writeOp(operation, payload);

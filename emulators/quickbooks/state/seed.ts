@@ -16,8 +16,15 @@ function put(realm: RealmState, name: EntityName, id: string, body: JsonObject, 
 }
 
 const account = (Name: string, AccountType: string, AccountSubType: string, Classification: string): JsonObject => ({
-  Name, FullyQualifiedName: Name, AccountType, AccountSubType, Classification, Active: true, SubAccount: false,
-  CurrentBalance: 0, CurrentBalanceWithSubAccounts: 0,
+  Name,
+  FullyQualifiedName: Name,
+  AccountType,
+  AccountSubType,
+  Classification,
+  Active: true,
+  SubAccount: false,
+  CurrentBalance: 0,
+  CurrentBalanceWithSubAccounts: 0,
 });
 
 export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurrency = false, companyName?: string): RealmState {
@@ -40,73 +47,145 @@ export function seedRealm(realmId: string, kind: SeedKind, at: Date, multicurren
     put(realm, 'TaxCode', 'TAX', { Name: 'TAX', Description: 'TAX', Active: true, Taxable: true, TaxGroup: false }, at);
     put(realm, 'TaxCode', 'NON', { Name: 'NON', Description: 'NON', Active: true, Taxable: false, TaxGroup: false }, at);
   } else {
-    const rates: [string, string, number][] = [['1', '20.0% S', 20], ['2', '5.0% R', 5], ['3', '0.0% Z', 0]];
+    const rates: [string, string, number][] = [
+      ['1', '20.0% S', 20],
+      ['2', '5.0% R', 5],
+      ['3', '0.0% Z', 0],
+    ];
     for (const [id, Name, RateValue] of rates) {
-      put(realm, 'TaxRate', id, { Name, Description: Name, Active: true, RateValue, AgencyRef: { value: '1' }, SpecialTaxType: 'NONE', DisplayType: 'ReadOnly' }, at);
+      put(
+        realm,
+        'TaxRate',
+        id,
+        { Name, Description: Name, Active: true, RateValue, AgencyRef: { value: '1' }, SpecialTaxType: 'NONE', DisplayType: 'ReadOnly' },
+        at,
+      );
     }
-    const codes: [string, string, string][] = [['2', '20.0% S', '1'], ['3', '5.0% R', '2'], ['4', '0.0% Z', '3']];
+    const codes: [string, string, string][] = [
+      ['2', '20.0% S', '1'],
+      ['3', '5.0% R', '2'],
+      ['4', '0.0% Z', '3'],
+    ];
     for (const [id, Name, rateId] of codes) {
-      put(realm, 'TaxCode', id, {
-        Name, Description: Name, Active: true, Taxable: true, TaxGroup: false, Hidden: false,
-        SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: rateId, name: Name }, TaxTypeApplicable: 'TaxOnAmount', TaxOrder: 0 }] },
-        PurchaseTaxRateList: { TaxRateDetail: [] },
-      }, at);
+      put(
+        realm,
+        'TaxCode',
+        id,
+        {
+          Name,
+          Description: Name,
+          Active: true,
+          Taxable: true,
+          TaxGroup: false,
+          Hidden: false,
+          SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: rateId, name: Name }, TaxTypeApplicable: 'TaxOnAmount', TaxOrder: 0 }] },
+          PurchaseTaxRateList: { TaxRateDetail: [] },
+        },
+        at,
+      );
     }
   }
 
-  put(realm, 'Item', '1', {
-    Name: 'Services', FullyQualifiedName: 'Services', Active: true, Type: 'Service', Taxable: us ? false : true, UnitPrice: 0, PurchaseCost: 0,
-    TrackQtyOnHand: false, IncomeAccountRef: { value: '1', name: 'Services' },
-    ...(us ? {} : { SalesTaxCodeRef: { value: '2', name: '20.0% S' } }),
-  }, at);
+  put(
+    realm,
+    'Item',
+    '1',
+    {
+      Name: 'Services',
+      FullyQualifiedName: 'Services',
+      Active: true,
+      Type: 'Service',
+      Taxable: us ? false : true,
+      UnitPrice: 0,
+      PurchaseCost: 0,
+      TrackQtyOnHand: false,
+      IncomeAccountRef: { value: '1', name: 'Services' },
+      ...(us ? {} : { SalesTaxCodeRef: { value: '2', name: '20.0% S' } }),
+    },
+    at,
+  );
 
-  const terms: [string, string, number][] = [['1', 'Due on receipt', 0], ['2', 'Net 15', 15], ['3', 'Net 30', 30], ['4', 'Net 60', 60]];
+  const terms: [string, string, number][] = [
+    ['1', 'Due on receipt', 0],
+    ['2', 'Net 15', 15],
+    ['3', 'Net 30', 30],
+    ['4', 'Net 60', 60],
+  ];
   for (const [id, Name, DueDays] of terms) put(realm, 'Term', id, { Name, Active: true, Type: 'STANDARD', DueDays, DiscountDays: 0 }, at);
 
-  const methods: [string, string, string][] = [['1', 'Cash', 'NON_CREDIT_CARD'], ['2', 'Check', 'NON_CREDIT_CARD'], ['3', 'Visa', 'CREDIT_CARD'], ['4', 'MasterCard', 'CREDIT_CARD']];
+  const methods: [string, string, string][] = [
+    ['1', 'Cash', 'NON_CREDIT_CARD'],
+    ['2', 'Check', 'NON_CREDIT_CARD'],
+    ['3', 'Visa', 'CREDIT_CARD'],
+    ['4', 'MasterCard', 'CREDIT_CARD'],
+  ];
   for (const [id, Name, Type] of methods) put(realm, 'PaymentMethod', id, { Name, Active: true, Type }, at);
 
-  put(realm, 'CompanyInfo', '1', {
-    CompanyName: companyName ?? (us ? 'Emulated Company US' : 'Emulated Company UK'),
-    LegalName: us ? 'Emulated Company US LLC' : 'Emulated Company UK Ltd',
-    CompanyAddr: us
-      ? { Id: '1', Line1: '2600 Marine Way', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94043', Country: 'US' }
-      : { Id: '1', Line1: '1 Poultry', City: 'London', PostalCode: 'EC2R 8EJ', Country: 'GB' },
-    CompanyEmailAddr: { Address: 'noreply@quickbooks.example' },
-    Country: us ? 'US' : 'GB',
-    FiscalYearStartMonth: 'January',
-    DefaultTimeZone: realm.timeZone,
-    SupportedLanguages: 'en',
-    NameValue: [
-      { Name: 'NeoEnabled', Value: 'true' },
-      { Name: 'IsQbdtMigrated', Value: 'false' },
-      { Name: 'SubscriptionStatus', Value: 'SUBSCRIBED' },
-      { Name: 'OfferingSku', Value: 'QuickBooks Online Plus' },
-    ],
-  }, at);
-
-  put(realm, 'Preferences', '1', {
-    AccountingInfoPrefs: { TrackDepartments: false, ClassTrackingPerTxn: false, ClassTrackingPerTxnLine: false, CustomerTerminology: 'Customers' },
-    ProductAndServicesPrefs: { ForSales: true, ForPurchase: true, QuantityWithPriceAndRate: true, QuantityOnHand: true },
-    SalesFormsPrefs: {
-      CustomField: [
-        { CustomField: [
-          { Name: 'SalesFormsPrefs.UseSalesCustom1', Type: 'BooleanType', BooleanValue: true },
-          { Name: 'SalesFormsPrefs.UseSalesCustom2', Type: 'BooleanType', BooleanValue: false },
-          { Name: 'SalesFormsPrefs.UseSalesCustom3', Type: 'BooleanType', BooleanValue: false },
-        ] },
-        { CustomField: [{ Name: 'SalesFormsPrefs.SalesCustomName1', Type: 'StringType', StringValue: 'HubSpot Deal' }] },
+  put(
+    realm,
+    'CompanyInfo',
+    '1',
+    {
+      CompanyName: companyName ?? (us ? 'Emulated Company US' : 'Emulated Company UK'),
+      LegalName: us ? 'Emulated Company US LLC' : 'Emulated Company UK Ltd',
+      CompanyAddr: us
+        ? { Id: '1', Line1: '2600 Marine Way', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94043', Country: 'US' }
+        : { Id: '1', Line1: '1 Poultry', City: 'London', PostalCode: 'EC2R 8EJ', Country: 'GB' },
+      CompanyEmailAddr: { Address: 'noreply@quickbooks.example' },
+      Country: us ? 'US' : 'GB',
+      FiscalYearStartMonth: 'January',
+      DefaultTimeZone: realm.timeZone,
+      SupportedLanguages: 'en',
+      NameValue: [
+        { Name: 'NeoEnabled', Value: 'true' },
+        { Name: 'IsQbdtMigrated', Value: 'false' },
+        { Name: 'SubscriptionStatus', Value: 'SUBSCRIBED' },
+        { Name: 'OfferingSku', Value: 'QuickBooks Online Plus' },
       ],
-      CustomTxnNumbers: false, AllowDeposit: false, AllowDiscount: true, AllowEstimates: true, AllowServiceDate: false, AllowShipping: false,
-      DefaultTerms: { value: '3' }, ETransactionEnabledStatus: 'NotApplicable', IPNSupportEnabled: false, AutoApplyCredit: true,
-      UsingPriceLevels: false, UsingProgressInvoicing: false, EmailCopyToCompany: false,
     },
-    EmailMessagesPrefs: { InvoiceMessage: { Subject: 'Invoice from {CompanyName}', Message: 'Thank you for your business.' } },
-    VendorAndPurchasesPrefs: { TrackingByCustomer: true, BillableExpenseTracking: true },
-    TaxPrefs: us ? { UsingSalesTax: false, PartnerTaxEnabled: true } : { UsingSalesTax: true, TaxGroupCodeRef: { value: '2' } },
-    CurrencyPrefs: { MultiCurrencyEnabled: multicurrency, HomeCurrency: { value: realm.homeCurrency.value } },
-    ReportPrefs: { ReportBasis: 'Accrual', CalcAgingReportFromTxnDate: false },
-    OtherPrefs: { NameValue: [{ Name: 'SalesFormsPrefs.DefaultCustomerMessage', Value: 'Thank you for your business.' }] },
-  }, at);
+    at,
+  );
+
+  put(
+    realm,
+    'Preferences',
+    '1',
+    {
+      AccountingInfoPrefs: { TrackDepartments: false, ClassTrackingPerTxn: false, ClassTrackingPerTxnLine: false, CustomerTerminology: 'Customers' },
+      ProductAndServicesPrefs: { ForSales: true, ForPurchase: true, QuantityWithPriceAndRate: true, QuantityOnHand: true },
+      SalesFormsPrefs: {
+        CustomField: [
+          {
+            CustomField: [
+              { Name: 'SalesFormsPrefs.UseSalesCustom1', Type: 'BooleanType', BooleanValue: true },
+              { Name: 'SalesFormsPrefs.UseSalesCustom2', Type: 'BooleanType', BooleanValue: false },
+              { Name: 'SalesFormsPrefs.UseSalesCustom3', Type: 'BooleanType', BooleanValue: false },
+            ],
+          },
+          { CustomField: [{ Name: 'SalesFormsPrefs.SalesCustomName1', Type: 'StringType', StringValue: 'HubSpot Deal' }] },
+        ],
+        CustomTxnNumbers: false,
+        AllowDeposit: false,
+        AllowDiscount: true,
+        AllowEstimates: true,
+        AllowServiceDate: false,
+        AllowShipping: false,
+        DefaultTerms: { value: '3' },
+        ETransactionEnabledStatus: 'NotApplicable',
+        IPNSupportEnabled: false,
+        AutoApplyCredit: true,
+        UsingPriceLevels: false,
+        UsingProgressInvoicing: false,
+        EmailCopyToCompany: false,
+      },
+      EmailMessagesPrefs: { InvoiceMessage: { Subject: 'Invoice from {CompanyName}', Message: 'Thank you for your business.' } },
+      VendorAndPurchasesPrefs: { TrackingByCustomer: true, BillableExpenseTracking: true },
+      TaxPrefs: us ? { UsingSalesTax: false, PartnerTaxEnabled: true } : { UsingSalesTax: true, TaxGroupCodeRef: { value: '2' } },
+      CurrencyPrefs: { MultiCurrencyEnabled: multicurrency, HomeCurrency: { value: realm.homeCurrency.value } },
+      ReportPrefs: { ReportBasis: 'Accrual', CalcAgingReportFromTxnDate: false },
+      OtherPrefs: { NameValue: [{ Name: 'SalesFormsPrefs.DefaultCustomerMessage', Value: 'Thank you for your business.' }] },
+    },
+    at,
+  );
   return realm;
 }

@@ -6,21 +6,21 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 export type EntityName =
-  | 'Customer'
-  | 'Item'
-  | 'Invoice'
-  | 'Payment'
-  | 'CreditMemo'
-  | 'Account'
-  | 'TaxCode'
-  | 'TaxRate'
-  | 'Term'
-  | 'PaymentMethod'
-  | 'CompanyInfo'
-  | 'Preferences';
+  'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Account' | 'TaxCode' | 'TaxRate' | 'Term' | 'PaymentMethod' | 'CompanyInfo' | 'Preferences';
 
 export const ENTITY_NAMES: readonly EntityName[] = [
-  'Customer', 'Item', 'Invoice', 'Payment', 'CreditMemo', 'Account', 'TaxCode', 'TaxRate', 'Term', 'PaymentMethod', 'CompanyInfo', 'Preferences',
+  'Customer',
+  'Item',
+  'Invoice',
+  'Payment',
+  'CreditMemo',
+  'Account',
+  'TaxCode',
+  'TaxRate',
+  'Term',
+  'PaymentMethod',
+  'CompanyInfo',
+  'Preferences',
 ];
 
 export interface Tombstone {

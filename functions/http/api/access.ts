@@ -18,13 +18,18 @@ export const fail = (c: Context, status: ContentfulStatusCode, error: string, me
   c.json({ error, message, ...(problems ? { problems } : {}) } satisfies ErrorBody, status);
 
 /** Responses leave only in the contract's shape: a mismatch is our bug, caught here rather than in the extension. */
-export const reply = <S extends z.ZodType>(c: Context, schema: S, body: z.input<S>, status: ContentfulStatusCode = 200) => c.json(schema.parse(body) as object, status);
+export const reply = <S extends z.ZodType>(c: Context, schema: S, body: z.input<S>, status: ContentfulStatusCode = 200) =>
+  c.json(schema.parse(body) as object, status);
 
 /** What the extension shows when HubSpot itself cannot confirm the user. */
 function hubspotProblem(err: HubSpotApiError): { status: ContentfulStatusCode; error: string; message: string } {
   if (err.kind === 'reauth_required') return { status: 503, error: 'hubspot_reconnect_required', message: err.userMessage };
   if (err.kind === 'forbidden') {
-    return { status: 503, error: 'hubspot_scope_missing', message: 'The app needs a new HubSpot permission (to read your account’s users). A super admin must reinstall the app and approve it.' };
+    return {
+      status: 503,
+      error: 'hubspot_scope_missing',
+      message: 'The app needs a new HubSpot permission (to read your account’s users). A super admin must reinstall the app and approve it.',
+    };
   }
   return { status: 503, error: 'hubspot_unavailable', message: `${err.userMessage} Try again in a moment.` };
 }
@@ -40,7 +45,11 @@ export function apiAccess(deps: { store: Store; clients: ProviderClients; access
     let claim;
     try {
       const rawBody = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.raw.clone().text();
-      claim = readSignedAppRequest({ method: c.req.method, url: signedUrl(c, clients.settings.publicUrl), rawBody, headers: c.req.raw.headers }, clients.settings.hubspot.clientSecret, now());
+      claim = readSignedAppRequest(
+        { method: c.req.method, url: signedUrl(c, clients.settings.publicUrl), rawBody, headers: c.req.raw.headers },
+        clients.settings.hubspot.clientSecret,
+        now(),
+      );
     } catch (err) {
       if (err instanceof SignedRequestError) return fail(c, 401, 'invalid_signature', err.message);
       throw err;

@@ -119,7 +119,15 @@ export const PreviewSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('two_way'),
     object: z.enum(['contacts', 'products']),
-    counts: z.object({ matched: count, createInHubspot: count, createInQbo: count, updateHubspot: count, updateQbo: count, unchanged: count, conflicts: count }),
+    counts: z.object({
+      matched: count,
+      createInHubspot: count,
+      createInQbo: count,
+      updateHubspot: count,
+      updateQbo: count,
+      unchanged: count,
+      conflicts: count,
+    }),
   }),
   z.object({
     kind: z.literal('invoices'),
@@ -145,7 +153,9 @@ export const SyncHealthSchema = z.object({
       object: SyncNameSchema,
       label: z.string(),
       enabled: z.boolean(),
-      lastRun: z.object({ kind: z.enum(['first_sync', 'changes', 'reconcile']), finishedAt: z.iso.datetime(), counts: z.record(z.string(), z.number()) }).nullable(),
+      lastRun: z
+        .object({ kind: z.enum(['first_sync', 'changes', 'reconcile']), finishedAt: z.iso.datetime(), counts: z.record(z.string(), z.number()) })
+        .nullable(),
     }),
   ),
   /** Records whose latest attempt failed, newest first (a record that synced since is not listed). */
@@ -162,7 +172,9 @@ export const SyncHealthSchema = z.object({
     }),
   ),
   /** Jobs that failed every retry, per sync and kind of work. */
-  deadLetters: z.array(z.object({ object: SyncNameSchema, work: z.enum(['changes', 'reconcile', 'first_sync']), jobs: count, oldestFailedAt: z.iso.datetime() })),
+  deadLetters: z.array(
+    z.object({ object: SyncNameSchema, work: z.enum(['changes', 'reconcile', 'first_sync']), jobs: count, oldestFailedAt: z.iso.datetime() }),
+  ),
 });
 export type SyncHealth = z.infer<typeof SyncHealthSchema>;
 

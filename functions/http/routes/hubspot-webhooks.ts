@@ -27,7 +27,11 @@ export interface HubSpotWebhookDeps {
 export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
   return new Hono().post('/webhooks/hubspot', async (c) => {
     const rawBody = await c.req.text();
-    const verdict = verifyHubSpotRequest({ method: 'POST', url: signedUrl(c, deps.publicUrl), rawBody, headers: c.req.raw.headers }, deps.clientSecret, deps.now());
+    const verdict = verifyHubSpotRequest(
+      { method: 'POST', url: signedUrl(c, deps.publicUrl), rawBody, headers: c.req.raw.headers },
+      deps.clientSecret,
+      deps.now(),
+    );
     if (!verdict.ok) {
       deps.log.warn({ reason: verdict.reason }, 'refused a HubSpot webhook with a bad signature');
       return c.json({ error: 'invalid_signature', message: verdict.reason }, 401);
@@ -56,7 +60,15 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
       // A merge names the records merged away as well: their links may move to the survivor.
       const ids = [ch.objectId, ...(ch.mergedObjectIds ?? [])];
       for (const flow of flows) {
-        events.push({ source: 'hubspot', eventId: ch.eventKey, accountId: String(ch.portalId), connectionId: connection.id, flow: flow.name, changes: { hubspot: { [ch.objectType]: ids } }, payload: ch });
+        events.push({
+          source: 'hubspot',
+          eventId: ch.eventKey,
+          accountId: String(ch.portalId),
+          connectionId: connection.id,
+          flow: flow.name,
+          changes: { hubspot: { [ch.objectType]: ids } },
+          payload: ch,
+        });
       }
     }
     const fresh = await deps.sync.intake(events);

@@ -26,7 +26,17 @@ const CONSENT_COOKIE = 'qbo_consent';
 const COOKIE_PATH = '/oauth/quickbooks';
 
 const page = (title: string, body: string) =>
-  html`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${body}</p></body></html>`;
+  html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>${title}</title>
+      </head>
+      <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
+        <h1>${title}</h1>
+        <p>${body}</p>
+      </body>
+    </html>`;
 
 /**
  * Install and connect. HubSpot install → our callback stores the portal's tokens and creates the app's properties →
@@ -73,24 +83,41 @@ export function oauthRoutes(deps: OAuthRouteDeps): Hono {
     })
     .get('/oauth/quickbooks/start', async (c) => {
       const opened = await qboConnections.openConsent(c.req.query('state') ?? '');
-      if (!opened) return c.html(page('Connection link expired', 'This link was already opened or is too old. Click Connect again on the app’s settings page in HubSpot.'), 400);
+      if (!opened)
+        return c.html(
+          page('Connection link expired', 'This link was already opened or is too old. Click Connect again on the app’s settings page in HubSpot.'),
+          400,
+        );
       return toIntuit(c, opened);
     })
     .get('/oauth/quickbooks/callback', async (c) => {
       const state = c.req.query('state');
       const browserSecret = getCookie(c, CONSENT_COOKIE);
       deleteCookie(c, CONSENT_COOKIE, { path: COOKIE_PATH, secure: true });
-      if (c.req.query('error')) return c.html(page('QuickBooks was not connected', 'The connection was cancelled in QuickBooks. Connect again from the app settings in HubSpot.'), 400);
+      if (c.req.query('error'))
+        return c.html(page('QuickBooks was not connected', 'The connection was cancelled in QuickBooks. Connect again from the app settings in HubSpot.'), 400);
       const bound = state ? await store.oauthStates.consume(state, 'quickbooks', now()) : undefined;
       if (bound?.connectionId === undefined || bound.userId === undefined || !c.req.query('realmId') || !c.req.query('code')) {
-        return c.html(page('Connection link expired', 'This link was already used or is too old. Connect QuickBooks again from the app settings in HubSpot.'), 400);
+        return c.html(
+          page('Connection link expired', 'This link was already used or is too old. Connect QuickBooks again from the app settings in HubSpot.'),
+          400,
+        );
       }
       if (!matchesBrowserBinding(bound, browserSecret)) {
         log.warn({ connectionId: bound.connectionId }, 'QuickBooks consent finished in another browser than the one that started it');
-        return c.html(page('QuickBooks was not connected', 'This connection was started in another browser. Click Connect on the app’s settings page in HubSpot and finish in the same browser.'), 400);
+        return c.html(
+          page(
+            'QuickBooks was not connected',
+            'This connection was started in another browser. Click Connect on the app’s settings page in HubSpot and finish in the same browser.',
+          ),
+          400,
+        );
       }
       try {
-        const outcome = await qboConnections.completeConsent({ ...bound, connectionId: bound.connectionId, userId: bound.userId }, signedUrl(c, clients.settings.publicUrl));
+        const outcome = await qboConnections.completeConsent(
+          { ...bound, connectionId: bound.connectionId, userId: bound.userId },
+          signedUrl(c, clients.settings.publicUrl),
+        );
         if (outcome.kind === 'company_changed') {
           return c.html(
             page(
@@ -99,7 +126,12 @@ export function oauthRoutes(deps: OAuthRouteDeps): Hono {
             ),
           );
         }
-        return c.html(page('QuickBooks is connected', `${outcome.companyName ?? 'Your company'} is connected. You can close this window and turn on the syncs in the app settings in HubSpot.`));
+        return c.html(
+          page(
+            'QuickBooks is connected',
+            `${outcome.companyName ?? 'Your company'} is connected. You can close this window and turn on the syncs in the app settings in HubSpot.`,
+          ),
+        );
       } catch (err) {
         log.error({ err }, 'QuickBooks connect failed');
         return c.html(page('QuickBooks was not connected', describeFailure(err).message), 502);

@@ -39,7 +39,15 @@ export function qboWebhookRoutes(deps: QboWebhookDeps): Hono {
       if (flows.length === 0) continue;
       for (const connection of await deps.store.connections.byRealm(ch.realmId)) {
         for (const flow of flows) {
-          events.push({ source: 'quickbooks', eventId: ch.eventKey, accountId: ch.realmId, connectionId: connection.id, flow: flow.name, changes: { qbo: { [ch.entity]: [ch.id] } }, payload: ch });
+          events.push({
+            source: 'quickbooks',
+            eventId: ch.eventKey,
+            accountId: ch.realmId,
+            connectionId: connection.id,
+            flow: flow.name,
+            changes: { qbo: { [ch.entity]: [ch.id] } },
+            payload: ch,
+          });
         }
       }
     }

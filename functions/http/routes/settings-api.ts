@@ -56,7 +56,15 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
     const linkedRecords = await store.links.count(connectionId, flow.name);
     const { enabled, settings } = await sync.settings<{ firstSyncCompletedAt?: string }>(connectionId, flow.name);
     const { firstSyncCompletedAt, ...editable } = settings;
-    return { object: flow.name, label: flow.label, direction: flow.direction, enabled, firstSyncCompletedAt: firstSyncCompletedAt ?? null, linkedRecords, settings: editable } as SyncSummary;
+    return {
+      object: flow.name,
+      label: flow.label,
+      direction: flow.direction,
+      enabled,
+      firstSyncCompletedAt: firstSyncCompletedAt ?? null,
+      linkedRecords,
+      settings: editable,
+    } as SyncSummary;
   }
 
   async function connectionView(connection: Connection): Promise<ConnectionView> {
@@ -90,7 +98,8 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
   }
 
   const syncParam = (c: Context<ApiEnv>): Flow | undefined => sync.flow(c.req.param('object') ?? '');
-  const unknownSync = (c: Context<ApiEnv>) => fail(c, 404, 'unknown_sync', `There is no "${c.req.param('object')}" sync; use one of ${sync.flows.map((f) => f.name).join(', ')}.`);
+  const unknownSync = (c: Context<ApiEnv>) =>
+    fail(c, 404, 'unknown_sync', `There is no "${c.req.param('object')}" sync; use one of ${sync.flows.map((f) => f.name).join(', ')}.`);
 
   /** Two-way mappings checked against the portal's real properties: a pair that cannot carry values is refused. */
   async function mappingProblems(connection: Connection, o: TwoWayObject, body: TwoWaySettingsBody): Promise<string[]> {
@@ -108,7 +117,9 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
 
   return new Hono<ApiEnv>()
     .get('/api/settings', (c) => overview(c))
-    .post('/api/quickbooks/connect', requireManager, async (c) => reply(c, ConnectStartSchema, { url: await qboConnections.consentLink(c.get('connection'), c.get('viewer').userId) }))
+    .post('/api/quickbooks/connect', requireManager, async (c) =>
+      reply(c, ConnectStartSchema, { url: await qboConnections.consentLink(c.get('connection'), c.get('viewer').userId) }),
+    )
     .post('/api/quickbooks/disconnect', requireManager, async (c) => {
       await qboConnections.disconnect(c.get('connection'));
       return reply(c, ConnectionViewSchema, await connectionView((await store.connections.get(c.get('connection').id))!));
@@ -116,7 +127,13 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
     .post('/api/quickbooks/company-change/:choice{start-fresh|cancel}', requireManager, async (c) => {
       const id = c.get('connection').id;
       const done = c.req.param('choice') === 'start-fresh' ? await qboConnections.startFresh(id) : await qboConnections.cancelCompanyChange(id);
-      if (!done) return fail(c, 409, 'no_company_change', 'There is no change of QuickBooks company waiting for a choice (it may have expired): click Reconnect to choose a company again.');
+      if (!done)
+        return fail(
+          c,
+          409,
+          'no_company_change',
+          'There is no change of QuickBooks company waiting for a choice (it may have expired): click Reconnect to choose a company again.',
+        );
       return overview(c);
     })
     .get('/api/settings/:object/fields', async (c) => {
@@ -127,13 +144,20 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
       try {
         if (!isTwoWayObject(flow.name)) {
           // A one-way flow maps no fields; the invoice sync's choice from QuickBooks is Create invoice's default item.
-          const items = connected ? (await clients.qbo(connection).query('Item', `Active = true AND Type IN (${SELLABLE_ITEM_TYPES.map(qboQuote).join(', ')})`)).map((i) => ({ id: i.Id, name: i.Name })) : null;
+          const items = connected
+            ? (await clients.qbo(connection).query('Item', `Active = true AND Type IN (${SELLABLE_ITEM_TYPES.map(qboQuote).join(', ')})`)).map((i) => ({
+                id: i.Id,
+                name: i.Name,
+              }))
+            : null;
           return reply(c, FieldCatalogSchema, { hubspotProperties: [], qboFields: [], incomeAccounts: null, items });
         }
         const spec = TWO_WAY_SPECS[flow.name];
         const properties = await clients.hubspot(connection).properties(spec.hubspotType);
         const incomeAccounts =
-          flow.name === 'products' && connected ? (await clients.qbo(connection).query('Account', "AccountType = 'Income' AND Active = true")).map((a) => ({ id: a.Id, name: a.Name })) : null;
+          flow.name === 'products' && connected
+            ? (await clients.qbo(connection).query('Account', "AccountType = 'Income' AND Active = true")).map((a) => ({ id: a.Id, name: a.Name }))
+            : null;
         const qboFields = Object.entries(spec.qboFields as Record<string, { label: string; valueType: 'text' | 'money' | 'boolean' }>).map(([key, f]) => ({
           key,
           label: f.label,
@@ -141,7 +165,12 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
           hubspotTypes: COMPATIBLE_TYPES[f.valueType].anyDirection,
           hubspotTypesToQboOnly: COMPATIBLE_TYPES[f.valueType].toQboOnly,
         }));
-        return reply(c, FieldCatalogSchema, { hubspotProperties: properties.sort((a, b) => a.label.localeCompare(b.label)), qboFields, incomeAccounts, items: null });
+        return reply(c, FieldCatalogSchema, {
+          hubspotProperties: properties.sort((a, b) => a.label.localeCompare(b.label)),
+          qboFields,
+          incomeAccounts,
+          items: null,
+        });
       } catch (err) {
         return providerFailure(c, err);
       }
@@ -151,9 +180,23 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
       if (!flow) return unknownSync(c);
       const body: unknown = await c.req.json().catch(() => undefined);
       const owned = SERVER_OWNED_SETTINGS.filter((k) => typeof body === 'object' && body !== null && k in body);
-      if (owned.length > 0) return fail(c, 400, 'invalid_settings', 'The settings were not saved.', owned.map((k) => `${k}: set by the app itself, never by a request`));
+      if (owned.length > 0)
+        return fail(
+          c,
+          400,
+          'invalid_settings',
+          'The settings were not saved.',
+          owned.map((k) => `${k}: set by the app itself, never by a request`),
+        );
       const parsed = flow.settings.editable.safeParse(body);
-      if (!parsed.success) return fail(c, 400, 'invalid_settings', 'The settings were not saved.', parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
+      if (!parsed.success)
+        return fail(
+          c,
+          400,
+          'invalid_settings',
+          'The settings were not saved.',
+          parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`),
+        );
       const connection = c.get('connection');
       try {
         if (isTwoWayObject(flow.name)) {
@@ -174,7 +217,12 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
       const connection = c.get('connection');
       if (on && connectionState(connection) !== 'connected') return notConnected(c);
       if (on && connection.qboIdCleanupPending) {
-        return fail(c, 409, 'company_switch_in_progress', 'The previous QuickBooks company’s ids are still being removed from HubSpot records. Try again in a minute.');
+        return fail(
+          c,
+          409,
+          'company_switch_in_progress',
+          'The previous QuickBooks company’s ids are still being removed from HubSpot records. Try again in a minute.',
+        );
       }
       await sync.setEnabled(connection.id, flow.name, on);
       return reply(c, SyncSummarySchema, await summary(connection.id, flow));

@@ -49,7 +49,12 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
       for (const flow of sync.flows) {
         const { enabled } = await sync.settings(connection.id, flow.name);
         const run = runs.get(flow.name);
-        syncs.push({ object: flow.name, label: flow.label, enabled, lastRun: run ? { kind: run.kind, finishedAt: run.finishedAt.toISOString(), counts: run.counts } : null } as SyncHealth['syncs'][number]);
+        syncs.push({
+          object: flow.name,
+          label: flow.label,
+          enabled,
+          lastRun: run ? { kind: run.kind, finishedAt: run.finishedAt.toISOString(), counts: run.counts } : null,
+        } as SyncHealth['syncs'][number]);
       }
       const open = await store.syncLog.openFailures(connection.id, FAILURES_SHOWN);
       const refs = await recordRefs(open, connection, clients, log);
@@ -72,7 +77,12 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
           if (o) byObject.set(o, [...(byObject.get(o) ?? []), d.failedAt]);
         }
         for (const [o, failedAt] of byObject) {
-          deadLetters.push({ object: o, work, jobs: failedAt.length, oldestFailedAt: new Date(Math.min(...failedAt.map((d) => d.getTime()))).toISOString() } as SyncHealth['deadLetters'][number]);
+          deadLetters.push({
+            object: o,
+            work,
+            jobs: failedAt.length,
+            oldestFailedAt: new Date(Math.min(...failedAt.map((d) => d.getTime()))).toISOString(),
+          } as SyncHealth['deadLetters'][number]);
         }
       }
       return reply(c, SyncHealthSchema, { syncs, failures, deadLetters } as SyncHealth);

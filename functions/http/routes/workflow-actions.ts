@@ -22,8 +22,16 @@ export interface WorkflowActionDeps {
 export function workflowActionRoutes(deps: WorkflowActionDeps): Hono {
   return new Hono().post('/workflow-actions/create-invoice', async (c) => {
     const rawBody = await c.req.text();
-    const verdict = verifyHubSpotRequest({ method: 'POST', url: signedUrl(c, deps.publicUrl), rawBody, headers: c.req.raw.headers }, deps.clientSecret, deps.now());
-    const reason = !verdict.ok ? verdict.reason : verdict.version === 'v1' ? 'a v1 signature does not cover the URL; workflow actions are signed v2 or v3' : undefined;
+    const verdict = verifyHubSpotRequest(
+      { method: 'POST', url: signedUrl(c, deps.publicUrl), rawBody, headers: c.req.raw.headers },
+      deps.clientSecret,
+      deps.now(),
+    );
+    const reason = !verdict.ok
+      ? verdict.reason
+      : verdict.version === 'v1'
+        ? 'a v1 signature does not cover the URL; workflow actions are signed v2 or v3'
+        : undefined;
     if (reason !== undefined) {
       deps.log.warn({ reason }, 'refused a workflow action request with a bad signature');
       return c.json({ error: 'invalid_signature', message: reason }, 401);
@@ -39,7 +47,15 @@ export function workflowActionRoutes(deps: WorkflowActionDeps): Hono {
       return c.json({ error: 'unsupported_object', message: `"Create invoice" runs on deals, not on ${execution.objectType}.` }, 400);
     }
     const answer = await deps.createInvoice.execute(execution);
-    deps.log.info({ portalId: execution.portalId, callbackId: execution.callbackId, dealId: execution.objectId, answer: answer.kind === 'blocked' ? 'BLOCK' : answer.result.state }, 'workflow action answered');
+    deps.log.info(
+      {
+        portalId: execution.portalId,
+        callbackId: execution.callbackId,
+        dealId: execution.objectId,
+        answer: answer.kind === 'blocked' ? 'BLOCK' : answer.result.state,
+      },
+      'workflow action answered',
+    );
     return c.json({ outputFields: answer.kind === 'blocked' ? blockedOutputFields(answer.expiresIn) : outputFields(answer.result) });
   });
 }

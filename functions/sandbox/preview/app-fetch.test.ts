@@ -23,10 +23,13 @@ describe('preview hubspot.fetch proxy', () => {
     deadline = new AbortController();
     answer = async () => Response.json({ ok: true });
   });
-  const error = async (res: Response) => ((await res.json()) as { category: string; message: string });
+  const error = async (res: Response) => (await res.json()) as { category: string; message: string };
 
   test("the production origin is served by the local backend, signed, with the app's JSON body", async () => {
-    const res = await proxy({ url: 'https://app.example.com/api/settings/contacts?x=1', method: 'PUT', body: { on: true }, headers: { Authorization: 'Bearer t' } }, user);
+    const res = await proxy(
+      { url: 'https://app.example.com/api/settings/contacts?x=1', method: 'PUT', body: { on: true }, headers: { Authorization: 'Bearer t' } },
+      user,
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect(sent).toHaveLength(1);

@@ -62,7 +62,11 @@ export function createAppFetchProxy(options: AppFetchProxyOptions): AppFetchProx
       return proxyError(400, 'VALIDATION_ERROR', `URL is malformed: "${request.url}". hubspot.fetch needs a full URL; relative paths do not work.`);
     }
     if (!permitted.has(requested.origin)) {
-      return proxyError(403, 'VALIDATION_ERROR', `'${requested.origin}' is not in permittedUrls.fetch of app-hsmeta.json (permitted: ${[...permitted].join(', ')}).`);
+      return proxyError(
+        403,
+        'VALIDATION_ERROR',
+        `'${requested.origin}' is not in permittedUrls.fetch of app-hsmeta.json (permitted: ${[...permitted].join(', ')}).`,
+      );
     }
     const headerNames = Object.keys(request.headers ?? {});
     if (headerNames.length > 1 || headerNames.some((h) => h.toLowerCase() !== 'authorization')) {
@@ -94,7 +98,10 @@ export function createAppFetchProxy(options: AppFetchProxyOptions): AppFetchProx
     try {
       const response = await sendWithOneRetry(send, signal);
       const text = await readCapped(response, FETCH_LIMITS.maxBytes);
-      options.log.info({ method: request.method, url: target, userId: user.id, status: response.status, ms: Math.round(performance.now() - started) }, 'preview hubspot.fetch');
+      options.log.info(
+        { method: request.method, url: target, userId: user.id, status: response.status, ms: Math.round(performance.now() - started) },
+        'preview hubspot.fetch',
+      );
       if (text === undefined) return proxyError(502, 'BAD_GATEWAY', `The response from ${request.url} is larger than 1 MB, the most hubspot.fetch returns.`);
       const contentType = response.headers.get('content-type');
       return new Response(text === '' ? null : text, { status: response.status, headers: contentType ? { 'content-type': contentType } : {} });

@@ -25,14 +25,28 @@ describe('the project the preview reads', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  test("every card and the settings page, with entry points and object types; permitted origins from every profile", async () => {
+  test('every card and the settings page, with entry points and object types; permitted origins from every profile', async () => {
     const project = await readPreviewProject(FIXTURE_SRC);
     expect(project.appName).toBe('Preview fixture app');
     expect(project.permittedFetchOrigins).toEqual(['https://fixture-backend.example.com']);
     expect(project.problems).toEqual([]);
     expect(project.extensions).toEqual([
-      { uid: 'fixture_deal_card', kind: 'card', title: 'Fixture invoices', location: 'crm.record.tab', entrypoint: path.join(FIXTURE_SRC, 'app/cards/FixtureDealCard.tsx'), objectTypeIds: ['0-3'] },
-      { uid: 'fixture_settings', kind: 'settings', title: 'Settings', location: 'settings', entrypoint: path.join(FIXTURE_SRC, 'app/settings/FixtureSettings.tsx'), objectTypeIds: [] },
+      {
+        uid: 'fixture_deal_card',
+        kind: 'card',
+        title: 'Fixture invoices',
+        location: 'crm.record.tab',
+        entrypoint: path.join(FIXTURE_SRC, 'app/cards/FixtureDealCard.tsx'),
+        objectTypeIds: ['0-3'],
+      },
+      {
+        uid: 'fixture_settings',
+        kind: 'settings',
+        title: 'Settings',
+        location: 'settings',
+        entrypoint: path.join(FIXTURE_SRC, 'app/settings/FixtureSettings.tsx'),
+        objectTypeIds: [],
+      },
     ]);
   });
 
@@ -40,9 +54,19 @@ describe('the project the preview reads', () => {
     expect(await readPreviewProject(dir)).toEqual({ appName: 'Your app', permittedFetchOrigins: [], extensions: [], problems: [] });
     await mkdir(path.join(dir, 'app/cards'), { recursive: true });
     await writeFile(path.join(dir, 'app/cards/broken-hsmeta.json'), '{ not json');
-    await writeFile(path.join(dir, 'app/cards/odd-hsmeta.json'), JSON.stringify({ uid: 'odd', type: 'card', config: { name: 'Odd', location: 'crm.record.tab', entrypoint: '/app/cards/Odd.tsx', objectTypes: ['spaceships'] } }));
+    await writeFile(
+      path.join(dir, 'app/cards/odd-hsmeta.json'),
+      JSON.stringify({
+        uid: 'odd',
+        type: 'card',
+        config: { name: 'Odd', location: 'crm.record.tab', entrypoint: '/app/cards/Odd.tsx', objectTypes: ['spaceships'] },
+      }),
+    );
     const project = await readPreviewProject(dir);
-    expect(project.problems).toEqual([expect.stringMatching(/^app\/cards\/broken-hsmeta\.json: /), 'app/cards/odd-hsmeta.json: the preview cannot show object type "spaceships"']);
+    expect(project.problems).toEqual([
+      expect.stringMatching(/^app\/cards\/broken-hsmeta\.json: /),
+      'app/cards/odd-hsmeta.json: the preview cannot show object type "spaceships"',
+    ]);
   });
 });
 
@@ -56,7 +80,11 @@ describe('persona list', () => {
       superAdmin: false,
       roleIds: ['9'],
     });
-    expect(toPersona({ id: '1', email: 'a@b.c', firstName: 'Ada', lastName: 'Admin', superAdmin: true, roleId: '3' })).toMatchObject({ firstName: 'Ada', superAdmin: true, roleIds: ['3'] });
+    expect(toPersona({ id: '1', email: 'a@b.c', firstName: 'Ada', lastName: 'Admin', superAdmin: true, roleId: '3' })).toMatchObject({
+      firstName: 'Ada',
+      superAdmin: true,
+      roleIds: ['3'],
+    });
   });
 });
 
@@ -74,7 +102,11 @@ describe('preview server', () => {
     await mkdir(path.join(srcDir, 'app/cards'), { recursive: true });
     await writeFile(
       path.join(srcDir, 'app/cards/card-hsmeta.json'),
-      JSON.stringify({ uid: 'broken_card', type: 'card', config: { name: 'Broken', location: 'crm.record.tab', entrypoint: '/app/cards/Broken.tsx', objectTypes: ['deals'] } }),
+      JSON.stringify({
+        uid: 'broken_card',
+        type: 'card',
+        config: { name: 'Broken', location: 'crm.record.tab', entrypoint: '/app/cards/Broken.tsx', objectTypes: ['deals'] },
+      }),
     );
     await writeFile(path.join(srcDir, 'app/cards/Broken.tsx'), 'export const x = <div>;\n');
     preview = createPreview({ srcDir, backendUrl: PUBLIC_URL, hubspot: { emulator: h.hubspot.emulator, url: h.hubspot.info.url }, log: silentLogger });
@@ -94,7 +126,9 @@ describe('preview server', () => {
       { url: h.hubspot.info.url, accessToken: () => h.hubspot.emulator.issueToken().accessToken, fallback: { id: 5, email: 'fallback@example.com' } },
       silentLogger,
     );
-    expect(await personas()).toEqual([{ id: h.hubspot.emulator.config.userId, email: h.hubspot.emulator.config.userEmail, firstName: 'Admin', lastName: '', superAdmin: true, roleIds: [] }]);
+    expect(await personas()).toEqual([
+      { id: h.hubspot.emulator.config.userId, email: h.hubspot.emulator.config.userEmail, firstName: 'Admin', lastName: '', superAdmin: true, roleIds: [] },
+    ]);
     const boot = await bootOf(await preview.app.request('/preview/'));
     expect(boot.personas.map((p) => [p.id, p.superAdmin])).toEqual([[h.hubspot.emulator.config.userId, true]]);
   });
@@ -105,14 +139,24 @@ describe('preview server', () => {
     const [card] = boot.view.kind === 'record' ? boot.view.extensions : [];
     expect(card?.scriptUrl).toBeUndefined();
     expect(card?.buildError).toMatch(/\[ERROR\] Unexpected end of file[\s\S]*Broken\.tsx:1:18/);
-    expect(card?.context).toMatchObject({ location: 'crm.record.tab', crm: { objectId: Number(deal), objectTypeId: '0-3' }, variables: { BACKEND_URL: PUBLIC_URL } });
+    expect(card?.context).toMatchObject({
+      location: 'crm.record.tab',
+      crm: { objectId: Number(deal), objectTypeId: '0-3' },
+      variables: { BACKEND_URL: PUBLIC_URL },
+    });
   });
 
   test('an unknown record, a user outside the portal, and CRM writes are refused', async () => {
     expect((await preview.app.request('/preview/records/0-3/999999')).status).toBe(404);
-    const stranger = await preview.app.request('/preview/api/fetch', { method: 'POST', body: JSON.stringify({ userId: 999, request: { url: `${PUBLIC_URL}/api/settings` } }) });
+    const stranger = await preview.app.request('/preview/api/fetch', {
+      method: 'POST',
+      body: JSON.stringify({ userId: 999, request: { url: `${PUBLIC_URL}/api/settings` } }),
+    });
     expect(stranger.status).toBe(403);
-    const create = await preview.app.request('/preview/api/hubspot/crm/v3/objects/deals', { method: 'POST', body: JSON.stringify({ properties: { dealname: 'x' } }) });
+    const create = await preview.app.request('/preview/api/hubspot/crm/v3/objects/deals', {
+      method: 'POST',
+      body: JSON.stringify({ properties: { dealname: 'x' } }),
+    });
     expect(create.status).toBe(404);
     const read = await preview.app.request(`/preview/api/hubspot/crm/v3/objects/deals/${deal}?properties=dealname`);
     expect(((await read.json()) as { properties: { dealname: string } }).properties.dealname).toBe('Engine retrofit');

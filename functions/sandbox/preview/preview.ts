@@ -40,7 +40,8 @@ export interface Preview {
 
 /** The scope HubSpot's users API needs (https://developers.hubspot.com/docs/api/settings/user-provisioning). */
 const USERS_SCOPE = 'settings.users.read';
-const CRM_READ_PATHS = /^\/crm\/(v3\/objects\/[^/]+(\/\d+|\/search|\/batch\/read)?|v4\/objects\/[^/]+\/\d+\/associations\/[^/]+|v3\/properties\/[^/]+|v3\/pipelines\/[^/]+)$/;
+const CRM_READ_PATHS =
+  /^\/crm\/(v3\/objects\/[^/]+(\/\d+|\/search|\/batch\/read)?|v4\/objects\/[^/]+\/\d+\/associations\/[^/]+|v3\/properties\/[^/]+|v3\/pipelines\/[^/]+)$/;
 
 export function createPreview(options: PreviewOptions): Preview {
   const { emulator } = options.hubspot;
@@ -50,10 +51,7 @@ export function createPreview(options: PreviewOptions): Preview {
   const records = new PreviewRecords(client);
   const personas =
     options.personas ??
-    emulatorPersonas(
-      { url: options.hubspot.url, accessToken: token, fallback: { id: emulator.config.userId, email: emulator.config.userEmail } },
-      options.log,
-    );
+    emulatorPersonas({ url: options.hubspot.url, accessToken: token, fallback: { id: emulator.config.userId, email: emulator.config.userEmail } }, options.log);
   let knownPersonas: Persona[] = [];
   const loadPersonas = async () => (knownPersonas = await personas());
 
@@ -162,7 +160,8 @@ export function createPreview(options: PreviewOptions): Preview {
 
   app.post('/api/fetch', async (c) => {
     const envelope = (await c.req.json().catch(() => undefined)) as FetchEnvelope | undefined;
-    if (!envelope || typeof envelope.userId !== 'number') return c.json({ status: 'error', category: 'VALIDATION_ERROR', message: 'Expected {userId, request}.' }, 400);
+    if (!envelope || typeof envelope.userId !== 'number')
+      return c.json({ status: 'error', category: 'VALIDATION_ERROR', message: 'Expected {userId, request}.' }, 400);
     const user = knownPersonas.find((p) => p.id === envelope.userId) ?? (await loadPersonas()).find((p) => p.id === envelope.userId);
     if (!user) return c.json({ status: 'error', category: 'VALIDATION_ERROR', message: `User ${envelope.userId} is not a user of the demo portal.` }, 403);
     return fetchProxy(await readPreviewProject(options.srcDir))(envelope.request, user);

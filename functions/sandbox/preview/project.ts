@@ -57,7 +57,10 @@ const Profile = z.object({ variables: z.record(z.string(), z.union([z.string(), 
 export async function readPreviewProject(srcDir: string): Promise<PreviewProject> {
   const problems: string[] = [];
   const extensions: PreviewExtension[] = [];
-  for (const [folder, kind] of [['cards', 'card'], ['settings', 'settings']] as const) {
+  for (const [folder, kind] of [
+    ['cards', 'card'],
+    ['settings', 'settings'],
+  ] as const) {
     for (const file of await hsmetaFiles(path.join(srcDir, 'app', folder))) {
       const where = path.relative(srcDir, file);
       const raw = await readJson(file).catch((err: unknown) => {
@@ -82,12 +85,7 @@ export async function readPreviewProject(srcDir: string): Promise<PreviewProject
   return { appName, permittedFetchOrigins, extensions, problems };
 }
 
-function toExtension(
-  srcDir: string,
-  meta: z.infer<typeof CardMeta> | z.infer<typeof SettingsMeta>,
-  problems: string[],
-  where: string,
-): PreviewExtension {
+function toExtension(srcDir: string, meta: z.infer<typeof CardMeta> | z.infer<typeof SettingsMeta>, problems: string[], where: string): PreviewExtension {
   const entrypoint = path.join(srcDir, meta.config.entrypoint);
   if (meta.type === 'settings') return { uid: meta.uid, kind: 'settings', title: 'Settings', location: 'settings', entrypoint, objectTypeIds: [] };
   const objectTypeIds = meta.config.objectTypes.flatMap((name) => {
@@ -102,7 +100,10 @@ function toExtension(
 
 async function hsmetaFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('-hsmeta.json')).sort().map((n) => path.join(dir, n));
+  return names
+    .filter((n) => n.endsWith('-hsmeta.json'))
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -18,8 +18,7 @@ const money = (amount: string | null, currency: string | null) => {
   if (!Number.isFinite(n)) return amount;
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency || 'USD' }).format(n);
 };
-const present = (items: { label: string; value: string | null | undefined }[]) =>
-  items.flatMap(({ label, value }) => (value ? [{ label, value }] : []));
+const present = (items: { label: string; value: string | null | undefined }[]) => items.flatMap(({ label, value }) => (value ? [{ label, value }] : []));
 
 const SHAPES: Record<string, RecordShape> = {
   '0-3': {
@@ -37,7 +36,11 @@ const SHAPES: Record<string, RecordShape> = {
     objectType: 'contacts',
     properties: ['firstname', 'lastname', 'email', 'company'],
     label: (p) => [p.firstname, p.lastname].filter(Boolean).join(' ') || (p.email ?? undefined),
-    summary: (p) => present([{ label: 'Email', value: p.email }, { label: 'Company', value: p.company }]),
+    summary: (p) =>
+      present([
+        { label: 'Email', value: p.email },
+        { label: 'Company', value: p.company },
+      ]),
   },
   '0-2': {
     objectType: 'companies',

@@ -23,7 +23,8 @@ export const invoicesFlow: Flow<InvoiceSettings, InvoiceCounts, InvoicePreview> 
   qboIdProperties: [{ hubspotType: 'invoices', property: 'qbo_invoice_id' }],
   settings: { stored: InvoiceSettingsSchema, editable: EditableInvoiceSettingsSchema, defaults: defaultInvoiceSettings },
   prepare: (ctx) => ensureInvoiceProperties(ctx.hubspot),
-  changed: (ctx, changes) => syncChanged(openRun(ctx), { invoiceIds: changedIds(changes, 'qbo', 'Invoice'), paymentIds: changedIds(changes, 'qbo', 'Payment') }),
+  changed: (ctx, changes) =>
+    syncChanged(openRun(ctx), { invoiceIds: changedIds(changes, 'qbo', 'Invoice'), paymentIds: changedIds(changes, 'qbo', 'Payment') }),
   reconcile: (ctx) => reconcile(openRun(ctx)),
   firstSync: (ctx) => firstSync(openRun(ctx)),
   preview: (ctx) => preview(openRun(ctx)),

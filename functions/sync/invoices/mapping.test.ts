@@ -1,5 +1,14 @@
 import { qboInvoiceSchema, qboPaymentSchema } from '../../quickbooks/schemas';
-import { dealIdFromCustomField, formatMoney, invoiceFacts, isVoidedPayment, paymentApplications, toDealRollup, toDealTotals, toHubspotInvoice } from './mapping';
+import {
+  dealIdFromCustomField,
+  formatMoney,
+  invoiceFacts,
+  isVoidedPayment,
+  paymentApplications,
+  toDealRollup,
+  toDealTotals,
+  toHubspotInvoice,
+} from './mapping';
 import { fromCents } from './status';
 
 // The create response of qbo-api.md §1.5, with a payment of 100 applied and a euro currency (multi-currency company).
@@ -23,7 +32,7 @@ const invoice = qboInvoiceSchema.parse({
 describe('invoice mapping', () => {
   const facts = invoiceFacts(invoice, '2024-06-05', 'production');
 
-  test('HubSpot invoice properties: HubSpot\'s own where writable, app properties for the rest', () => {
+  test("HubSpot invoice properties: HubSpot's own where writable, app properties for the rest", () => {
     expect(toHubspotInvoice(facts)).toStrictEqual({
       hs_number: 'HS-1037',
       hs_invoice_date: '2024-05-01T00:00:00.000Z',
@@ -58,7 +67,11 @@ describe('invoice mapping', () => {
 
   test('an unnumbered invoice clears hs_number; the sandbox link points at the sandbox UI', () => {
     const unnumbered = invoiceFacts(qboInvoiceSchema.parse({ ...invoice, DocNumber: undefined }), '2024-05-05', 'sandbox');
-    expect(toHubspotInvoice(unnumbered)).toMatchObject({ hs_number: '', qbo_days_overdue: '0', qbo_invoice_link: 'https://app.sandbox.qbo.intuit.com/app/invoice?txnId=130' });
+    expect(toHubspotInvoice(unnumbered)).toMatchObject({
+      hs_number: '',
+      qbo_days_overdue: '0',
+      qbo_invoice_link: 'https://app.sandbox.qbo.intuit.com/app/invoice?txnId=130',
+    });
   });
 
   test('the deal named in the custom field, by its configurable label', () => {

@@ -161,7 +161,10 @@ export function toDealTotals(perCurrency: readonly DealInvoiceTotals[]): Record<
   const counts = {
     qbo_invoices_count: String(perCurrency.reduce((n, t) => n + t.invoices, 0)),
     qbo_invoices_overdue_count: String(perCurrency.reduce((n, t) => n + t.overdue, 0)),
-    qbo_invoices_currency: perCurrency.map((t) => t.currency ?? '').filter(Boolean).join(', '),
+    qbo_invoices_currency: perCurrency
+      .map((t) => t.currency ?? '')
+      .filter(Boolean)
+      .join(', '),
   };
   const [only] = perCurrency;
   if (perCurrency.length > 1 || only === undefined) return { ...EMPTY_DEAL_TOTALS, ...counts };

@@ -35,7 +35,8 @@ export async function recordPayment(run: InvoiceRun, paymentId: string, payment:
     });
   }
   for (const a of prior) {
-    if (a.state === 'applied' && !current.has(a.qboInvoiceId)) await store.invoices.setPaymentState(connectionId, paymentId, a.qboInvoiceId, voided ? 'voided' : 'deleted');
+    if (a.state === 'applied' && !current.has(a.qboInvoiceId))
+      await store.invoices.setPaymentState(connectionId, paymentId, a.qboInvoiceId, voided ? 'voided' : 'deleted');
   }
   const before = new Map(prior.filter((a) => a.state === 'applied').map((a) => [a.qboInvoiceId, a.amountCents]));
   const touched = [...new Set([...current.keys(), ...prior.map((a) => a.qboInvoiceId)])];

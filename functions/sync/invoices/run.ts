@@ -56,7 +56,11 @@ export async function companyToday(run: InvoiceRun): Promise<string> {
 }
 
 /** By id; an id QBO does not return is deleted (a read of a deleted transaction finds nothing). */
-export async function readById<E extends 'Invoice' | 'Payment'>(run: InvoiceRun, entity: E, ids: readonly string[]): Promise<Reads<E extends 'Invoice' ? QboInvoice : QboPayment>> {
+export async function readById<E extends 'Invoice' | 'Payment'>(
+  run: InvoiceRun,
+  entity: E,
+  ids: readonly string[],
+): Promise<Reads<E extends 'Invoice' ? QboInvoice : QboPayment>> {
   const found = await run.ctx.qbo.readMany(entity, ids);
   return new Map([...new Set(ids)].map((id) => [id, found.get(id) as (E extends 'Invoice' ? QboInvoice : QboPayment) | undefined]));
 }

@@ -1,6 +1,11 @@
 import { daysOverdue, deriveInvoiceStatus, hubspotInvoiceStatus, localDate, toCents } from './status';
 
-const invoice = (TotalAmt: number, Balance: number, DueDate = '2026-01-31', PrivateNote?: string) => ({ TotalAmt, Balance, DueDate, ...(PrivateNote ? { PrivateNote } : {}) });
+const invoice = (TotalAmt: number, Balance: number, DueDate = '2026-01-31', PrivateNote?: string) => ({
+  TotalAmt,
+  Balance,
+  DueDate,
+  ...(PrivateNote ? { PrivateNote } : {}),
+});
 
 describe('invoice status (qbo-api.md §1.6)', () => {
   const today = '2026-01-15';
@@ -41,7 +46,7 @@ describe('invoice status (qbo-api.md §1.6)', () => {
     expect(daysOverdue(invoice(300, 300, '2026-02-01'), today)).toBe(0);
   });
 
-  test('HubSpot\'s four invoice statuses', () => {
+  test("HubSpot's four invoice statuses", () => {
     expect(['open', 'partially_paid', 'overdue', 'paid', 'voided', 'deleted'].map((s) => hubspotInvoiceStatus(s as never))).toEqual([
       'open',
       'open',

@@ -8,8 +8,25 @@ import type { InvoiceStatus } from './status';
 import { syncInvoice } from './write-hubspot';
 
 export interface InvoicePreview {
-  counts: { invoices: number; create: number; update: number; withDeal: number; withoutContact: number; payments: number; byStatus: Partial<Record<InvoiceStatus, number>> };
-  samples: { qboId: string; number: string | undefined; status: InvoiceStatus; amountBilled: string; balanceDue: string; currency: string | undefined; dealId: string | undefined; contactId: string | undefined }[];
+  counts: {
+    invoices: number;
+    create: number;
+    update: number;
+    withDeal: number;
+    withoutContact: number;
+    payments: number;
+    byStatus: Partial<Record<InvoiceStatus, number>>;
+  };
+  samples: {
+    qboId: string;
+    number: string | undefined;
+    status: InvoiceStatus;
+    amountBilled: string;
+    balanceDue: string;
+    currency: string | undefined;
+    dealId: string | undefined;
+    contactId: string | undefined;
+  }[];
 }
 
 const SAMPLE_SIZE = 5;
@@ -61,7 +78,10 @@ export async function preview(run: InvoiceRun): Promise<InvoicePreview> {
   const { store, connectionId, environment } = run.ctx;
   const { invoices, payments } = await readAll(run);
   const today = await companyToday(run);
-  const out: InvoicePreview = { counts: { invoices: invoices.length, create: 0, update: 0, withDeal: 0, withoutContact: 0, payments: payments.length, byStatus: {} }, samples: [] };
+  const out: InvoicePreview = {
+    counts: { invoices: invoices.length, create: 0, update: 0, withDeal: 0, withoutContact: 0, payments: payments.length, byStatus: {} },
+    samples: [],
+  };
   for (const invoice of invoices) {
     const facts = invoiceFacts(invoice, today, environment);
     const linked = await store.links.byQboId(connectionId, OBJECT, invoice.Id);
@@ -98,7 +118,12 @@ async function readAll(run: InvoiceRun): Promise<{ invoices: QboInvoice[]; payme
  * One run's work: payments first (they name the invoices they touch), then every touched invoice, then the deals
  * whose latest invoice or totals may have changed, then the timeline events (which need the invoice's deal and number).
  */
-async function apply(run: InvoiceRun, invoiceReads: Reads<QboInvoice>, paymentReads: Reads<QboPayment>, moreInvoiceIds: readonly string[]): Promise<InvoiceCounts> {
+async function apply(
+  run: InvoiceRun,
+  invoiceReads: Reads<QboInvoice>,
+  paymentReads: Reads<QboPayment>,
+  moreInvoiceIds: readonly string[],
+): Promise<InvoiceCounts> {
   const { book } = run;
   const invoiceIds = new Set([...invoiceReads.keys(), ...moreInvoiceIds]);
   const moneyMoved = new Set<string>();
@@ -113,7 +138,9 @@ async function apply(run: InvoiceRun, invoiceReads: Reads<QboInvoice>, paymentRe
   for (const [id, invoice] of await readById(run, 'Invoice', toRead)) invoiceReads.set(id, invoice);
 
   for (const id of invoiceIds) {
-    await book.guard({ qboId: id, action: invoiceReads.get(id) ? 'upsert' : 'delete', direction: 'to_hubspot' }, () => syncInvoice(run, id, invoiceReads.get(id)));
+    await book.guard({ qboId: id, action: invoiceReads.get(id) ? 'upsert' : 'delete', direction: 'to_hubspot' }, () =>
+      syncInvoice(run, id, invoiceReads.get(id)),
+    );
   }
   // Money received counts in the deal's totals even when the invoice's balance did not move (credit swapped for money).
   for (const id of moneyMoved) {

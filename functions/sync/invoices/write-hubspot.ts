@@ -31,7 +31,10 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
   } else {
     let hubspotId = link && link.hubspotHash !== ARCHIVED ? link.hubspotId : await findHubspotInvoice(run, qboId);
     if (hubspotId === undefined) {
-      const associations = [...(contactId ? [{ toType: 'contacts' as const, toId: contactId }] : []), ...(dealId ? [{ toType: 'deals' as const, toId: dealId }] : [])];
+      const associations = [
+        ...(contactId ? [{ toType: 'contacts' as const, toId: contactId }] : []),
+        ...(dealId ? [{ toType: 'deals' as const, toId: dealId }] : []),
+      ];
       const [created] = await hubspot.create(OBJECT, [{ properties, associations }]);
       hubspotId = created!.id;
       run.book.counts.created++;
@@ -43,7 +46,10 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
       await reassociate(run, hubspotId, 'deals', before?.['deal'], dealId);
       run.book.counts.updated++;
     }
-    await store.links.save({ connectionId, object: OBJECT, hubspotId, qboId, hubspotHash: hash, qboHash: undefined, qboSyncToken: invoice.SyncToken, syncedValues: associated }, now());
+    await store.links.save(
+      { connectionId, object: OBJECT, hubspotId, qboId, hubspotHash: hash, qboHash: undefined, qboSyncToken: invoice.SyncToken, syncedValues: associated },
+      now(),
+    );
   }
 
   const dealValues = toDealRollup(facts);
@@ -59,7 +65,11 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
     daysOverdue: facts.daysOverdue,
     dealValues,
   });
-  const rollupChanged = !prior || prior.dealId !== dealId || prior.qboUpdatedAt.getTime() !== facts.updatedAt.getTime() || contentHash(prior.dealValues) !== contentHash(dealValues);
+  const rollupChanged =
+    !prior ||
+    prior.dealId !== dealId ||
+    prior.qboUpdatedAt.getTime() !== facts.updatedAt.getTime() ||
+    contentHash(prior.dealValues) !== contentHash(dealValues);
   if (rollupChanged && dealId) run.affectedDeals.add(dealId);
   if (prior?.dealId && prior.dealId !== dealId) run.affectedDeals.add(prior.dealId);
 }
@@ -69,7 +79,13 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
  * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide; PUT is
  * idempotent, so only a change costs a call) and the old one dissociated, so the invoice shows on one deal only.
  */
-async function reassociate(run: InvoiceRun, hubspotId: string, toType: 'contacts' | 'deals', before: string | undefined, now: string | undefined): Promise<void> {
+async function reassociate(
+  run: InvoiceRun,
+  hubspotId: string,
+  toType: 'contacts' | 'deals',
+  before: string | undefined,
+  now: string | undefined,
+): Promise<void> {
   // syncedValues records "none" as ''.
   const previous = before === '' ? undefined : before;
   if (now === previous) return;
@@ -98,7 +114,10 @@ async function deleteInvoice(run: InvoiceRun, qboId: string, link: Link | undefi
     run.book.counts.updated++;
     hash = contentHash(DELETED_INVOICE);
   }
-  await store.links.save({ connectionId, object: OBJECT, hubspotId, qboId, hubspotHash: hash, qboHash: undefined, qboSyncToken: undefined, syncedValues: link?.syncedValues }, now());
+  await store.links.save(
+    { connectionId, object: OBJECT, hubspotId, qboId, hubspotHash: hash, qboHash: undefined, qboSyncToken: undefined, syncedValues: link?.syncedValues },
+    now(),
+  );
   await run.book.log({
     qboId,
     hubspotId,
@@ -111,6 +130,10 @@ async function deleteInvoice(run: InvoiceRun, qboId: string, link: Link | undefi
 
 /** Our own earlier create carries the QBO id: a create retried after a lost response finds it instead of duplicating. */
 async function findHubspotInvoice(run: InvoiceRun, qboId: string): Promise<string | undefined> {
-  const [found] = await run.ctx.hubspot.search(OBJECT, { filters: [{ propertyName: 'qbo_invoice_id', operator: 'EQ', value: qboId }], properties: ['qbo_invoice_id'], limit: 1 });
+  const [found] = await run.ctx.hubspot.search(OBJECT, {
+    filters: [{ propertyName: 'qbo_invoice_id', operator: 'EQ', value: qboId }],
+    properties: ['qbo_invoice_id'],
+    limit: 1,
+  });
   return found?.id;
 }

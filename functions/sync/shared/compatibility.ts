@@ -26,13 +26,19 @@ const HUBSPOT_HOLDS: Record<string, string> = {
 };
 
 /** Why a mapping cannot work, in words for the admin; undefined when it can. */
-export function mappingProblem(m: FieldMapping, property: PropertyInfo | undefined, qbo: { label: string; valueType: QboValueType }, objectLabel: string): string | undefined {
+export function mappingProblem(
+  m: FieldMapping,
+  property: PropertyInfo | undefined,
+  qbo: { label: string; valueType: QboValueType },
+  objectLabel: string,
+): string | undefined {
   if (property === undefined) return `HubSpot has no ${objectLabel} property "${m.hubspotProperty}".`;
   const types = COMPATIBLE_TYPES[qbo.valueType];
   const writesHubspot = m.direction !== 'to_qbo';
   const fits = types.anyDirection.includes(property.type) || (!writesHubspot && types.toQboOnly.includes(property.type));
   if (!fits) {
-    if (types.toQboOnly.includes(property.type)) return `"${property.label}" is a choice from a list in HubSpot: it can only be sent to QuickBooks' ${qbo.label}, so set the direction to "to QuickBooks".`;
+    if (types.toQboOnly.includes(property.type))
+      return `"${property.label}" is a choice from a list in HubSpot: it can only be sent to QuickBooks' ${qbo.label}, so set the direction to "to QuickBooks".`;
     return `QuickBooks' ${qbo.label} holds ${QBO_HOLDS[qbo.valueType]} but HubSpot's "${property.label}" holds ${HUBSPOT_HOLDS[property.type] ?? property.type}: they cannot be mapped to each other.`;
   }
   if (writesHubspot && property.readOnly) return `HubSpot sets "${property.label}" itself, so the app cannot write it: set the direction to "to QuickBooks".`;

@@ -24,7 +24,7 @@ describe('planPair', () => {
     });
   });
 
-  test('both sides changed: the mapping\'s winner decides, and the conflict is reported', () => {
+  test("both sides changed: the mapping's winner decides, and the conflict is reported", () => {
     const base = { phone: '1' };
     const hubspotWins = planPair([m('phone', 'two_way', 'hubspot')], { phone: '2' }, { phone: '3' }, agreed(base));
     expect(hubspotWins.toQbo).toEqual({ phone: '2' });
@@ -34,7 +34,12 @@ describe('planPair', () => {
   });
 
   test('one-way fields follow their owner, whatever changed', () => {
-    const plan = planPair([m('price', 'to_hubspot'), m('name', 'to_qbo')], { price: '9.00', name: 'A' }, { price: '10.00', name: 'B' }, agreed({ price: '10.00', name: 'B' }));
+    const plan = planPair(
+      [m('price', 'to_hubspot'), m('name', 'to_qbo')],
+      { price: '9.00', name: 'A' },
+      { price: '10.00', name: 'B' },
+      agreed({ price: '10.00', name: 'B' }),
+    );
     expect(plan.toHubspot).toEqual({ price: '10.00' });
     expect(plan.toQbo).toEqual({ name: 'A' });
   });

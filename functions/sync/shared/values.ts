@@ -45,7 +45,10 @@ export function canonicalDecimal(value: string, scale: number): string | undefin
   let digits = `${m[2] || '0'}${(m[3] ?? '').padEnd(scale, '0').slice(0, scale)}`;
   if (Number((m[3] ?? '')[scale] ?? '0') >= 5) digits = incrementDigits(digits);
   const whole = digits.slice(0, digits.length - scale).replace(/^0+(?=\d)/, '');
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '').padEnd(2, '0');
+  const fraction = digits
+    .slice(digits.length - scale)
+    .replace(/0+$/, '')
+    .padEnd(2, '0');
   const negative = m[1] === '-' && /[1-9]/.test(digits);
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }

@@ -76,7 +76,9 @@ export async function syncChanged(run: TwoWayRun, changed: { hubspotIds: readonl
     return q && q.Active !== false ? [q] : [];
   });
   const syncable = await withoutNotSynced(run, newInQbo);
-  await mapPool(syncable, QBO_CONCURRENCY, (q) => run.book.guard({ qboId: q.Id, action: 'match_or_create', direction: 'to_hubspot' }, () => placeQboRecord(run, q)));
+  await mapPool(syncable, QBO_CONCURRENCY, (q) =>
+    run.book.guard({ qboId: q.Id, action: 'match_or_create', direction: 'to_hubspot' }, () => placeQboRecord(run, q)),
+  );
   return run.book.finish();
 }
 
@@ -100,14 +102,32 @@ export async function reconcile(run: TwoWayRun): Promise<SyncCounts> {
   for await (const page of hubspot.modifiedSince(run.spec.hubspotType, new Date(hubspotSince), run.fields.hubspotProperties())) hubspotChanged.push(...page);
   run.newest.sawHubspot(hubspotChanged);
   // Found again in the margin with the values we last synced: nothing to do (the search returns the mapped values).
-  const hubspotHashes = new Map((await store.links.forIds(connectionId, object, 'hubspot', hubspotChanged.map((o) => o.id))).map((l) => [l.hubspotId, l.hubspotHash]));
+  const hubspotHashes = new Map(
+    (
+      await store.links.forIds(
+        connectionId,
+        object,
+        'hubspot',
+        hubspotChanged.map((o) => o.id),
+      )
+    ).map((l) => [l.hubspotId, l.hubspotHash]),
+  );
   const hubspotIds = hubspotChanged.filter((o) => hubspotHashes.get(o.id) !== contentHash(run.fields.fromHubspot(o))).map((o) => o.id);
 
   const qboChanged: QboEntity[] = [];
   for await (const page of qbo.changedSince([run.spec.qboEntity], qboSince)) qboChanged.push(...(page.rows as QboEntity[]));
   run.newest.sawQbo(qboChanged);
   // The checkpoint's own entity comes back every pass (LastUpdatedTime ≥ it): a version already synced is skipped.
-  const synced = new Map((await store.links.forIds(connectionId, object, 'qbo', qboChanged.map((e) => e.Id))).map((l) => [l.qboId, l.qboSyncToken]));
+  const synced = new Map(
+    (
+      await store.links.forIds(
+        connectionId,
+        object,
+        'qbo',
+        qboChanged.map((e) => e.Id),
+      )
+    ).map((l) => [l.qboId, l.qboSyncToken]),
+  );
   const qboIds = [...new Set(qboChanged.filter((e) => e.SyncToken === undefined || synced.get(e.Id) !== e.SyncToken).map((e) => e.Id))];
 
   const counts = await syncChanged(run, { hubspotIds, qboIds });

@@ -24,12 +24,16 @@ export class FieldReader {
   }
 
   fromHubspot(o: HsObject): FieldValues {
-    return compact(Object.fromEntries(this.#settings.mappings.map((m) => [m.hubspotProperty, normalize(this.kind(m.hubspotProperty), o.properties[m.hubspotProperty])])));
+    return compact(
+      Object.fromEntries(this.#settings.mappings.map((m) => [m.hubspotProperty, normalize(this.kind(m.hubspotProperty), o.properties[m.hubspotProperty])])),
+    );
   }
 
   fromQbo(e: QboEntity): FieldValues {
     return compact(
-      Object.fromEntries(this.#settings.mappings.map((m) => [m.hubspotProperty, normalize(this.kind(m.hubspotProperty), this.#spec.qboFields[m.qboField]?.get(e as never))])),
+      Object.fromEntries(
+        this.#settings.mappings.map((m) => [m.hubspotProperty, normalize(this.kind(m.hubspotProperty), this.#spec.qboFields[m.qboField]?.get(e as never))]),
+      ),
     );
   }
 

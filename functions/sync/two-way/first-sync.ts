@@ -100,8 +100,13 @@ export async function firstSync(run: TwoWayRun, progress: Progress): Promise<Syn
   if (settings.createInQbo) {
     // Created in QBO ten at a time (its limit), then linked back to HubSpot 100 per batch call.
     for (const part of chunk(onlyHubspot, 100)) {
-      const created = await mapPool(part, QBO_CONCURRENCY, (h) => run.book.guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => createInQbo(run, h)));
-      await applyPairs(run, created.filter((p): p is Pair => p !== undefined));
+      const created = await mapPool(part, QBO_CONCURRENCY, (h) =>
+        run.book.guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => createInQbo(run, h)),
+      );
+      await applyPairs(
+        run,
+        created.filter((p): p is Pair => p !== undefined),
+      );
       step('create in QuickBooks', part.length);
     }
   }

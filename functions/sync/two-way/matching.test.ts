@@ -32,8 +32,18 @@ describe('pairRecords', () => {
 
   test('a link whose HubSpot record is gone: a live record matching its entity takes it over; unmatched, the entity is not re-created', () => {
     const gone = link('h-deleted', 'q1');
-    const m = pairRecords<H, Q>([{ id: 'h9', email: 'a@x.co' }], [{ Id: 'q1', email: 'a@x.co' }, { Id: 'q2', email: 'z@x.co' }], [gone, link('h-deleted-too', 'q2')], [byEmail]);
-    expect(m.pairs).toEqual([{ hubspot: { id: 'h9', email: 'a@x.co' }, qbo: { Id: 'q1', email: 'a@x.co' }, link: undefined, matchedOn: 'email', takesOver: gone }]);
+    const m = pairRecords<H, Q>(
+      [{ id: 'h9', email: 'a@x.co' }],
+      [
+        { Id: 'q1', email: 'a@x.co' },
+        { Id: 'q2', email: 'z@x.co' },
+      ],
+      [gone, link('h-deleted-too', 'q2')],
+      [byEmail],
+    );
+    expect(m.pairs).toEqual([
+      { hubspot: { id: 'h9', email: 'a@x.co' }, qbo: { Id: 'q1', email: 'a@x.co' }, link: undefined, matchedOn: 'email', takesOver: gone },
+    ]);
     expect(m.onlyQbo).toEqual([]);
     expect(m.onlyHubspot).toEqual([]);
   });

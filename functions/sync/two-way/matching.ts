@@ -31,7 +31,12 @@ export interface Matching<H, Q> {
  * over (a contact deleted and created again, or merged into another), so no twin is created. One that nothing
  * matches is left alone, neither created again in HubSpot nor in QBO: deletes are not synced.
  */
-export function pairRecords<H extends { id: string }, Q extends { Id: string }>(hubspot: readonly H[], qbo: readonly Q[], links: readonly Link[], keys: readonly MatchKey<H, Q>[]): Matching<H, Q> {
+export function pairRecords<H extends { id: string }, Q extends { Id: string }>(
+  hubspot: readonly H[],
+  qbo: readonly Q[],
+  links: readonly Link[],
+  keys: readonly MatchKey<H, Q>[],
+): Matching<H, Q> {
   const hubspotById = new Map(hubspot.map((h) => [h.id, h]));
   const qboById = new Map(qbo.map((q) => [q.Id, q]));
   const pairedHubspot = new Set<string>();

@@ -48,7 +48,9 @@ async function findQboTwin(run: TwoWayRun, h: HsObject): Promise<QboEntity | und
   for (const key of run.spec.matchOn) {
     const v = normalize(key.kind, h.properties[key.hubspotProperty]);
     if (v === undefined) continue;
-    const found = ((await run.ctx.qbo.query(run.spec.qboEntity, `${key.qboQueryField} = ${qboQuote(v)}`)) as QboEntity[]).filter((q) => run.fields.skipReason(q) === undefined);
+    const found = ((await run.ctx.qbo.query(run.spec.qboEntity, `${key.qboQueryField} = ${qboQuote(v)}`)) as QboEntity[]).filter(
+      (q) => run.fields.skipReason(q) === undefined,
+    );
     if (found.length === 1) return found[0];
   }
   return undefined;

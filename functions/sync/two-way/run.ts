@@ -8,7 +8,12 @@ import type { MatchedPair } from './matching';
 import type { FlowSettings } from './settings';
 
 /** What the two-way flows need of a QBO entity: its id, version, activity and time of its last change. */
-export type QboEntity = { Id: string; SyncToken?: string | undefined; Active?: boolean | undefined; MetaData?: { LastUpdatedTime?: string | undefined } | undefined };
+export type QboEntity = {
+  Id: string;
+  SyncToken?: string | undefined;
+  Active?: boolean | undefined;
+  MetaData?: { LastUpdatedTime?: string | undefined } | undefined;
+};
 
 export interface SyncCounts {
   linked: number;

@@ -11,7 +11,12 @@ export async function withoutNotSynced(run: TwoWayRun, entities: QboEntity[]): P
     return reason === undefined ? [] : [{ q, reason }];
   });
   if (skipped.length === 0) return entities;
-  const logged = await run.ctx.store.syncLog.loggedQboIds(run.ctx.connectionId, run.spec.object, NOT_SYNCED, skipped.map((s) => s.q.Id));
+  const logged = await run.ctx.store.syncLog.loggedQboIds(
+    run.ctx.connectionId,
+    run.spec.object,
+    NOT_SYNCED,
+    skipped.map((s) => s.q.Id),
+  );
   for (const { q, reason } of skipped) {
     run.book.counts.skipped++;
     if (!logged.has(q.Id)) await run.book.log({ qboId: q.Id, action: NOT_SYNCED, direction: 'to_hubspot', outcome: 'skipped', message: reason });

@@ -54,7 +54,9 @@ export async function createInQbo(run: TwoWayRun, h: HsObject): Promise<Pair> {
   const { connectionId, settings } = run.ctx;
   const values = run.fields.fromHubspot(h);
   const outbound = Object.fromEntries(
-    settings.mappings.filter((m) => m.direction !== 'to_hubspot' && values[m.hubspotProperty] !== undefined).map((m) => [m.hubspotProperty, values[m.hubspotProperty]!]),
+    settings.mappings
+      .filter((m) => m.direction !== 'to_hubspot' && values[m.hubspotProperty] !== undefined)
+      .map((m) => [m.hubspotProperty, values[m.hubspotProperty]!]),
   );
   let body = run.spec.newQboEntity(values, settings);
   for (const [property, value] of Object.entries(outbound)) run.fields.qboFieldFor(property).set(body, value);

@@ -92,8 +92,13 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
   return (
     <Flex direction="column" gap="medium">
       {!connected && (
-        <Alert title={connection.state === 'needs_reconnect' ? 'QuickBooks needs to be reconnected' : 'QuickBooks is not connected'} variant="warning" testId="not-connected">
-          New invoices and payments will not appear here until a super admin {connection.state === 'needs_reconnect' ? 'reconnects' : 'connects'} QuickBooks on the app's settings page.
+        <Alert
+          title={connection.state === 'needs_reconnect' ? 'QuickBooks needs to be reconnected' : 'QuickBooks is not connected'}
+          variant="warning"
+          testId="not-connected"
+        >
+          New invoices and payments will not appear here until a super admin {connection.state === 'needs_reconnect' ? 'reconnects' : 'connects'} QuickBooks on
+          the app's settings page.
           {invoices.length > 0 ? ' These are the invoices as they were last synced.' : ''}
         </Alert>
       )}
@@ -145,7 +150,9 @@ function Loaded({ backend, dealId, locale, actions }: { backend: Backend; dealId
             <TableBody>
               {invoices.map((i) => (
                 <TableRow key={i.qboInvoiceId}>
-                  <TableCell>{i.qboUrl ? <Link href={{ url: i.qboUrl, external: true }}>{i.number ?? i.qboInvoiceId}</Link> : (i.number ?? i.qboInvoiceId)}</TableCell>
+                  <TableCell>
+                    {i.qboUrl ? <Link href={{ url: i.qboUrl, external: true }}>{i.number ?? i.qboInvoiceId}</Link> : (i.number ?? i.qboInvoiceId)}
+                  </TableCell>
                   <TableCell>{formatDate(i.invoiceDate, locale)}</TableCell>
                   <TableCell>{formatDate(i.dueDate, locale)}</TableCell>
                   <TableCell>{money(i.amount, i.currency)}</TableCell>

@@ -48,7 +48,11 @@ function errorFrom(status: number, body: unknown): ApiError | undefined {
   if (isRecord(body) && body.status === 'error') {
     const context = isRecord(body.context) ? body.context : {};
     const upstream = typeof context.appServerStatusCode === 'number' ? context.appServerStatusCode : status;
-    return new ApiError(upstream, String(body.category ?? 'proxy_error').toLowerCase(), `The app's server could not answer (HTTP ${upstream}). Try again in a moment.`);
+    return new ApiError(
+      upstream,
+      String(body.category ?? 'proxy_error').toLowerCase(),
+      `The app's server could not answer (HTTP ${upstream}). Try again in a moment.`,
+    );
   }
   if (status >= 300) return new ApiError(status, 'http_error', `The app's server answered with HTTP ${status}. Try again in a moment.`);
   return undefined;
@@ -78,7 +82,10 @@ export function backendFor(context: BackendContext): Backend | undefined {
     try {
       json = await res.json();
     } catch {
-      throw errorFrom(res.status, undefined) ?? new ApiError(res.status, 'bad_response', "The app's server sent an answer the page cannot read. Try again in a moment.");
+      throw (
+        errorFrom(res.status, undefined) ??
+        new ApiError(res.status, 'bad_response', "The app's server sent an answer the page cannot read. Try again in a moment.")
+      );
     }
     const error = errorFrom(res.status, json);
     if (error) throw error;

@@ -35,7 +35,9 @@ export function useResource<T>(load: (() => Promise<T>) | undefined): { state: R
 }
 
 /** Runs a change against the backend and reports how it went; `error` is the last failure until the next run. */
-export function useAction<A extends unknown[], T>(run: (...args: A) => Promise<T>): {
+export function useAction<A extends unknown[], T>(
+  run: (...args: A) => Promise<T>,
+): {
   busy: boolean;
   error: ApiError | undefined;
   perform: (...args: A) => Promise<T | undefined>;

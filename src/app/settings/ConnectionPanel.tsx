@@ -44,7 +44,11 @@ export function ConnectionPanel({ backend, connection, canManage, onChanged, rel
   const decide = async (choice: 'start-fresh' | 'cancel') => {
     const next = await choose.perform(choice);
     if (!next) return;
-    notify(choice === 'start-fresh' ? `The app now syncs with ${next.connection.companyName ?? 'the new company'}. Turn on the syncs when you are ready.` : 'The app keeps syncing with the current company.');
+    notify(
+      choice === 'start-fresh'
+        ? `The app now syncs with ${next.connection.companyName ?? 'the new company'}. Turn on the syncs when you are ready.`
+        : 'The app keeps syncing with the current company.',
+    );
     onChanged(next);
   };
 
@@ -81,11 +85,13 @@ export function ConnectionPanel({ backend, connection, canManage, onChanged, rel
         {change && (
           <>
             <Alert title="You connected a different QuickBooks company" variant="warning" testId="company-change">
-              The app syncs with {change.currentCompanyName ?? 'your current company'}, but {change.companyName ?? 'another company'} was chosen in QuickBooks. Nothing has changed yet.
+              The app syncs with {change.currentCompanyName ?? 'your current company'}, but {change.companyName ?? 'another company'} was chosen in QuickBooks.
+              Nothing has changed yet.
             </Alert>
             <Text>
-              Starting fresh with {change.companyName ?? 'the new company'} forgets which records were linked, where the syncs had got to and the invoice history of {change.currentCompanyName ?? 'the current company'}; the
-              syncs are turned off until you turn them on again. No record in HubSpot or in either QuickBooks company is changed or deleted.
+              Starting fresh with {change.companyName ?? 'the new company'} forgets which records were linked, where the syncs had got to and the invoice
+              history of {change.currentCompanyName ?? 'the current company'}; the syncs are turned off until you turn them on again. No record in HubSpot or in
+              either QuickBooks company is changed or deleted.
             </Text>
             {canManage ? (
               <Flex gap="small">
@@ -124,7 +130,8 @@ export function ConnectionPanel({ backend, connection, canManage, onChanged, rel
         {canManage && confirmDisconnect && (
           <>
             <Alert title="Disconnect QuickBooks?" variant="warning" testId="confirm-disconnect">
-              Syncing stops and the app forgets its QuickBooks authorization. Links between records are kept, so reconnecting the same company resumes where it stopped.
+              Syncing stops and the app forgets its QuickBooks authorization. Links between records are kept, so reconnecting the same company resumes where it
+              stopped.
             </Alert>
             <Flex gap="small">
               <Button variant="destructive" onClick={confirmDisconnection} disabled={disconnect.busy}>

@@ -32,7 +32,10 @@ const NO_ITEM = '';
 export function InvoiceOptions(props: Props) {
   const catalog = useResource(() => props.backend.get<FieldCatalog>('/api/settings/invoices/fields'));
   if (catalog.state.status === 'loading') return <LoadingSpinner label="Loading QuickBooks products and services" />;
-  if (catalog.state.status === 'error') return <LoadFailed title="Couldn't load the QuickBooks products and services" error={catalog.state.error} onRetry={catalog.reload} onClose={props.onCancel} />;
+  if (catalog.state.status === 'error')
+    return (
+      <LoadFailed title="Couldn't load the QuickBooks products and services" error={catalog.state.error} onRetry={catalog.reload} onClose={props.onCancel} />
+    );
   return <Editor {...props} items={catalog.state.data.items} />;
 }
 
@@ -54,7 +57,13 @@ function Editor({ backend, sync, onSaved, onCancel, items }: Props & { items: Fi
         value={draft.dealFieldName}
         onChange={(v) => setDraft({ ...draft, dealFieldName: v })}
       />
-      <Select label="When an invoice is deleted in QuickBooks" name="onDelete" options={ON_DELETE} value={draft.onDelete} onChange={(v) => setDraft({ ...draft, onDelete: v as InvoiceSettings['onDelete'] })} />
+      <Select
+        label="When an invoice is deleted in QuickBooks"
+        name="onDelete"
+        options={ON_DELETE}
+        value={draft.onDelete}
+        onChange={(v) => setDraft({ ...draft, onDelete: v as InvoiceSettings['onDelete'] })}
+      />
       <DateInput
         label="Bring invoices dated on or after"
         name="firstSyncFrom"

@@ -35,7 +35,18 @@ const WORDS: Record<SyncSummary['object'], { hubspot: string; qbo: string }> = {
   products: { hubspot: 'products', qbo: 'products and services' },
   invoices: { hubspot: 'invoices', qbo: 'invoices' },
 };
-const HOLDS: Record<string, string> = { text: 'text', money: 'a money amount', boolean: 'yes or no', string: 'text', phone_number: 'a phone number', enumeration: 'a choice from a list', number: 'a number', bool: 'yes or no', date: 'a date', datetime: 'a date and time' };
+const HOLDS: Record<string, string> = {
+  text: 'text',
+  money: 'a money amount',
+  boolean: 'yes or no',
+  string: 'text',
+  phone_number: 'a phone number',
+  enumeration: 'a choice from a list',
+  number: 'a number',
+  bool: 'yes or no',
+  date: 'a date',
+  datetime: 'a date and time',
+};
 
 /** Why a pair cannot be mapped, by the type rules the backend sent with the field lists; undefined when it can. */
 export function mappingProblem(catalog: FieldCatalog, m: FieldMapping): string | undefined {
@@ -44,10 +55,12 @@ export function mappingProblem(catalog: FieldCatalog, m: FieldMapping): string |
   if (!property || !field) return 'Choose a HubSpot property and a QuickBooks field.';
   const writesHubspot = m.direction !== 'to_qbo';
   if (!field.hubspotTypes.includes(property.type) && !(field.hubspotTypesToQboOnly.includes(property.type) && !writesHubspot)) {
-    if (field.hubspotTypesToQboOnly.includes(property.type)) return `"${property.label}" is a choice from a list in HubSpot: it can only be sent to QuickBooks' ${field.label}, so set the direction to "To QuickBooks only".`;
+    if (field.hubspotTypesToQboOnly.includes(property.type))
+      return `"${property.label}" is a choice from a list in HubSpot: it can only be sent to QuickBooks' ${field.label}, so set the direction to "To QuickBooks only".`;
     return `QuickBooks' ${field.label} holds ${HOLDS[field.valueType]} but HubSpot's "${property.label}" holds ${HOLDS[property.type] ?? property.type}: they cannot be mapped to each other.`;
   }
-  if (writesHubspot && property.readOnly) return `HubSpot sets "${property.label}" itself, so the app cannot write it: set the direction to "To QuickBooks only".`;
+  if (writesHubspot && property.readOnly)
+    return `HubSpot sets "${property.label}" itself, so the app cannot write it: set the direction to "To QuickBooks only".`;
   return undefined;
 }
 
@@ -62,7 +75,8 @@ interface Props {
 export function MappingEditor({ backend, sync, onSaved, onCancel }: Props) {
   const catalog = useResource(() => backend.get<FieldCatalog>(`/api/settings/${sync.object}/fields`));
   if (catalog.state.status === 'loading') return <LoadingSpinner label="Loading HubSpot properties and QuickBooks fields" />;
-  if (catalog.state.status === 'error') return <LoadFailed title="Couldn't load the fields" error={catalog.state.error} onRetry={catalog.reload} onClose={onCancel} />;
+  if (catalog.state.status === 'error')
+    return <LoadFailed title="Couldn't load the fields" error={catalog.state.error} onRetry={catalog.reload} onClose={onCancel} />;
   return <Editor backend={backend} sync={sync} catalog={catalog.state.data} onSaved={onSaved} onCancel={onCancel} />;
 }
 
@@ -74,13 +88,15 @@ function Editor({ backend, sync, catalog, onSaved, onCancel }: Props & { catalog
   const words = WORDS[sync.object];
   const propertyLabel = (name: string) => catalog.hubspotProperties.find((p) => p.name === name)?.label ?? name;
   const fieldLabel = (key: string) => catalog.qboFields.find((f) => f.key === key)?.label ?? key;
-  const update = (index: number, change: Partial<FieldMapping>) => setDraft({ ...draft, mappings: draft.mappings.map((m, i) => (i === index ? { ...m, ...change } : m)) });
+  const update = (index: number, change: Partial<FieldMapping>) =>
+    setDraft({ ...draft, mappings: draft.mappings.map((m, i) => (i === index ? { ...m, ...change } : m)) });
 
   const add = () => {
-    const problem =
-      draft.mappings.some((m) => m.hubspotProperty === adding.hubspotProperty) ? `"${propertyLabel(adding.hubspotProperty)}" is already mapped.`
-      : draft.mappings.some((m) => m.qboField === adding.qboField) ? `QuickBooks' ${fieldLabel(adding.qboField)} is already mapped.`
-      : mappingProblem(catalog, adding);
+    const problem = draft.mappings.some((m) => m.hubspotProperty === adding.hubspotProperty)
+      ? `"${propertyLabel(adding.hubspotProperty)}" is already mapped.`
+      : draft.mappings.some((m) => m.qboField === adding.qboField)
+        ? `QuickBooks' ${fieldLabel(adding.qboField)} is already mapped.`
+        : mappingProblem(catalog, adding);
     setRefused(problem);
     if (problem) return;
     setDraft({ ...draft, mappings: [...draft.mappings, adding] });
@@ -109,13 +125,23 @@ function Editor({ backend, sync, catalog, onSaved, onCancel }: Props & { catalog
               <TableCell>{propertyLabel(m.hubspotProperty)}</TableCell>
               <TableCell>{fieldLabel(m.qboField)}</TableCell>
               <TableCell>
-                <Select name={`direction-${m.hubspotProperty}`} options={DIRECTIONS} value={m.direction} onChange={(v) => update(i, { direction: v as Direction })} />
+                <Select
+                  name={`direction-${m.hubspotProperty}`}
+                  options={DIRECTIONS}
+                  value={m.direction}
+                  onChange={(v) => update(i, { direction: v as Direction })}
+                />
               </TableCell>
               <TableCell>
                 <Select name={`winner-${m.hubspotProperty}`} options={WINNERS} value={m.winner} onChange={(v) => update(i, { winner: v as Winner })} />
               </TableCell>
               <TableCell>
-                <Button size="sm" variant="transparent" onClick={() => setDraft({ ...draft, mappings: draft.mappings.filter((_, j) => j !== i) })} testId={`remove-${m.hubspotProperty}`}>
+                <Button
+                  size="sm"
+                  variant="transparent"
+                  onClick={() => setDraft({ ...draft, mappings: draft.mappings.filter((_, j) => j !== i) })}
+                  testId={`remove-${m.hubspotProperty}`}
+                >
                   Remove
                 </Button>
               </TableCell>
@@ -140,7 +166,13 @@ function Editor({ backend, sync, catalog, onSaved, onCancel }: Props & { catalog
           value={adding.qboField}
           onChange={(v) => setAdding({ ...adding, qboField: String(v) })}
         />
-        <Select label="Direction" name="add-direction" options={DIRECTIONS} value={adding.direction} onChange={(v) => setAdding({ ...adding, direction: v as Direction })} />
+        <Select
+          label="Direction"
+          name="add-direction"
+          options={DIRECTIONS}
+          value={adding.direction}
+          onChange={(v) => setAdding({ ...adding, direction: v as Direction })}
+        />
         <Button onClick={add} disabled={adding.hubspotProperty === '' || adding.qboField === ''}>
           Add mapping
         </Button>

@@ -26,7 +26,17 @@ export function Settings({ context, actions }: SettingsProps) {
   return <SettingsLoaded backend={backend} actions={actions} locale={context.user.locale} timeZone={context.portal.timezone} />;
 }
 
-function SettingsLoaded({ backend, actions, locale, timeZone }: { backend: Backend; actions: SettingsProps['actions']; locale: string | undefined; timeZone: string }) {
+function SettingsLoaded({
+  backend,
+  actions,
+  locale,
+  timeZone,
+}: {
+  backend: Backend;
+  actions: SettingsProps['actions'];
+  locale: string | undefined;
+  timeZone: string;
+}) {
   const overview = useResource(() => backend.get<SettingsOverview>('/api/settings'));
   const { state } = overview;
 
@@ -49,7 +59,14 @@ function SettingsLoaded({ backend, actions, locale, timeZone }: { backend: Backe
           Only a super admin of this HubSpot account can connect QuickBooks and change how the syncs work. You can see the settings and the sync health.
         </Alert>
       )}
-      <ConnectionPanel backend={backend} connection={connection} canManage={viewer.canManage} onChanged={overview.replace} reload={overview.reload} notify={notify} />
+      <ConnectionPanel
+        backend={backend}
+        connection={connection}
+        canManage={viewer.canManage}
+        onChanged={overview.replace}
+        reload={overview.reload}
+        notify={notify}
+      />
       <Divider />
       <Heading>Syncs</Heading>
       {syncs.map((sync) => (

@@ -1,4 +1,20 @@
-import { Alert, Button, DescriptionList, DescriptionListItem, Flex, Heading, Link, LoadingSpinner, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Text } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  DescriptionList,
+  DescriptionListItem,
+  Flex,
+  Heading,
+  Link,
+  LoadingSpinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Text,
+} from '@hubspot/ui-extensions';
 import type { Backend } from './backend';
 import { formatTime, plural } from './format';
 import { useAction, useResource } from './resource';
@@ -89,7 +105,11 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
             {state.data.syncs.map((s) => (
               <DescriptionListItem key={s.object} label={s.label}>
                 <Text>
-                  {s.lastRun ? `${RUN_KINDS[s.lastRun.kind]} ${formatTime(s.lastRun.finishedAt, locale, timeZone)}: ${describeCounts(s.lastRun.counts)}` : s.enabled ? 'Waiting for its first run' : 'Off'}
+                  {s.lastRun
+                    ? `${RUN_KINDS[s.lastRun.kind]} ${formatTime(s.lastRun.finishedAt, locale, timeZone)}: ${describeCounts(s.lastRun.counts)}`
+                    : s.enabled
+                      ? 'Waiting for its first run'
+                      : 'Off'}
                 </Text>
               </DescriptionListItem>
             ))}
@@ -109,7 +129,7 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
                   <TableHeader>Sync</TableHeader>
                   <TableHeader>What went wrong</TableHeader>
                   <TableHeader>When</TableHeader>
-                  {canManage ? <TableHeader>{' '}</TableHeader> : null}
+                  {canManage ? <TableHeader> </TableHeader> : null}
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -134,8 +154,13 @@ export function SyncHealthView({ backend, canManage, locale, timeZone, notify }:
             </Table>
           )}
           {state.data.deadLetters.map((d) => (
-            <Alert key={`${d.object}-${d.work}`} title={`${SYNC_NOUNS[d.object]}: ${plural(d.jobs, `${WORK[d.work]} job`)} failed every retry`} variant="warning">
-              The oldest since {formatTime(d.oldestFailedAt, locale, timeZone)}. Usually QuickBooks or HubSpot was unavailable for a long time; "Retry all" runs them again.
+            <Alert
+              key={`${d.object}-${d.work}`}
+              title={`${SYNC_NOUNS[d.object]}: ${plural(d.jobs, `${WORK[d.work]} job`)} failed every retry`}
+              variant="warning"
+            >
+              The oldest since {formatTime(d.oldestFailedAt, locale, timeZone)}. Usually QuickBooks or HubSpot was unavailable for a long time; "Retry all" runs
+              them again.
             </Alert>
           ))}
         </>

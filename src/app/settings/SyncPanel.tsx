@@ -75,7 +75,8 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
           <StatusTag variant={sync.enabled ? 'success' : 'default'}>{sync.enabled ? 'On' : 'Off'}</StatusTag>
         </Flex>
         <Text>
-          {firstSyncDone ? `First sync done ${formatTime(sync.firstSyncCompletedAt!, locale, timeZone)}` : 'Not synced yet'} · {plural(sync.linkedRecords, 'linked record')}
+          {firstSyncDone ? `First sync done ${formatTime(sync.firstSyncCompletedAt!, locale, timeZone)}` : 'Not synced yet'} ·{' '}
+          {plural(sync.linkedRecords, 'linked record')}
         </Text>
         <Toggle
           label="Sync"
@@ -104,14 +105,24 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
           </Flex>
         )}
         {mode === 'preview' && (
-          <FirstSyncPreview backend={backend} sync={sync} canTurnOn={canManage && cannotTurnOn === undefined} busy={toggle.busy} onTurnOn={() => setEnabled(true)} onClose={() => setMode('idle')} />
+          <FirstSyncPreview
+            backend={backend}
+            sync={sync}
+            canTurnOn={canManage && cannotTurnOn === undefined}
+            busy={toggle.busy}
+            onTurnOn={() => setEnabled(true)}
+            onClose={() => setMode('idle')}
+          />
         )}
         {mode === 'edit' && sync.direction === 'two_way' && <MappingEditor backend={backend} sync={sync} onSaved={saved} onCancel={() => setMode('idle')} />}
-        {mode === 'edit' && sync.direction === 'to_hubspot' && <InvoiceOptions backend={backend} sync={sync} onSaved={saved} onCancel={() => setMode('idle')} />}
+        {mode === 'edit' && sync.direction === 'to_hubspot' && (
+          <InvoiceOptions backend={backend} sync={sync} onSaved={saved} onCancel={() => setMode('idle')} />
+        )}
         {mode === 'delete' && (
           <>
             <Alert title={`Delete the ${sync.label} sync?`} variant="danger" testId="confirm-delete">
-              The app forgets this sync's settings, {FORGOTTEN[sync.object]} ({plural(sync.linkedRecords, 'linked record')}), and where it had got to. {KEPT[sync.object]} The sync log is kept.
+              The app forgets this sync's settings, {FORGOTTEN[sync.object]} ({plural(sync.linkedRecords, 'linked record')}), and where it had got to.{' '}
+              {KEPT[sync.object]} The sync log is kept.
             </Alert>
             <Flex gap="small">
               <Button variant="destructive" onClick={confirmDelete} disabled={remove.busy}>
@@ -126,7 +137,21 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
   );
 }
 
-function FirstSyncPreview({ backend, sync, canTurnOn, busy, onTurnOn, onClose }: { backend: Backend; sync: SyncSummary; canTurnOn: boolean; busy: boolean; onTurnOn: () => void; onClose: () => void }) {
+function FirstSyncPreview({
+  backend,
+  sync,
+  canTurnOn,
+  busy,
+  onTurnOn,
+  onClose,
+}: {
+  backend: Backend;
+  sync: SyncSummary;
+  canTurnOn: boolean;
+  busy: boolean;
+  onTurnOn: () => void;
+  onClose: () => void;
+}) {
   const preview = useResource(() => backend.get<Preview>(`/api/settings/${sync.object}/preview`));
   const { state } = preview;
   if (state.status === 'loading') return <LoadingSpinner label="Comparing HubSpot and QuickBooks" />;

@@ -74,8 +74,16 @@ export interface FieldCatalog {
 }
 
 export type Preview =
-  | { kind: 'two_way'; object: 'contacts' | 'products'; counts: { matched: number; createInHubspot: number; createInQbo: number; updateHubspot: number; updateQbo: number; unchanged: number; conflicts: number } }
-  | { kind: 'invoices'; object: 'invoices'; counts: { invoices: number; create: number; update: number; withDeal: number; withoutContact: number; payments: number } };
+  | {
+      kind: 'two_way';
+      object: 'contacts' | 'products';
+      counts: { matched: number; createInHubspot: number; createInQbo: number; updateHubspot: number; updateQbo: number; unchanged: number; conflicts: number };
+    }
+  | {
+      kind: 'invoices';
+      object: 'invoices';
+      counts: { invoices: number; create: number; update: number; withDeal: number; withoutContact: number; payments: number };
+    };
 
 export interface RecordRef {
   name: string;
@@ -86,8 +94,22 @@ export interface RecordRef {
 }
 
 export interface SyncHealth {
-  syncs: { object: SyncName; label: string; enabled: boolean; lastRun: { kind: 'first_sync' | 'changes' | 'reconcile'; finishedAt: string; counts: Record<string, number> } | null }[];
-  failures: { id: number; object: SyncName; direction: 'to_hubspot' | 'to_qbo'; action: string; at: string; code: string | null; message: string; record: RecordRef }[];
+  syncs: {
+    object: SyncName;
+    label: string;
+    enabled: boolean;
+    lastRun: { kind: 'first_sync' | 'changes' | 'reconcile'; finishedAt: string; counts: Record<string, number> } | null;
+  }[];
+  failures: {
+    id: number;
+    object: SyncName;
+    direction: 'to_hubspot' | 'to_qbo';
+    action: string;
+    at: string;
+    code: string | null;
+    message: string;
+    record: RecordRef;
+  }[];
   deadLetters: { object: SyncName; work: 'changes' | 'reconcile' | 'first_sync'; jobs: number; oldestFailedAt: string }[];
 }
 

@@ -120,8 +120,8 @@ function IndexPage({ view }: { view: Extract<PreviewBoot['view'], { kind: 'index
     <div className="pv-index">
       <h1>{boot.appName}</h1>
       <p className="pv-lead">
-        The app's own UI extensions from <code>src/app</code>, drawn by a local host in place of HubSpot and calling the running backend with requests
-        signed as HubSpot signs them. Choose who you are at the top right.
+        The app's own UI extensions from <code>src/app</code>, drawn by a local host in place of HubSpot and calling the running backend with requests signed as
+        HubSpot signs them. Choose who you are at the top right.
       </p>
       <section className="pv-section">
         <h2>Settings page</h2>
@@ -184,7 +184,17 @@ function SettingsPage({ extension, addAlert }: { extension: BootExtension | unde
 
 const OBJECT_NAMES: Record<string, string> = { '0-1': 'Contact', '0-2': 'Company', '0-3': 'Deal', '0-5': 'Ticket' };
 
-function RecordPage({ record, siblings, extensions, addAlert }: { record: PreviewRecord; siblings: PreviewRecord[]; extensions: BootExtension[]; addAlert: AddAlert }) {
+function RecordPage({
+  record,
+  siblings,
+  extensions,
+  addAlert,
+}: {
+  record: PreviewRecord;
+  siblings: PreviewRecord[];
+  extensions: BootExtension[];
+  addAlert: AddAlert;
+}) {
   const middle = extensions.filter((e) => e.location === 'crm.record.tab');
   const side = extensions.filter((e) => e.location !== 'crm.record.tab');
   const [selected, setSelected] = useState(middle[0]?.uid);
@@ -220,7 +230,14 @@ function RecordPage({ record, siblings, extensions, addAlert }: { record: Previe
       <section className="pv-record__middle">
         <div className="pv-page-tabs" role="tablist">
           {middle.map((e) => (
-            <button key={e.uid} type="button" role="tab" aria-selected={e.uid === selected} className={`pv-page-tab ${e.uid === selected ? 'pv-page-tab--active' : ''}`} onClick={() => setSelected(e.uid)}>
+            <button
+              key={e.uid}
+              type="button"
+              role="tab"
+              aria-selected={e.uid === selected}
+              className={`pv-page-tab ${e.uid === selected ? 'pv-page-tab--active' : ''}`}
+              onClick={() => setSelected(e.uid)}
+            >
               {e.title}
             </button>
           ))}
@@ -257,7 +274,9 @@ function ExtensionFrame({ extension, addAlert }: { extension: BootExtension; add
   const [receiver, setReceiver] = useState<RemoteReceiver | null>(null);
   const [started, setStarted] = useState(false);
   const [failure, setFailure] = useState<string | null>(extension.buildError ?? null);
-  const [iframe, setIframe] = useState<{ uri: string; title?: string | undefined; width: number; height: number; onClose?: (() => void) | undefined } | null>(null);
+  const [iframe, setIframe] = useState<{ uri: string; title?: string | undefined; width: number; height: number; onClose?: (() => void) | undefined } | null>(
+    null,
+  );
   const overlays = useRef<Overlays>(null);
   const crm = extension.context.crm;
 
@@ -292,7 +311,8 @@ function ExtensionFrame({ extension, addAlert }: { extension: BootExtension; add
       reloadPage: () => window.location.reload(),
       closeOverlay: (id: string) => overlays.current?.close(id),
       copyTextToClipboard: (text: string) => navigator.clipboard.writeText(text),
-      navigateToPage: ({ to }: { to: string }) => addAlert({ type: 'info', title: 'navigateToPage', message: `HubSpot would open the app page "${to}"; the preview has no app pages.` }),
+      navigateToPage: ({ to }: { to: string }) =>
+        addAlert({ type: 'info', title: 'navigateToPage', message: `HubSpot would open the app page "${to}"; the preview has no app pages.` }),
       openIframeModal: (action: { uri: string; title?: string; width: number; height: number }, onClose?: () => void) => {
         if (onClose) retain(onClose);
         setIframe({ ...action, onClose });
@@ -346,7 +366,19 @@ function ExtensionFrame({ extension, addAlert }: { extension: BootExtension; add
   );
 }
 
-function IframeModal({ uri, title, width, height, close }: { uri: string; title?: string | undefined; width: number; height: number; close: () => void }): ReactNode {
+function IframeModal({
+  uri,
+  title,
+  width,
+  height,
+  close,
+}: {
+  uri: string;
+  title?: string | undefined;
+  width: number;
+  height: number;
+  close: () => void;
+}): ReactNode {
   return createPortal(
     <div className="hs-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div role="dialog" aria-label={title ?? 'Embedded page'} className="hs-modal" style={{ width: Math.min(width, window.innerWidth - 32) }}>

@@ -59,10 +59,7 @@ export function useOverlays(): Overlays {
 /** `reactions`, the second argument of onClick handlers: open and close overlays by id. */
 export function useReactions() {
   const overlays = useOverlays();
-  return useMemo(
-    () => ({ openPanel: overlays.open, closePanel: overlays.close, openModal: overlays.open, closeModal: overlays.close }),
-    [overlays],
-  );
+  return useMemo(() => ({ openPanel: overlays.open, closePanel: overlays.close, openModal: overlays.open, closeModal: overlays.close }), [overlays]);
 }
 
 /** The component an `overlay` prop belongs to: Modal and Panel register their ids with it, a Tooltip shows on hover. */
@@ -91,7 +88,13 @@ export function useOverlay(overlay: ReactNode) {
   const openOwned = useCallback(() => ids.current.forEach((id) => overlays.open(id)), [overlays]);
   const anchor = (element: ReactNode) =>
     overlay ? (
-      <span className="hs-overlay-anchor" onMouseEnter={() => setHovered(true)} onMouseLeave={() => setHovered(false)} onFocus={() => setHovered(true)} onBlur={() => setHovered(false)}>
+      <span
+        className="hs-overlay-anchor"
+        onMouseEnter={() => setHovered(true)}
+        onMouseLeave={() => setHovered(false)}
+        onFocus={() => setHovered(true)}
+        onBlur={() => setHovered(false)}
+      >
         {element}
         <OwnerContext.Provider value={owner}>{overlay}</OwnerContext.Provider>
       </span>

@@ -25,8 +25,7 @@ const current = (): Api => {
   return api;
 };
 
-const serverless = () =>
-  Promise.reject(new Error('hubspot.serverless runs only in private apps; a marketplace app calls its backend with hubspot.fetch.'));
+const serverless = () => Promise.reject(new Error('hubspot.serverless runs only in private apps; a marketplace app calls its backend with hubspot.fetch.'));
 
 function toPlainHeaders(headers: unknown): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
@@ -35,7 +34,10 @@ function toPlainHeaders(headers: unknown): Record<string, string> | undefined {
 }
 
 /** `hubspot.fetch`: the preview's proxy signs the request as HubSpot's does and sends it to the backend. */
-async function hsFetch(url: string | URL, options: { method?: string; timeout?: number; body?: Record<string, unknown>; headers?: unknown } = {}): Promise<Response> {
+async function hsFetch(
+  url: string | URL,
+  options: { method?: string; timeout?: number; body?: Record<string, unknown>; headers?: unknown } = {},
+): Promise<Response> {
   const headers = toPlainHeaders(options.headers);
   const envelope: FetchEnvelope = {
     userId: current().context.user.id,
@@ -49,7 +51,6 @@ async function hsFetch(url: string | URL, options: { method?: string; timeout?: 
   };
   return fetch(`${PREVIEW_PREFIX}/api/fetch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
 }
-
 
 const answer = (payload: { data: unknown } | { error: string }) => new Response(JSON.stringify(payload), { headers: { 'content-type': 'application/json' } });
 const failure = (err: unknown) => answer({ error: err instanceof Error ? err.message : String(err) });
@@ -92,9 +93,9 @@ const hsWorkerAPI = {
   async fetchAssociations(request: { toObjectType: string; properties?: string[]; pageLength?: number; offset?: number }) {
     try {
       const { objectId, objectTypeId } = record();
-      const links = await hubspotApi<{ results: { toObjectId: number | string; associationTypes: { category: string; typeId: number; label: string | null }[] }[] }>(
-        `/crm/v4/objects/${objectTypeId}/${objectId}/associations/${request.toObjectType}?limit=500`,
-      );
+      const links = await hubspotApi<{
+        results: { toObjectId: number | string; associationTypes: { category: string; typeId: number; label: string | null }[] }[];
+      }>(`/crm/v4/objects/${objectTypeId}/${objectId}/associations/${request.toObjectType}?limit=500`);
       const offset = request.offset ?? 0;
       const pageLength = request.pageLength ?? 10;
       const page = links.results.slice(offset, offset + pageLength);
@@ -133,23 +134,29 @@ const hsWorkerAPI = {
     after?: string;
   }) {
     try {
-      const found = await hubspotApi<{ total: number; results: { id: string; properties: Record<string, string | null> }[]; paging?: { next?: { after: string } } }>(
-        `/crm/v3/objects/${request.objectType}/search`,
-        {
-          method: 'POST',
-          body: {
-            ...(request.query ? { query: request.query } : {}),
-            filterGroups: request.filterGroups ?? [],
-            sorts: request.sorts ?? [],
-            properties: request.properties ?? [],
-            limit: request.pageLength ?? 10,
-            ...(request.after ? { after: request.after } : {}),
-          },
+      const found = await hubspotApi<{
+        total: number;
+        results: { id: string; properties: Record<string, string | null> }[];
+        paging?: { next?: { after: string } };
+      }>(`/crm/v3/objects/${request.objectType}/search`, {
+        method: 'POST',
+        body: {
+          ...(request.query ? { query: request.query } : {}),
+          filterGroups: request.filterGroups ?? [],
+          sorts: request.sorts ?? [],
+          properties: request.properties ?? [],
+          limit: request.pageLength ?? 10,
+          ...(request.after ? { after: request.after } : {}),
         },
-      );
+      });
       const after = found.paging?.next?.after;
       return answer({
-        data: { results: found.results.map((r) => ({ objectId: Number(r.id), properties: r.properties })), total: found.total, hasMore: after !== undefined, ...(after ? { after } : {}) },
+        data: {
+          results: found.results.map((r) => ({ objectId: Number(r.id), properties: r.properties })),
+          total: found.total,
+          hasMore: after !== undefined,
+          ...(after ? { after } : {}),
+        },
       });
     } catch (err) {
       return failure(err);

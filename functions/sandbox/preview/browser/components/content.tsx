@@ -36,8 +36,21 @@ import { call, cx, distance, extensionEvent, hrefProps, size, useOverlay, useOve
 
 /** Layout, text and feedback components, drawn with plain DOM and the preview's stylesheet (HubSpot-like, not HubSpot's). */
 
-const JUSTIFY: Record<string, CSSProperties['justifyContent']> = { start: 'flex-start', end: 'flex-end', center: 'center', around: 'space-around', between: 'space-between' };
-const ALIGN: Record<string, CSSProperties['alignItems']> = { start: 'flex-start', end: 'flex-end', center: 'center', baseline: 'baseline', stretch: 'stretch', auto: 'auto' };
+const JUSTIFY: Record<string, CSSProperties['justifyContent']> = {
+  start: 'flex-start',
+  end: 'flex-end',
+  center: 'center',
+  around: 'space-around',
+  between: 'space-between',
+};
+const ALIGN: Record<string, CSSProperties['alignItems']> = {
+  start: 'flex-start',
+  end: 'flex-end',
+  center: 'center',
+  baseline: 'baseline',
+  stretch: 'stretch',
+  auto: 'auto',
+};
 
 export function Flex({ children, direction = 'row', gap, justify = 'start', align, alignSelf, wrap }: FlexProps) {
   const style: CSSProperties = {
@@ -116,9 +129,18 @@ export function Text({ children, variant = 'bodytext', inline, format, truncate 
   const style: CSSProperties = {
     ...(format?.fontWeight ? { fontWeight: format.fontWeight === 'bold' ? 700 : format.fontWeight === 'demibold' ? 600 : 400 } : {}),
     ...(format?.italic ? { fontStyle: 'italic' } : {}),
-    ...(format?.lineDecoration && format.lineDecoration !== 'none' ? { textDecoration: format.lineDecoration === 'strikethrough' ? 'line-through' : 'underline' } : {}),
+    ...(format?.lineDecoration && format.lineDecoration !== 'none'
+      ? { textDecoration: format.lineDecoration === 'strikethrough' ? 'line-through' : 'underline' }
+      : {}),
     ...(format?.textTransform && format.textTransform !== 'none' && format.textTransform !== 'sentenceCase' ? { textTransform: format.textTransform } : {}),
-    ...(truncate ? { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', ...(typeof truncate === 'object' && truncate.maxWidth ? { maxWidth: truncate.maxWidth } : {}) } : {}),
+    ...(truncate
+      ? {
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+          whiteSpace: 'nowrap',
+          ...(typeof truncate === 'object' && truncate.maxWidth ? { maxWidth: truncate.maxWidth } : {}),
+        }
+      : {}),
   };
   const title = typeof truncate === 'object' ? truncate.tooltipText : undefined;
   const className = cx('hs-text', variant === 'microcopy' && 'hs-text--micro', inline && 'hs-text--inline');
@@ -178,13 +200,43 @@ export function Image({ src, alt, width, height, href, onClick, overlay }: Image
 
 /** Text glyphs for the icons cards use most; any other name still shows, as a dot with the name as its title. */
 const GLYPHS: Record<string, string> = {
-  add: '+', success: '✓', checkCircle: '✓', warning: '⚠', exclamationCircle: '!', info: 'i', infoNoCircle: 'i', refresh: '↻',
-  edit: '✎', delete: '✕', remove: '✕', xCircle: '✕', search: '⌕', right: '›', left: '‹', upCarat: '▴', downCarat: '▾', link: '↗',
-  email: '✉', date: '▦', clock: '◷', settings: '⚙', dataSync: '⇄', invoice: '▤', quickbooks: 'qb', star: '★', question: '?', questionCircle: '?',
+  add: '+',
+  success: '✓',
+  checkCircle: '✓',
+  warning: '⚠',
+  exclamationCircle: '!',
+  info: 'i',
+  infoNoCircle: 'i',
+  refresh: '↻',
+  edit: '✎',
+  delete: '✕',
+  remove: '✕',
+  xCircle: '✕',
+  search: '⌕',
+  right: '›',
+  left: '‹',
+  upCarat: '▴',
+  downCarat: '▾',
+  link: '↗',
+  email: '✉',
+  date: '▦',
+  clock: '◷',
+  settings: '⚙',
+  dataSync: '⇄',
+  invoice: '▤',
+  quickbooks: 'qb',
+  star: '★',
+  question: '?',
+  questionCircle: '?',
 };
 export function Icon({ name, color = 'inherit', size: s = 'sm', screenReaderText }: IconProps) {
   return (
-    <span className={cx('hs-icon', `hs-icon--${color}`, `hs-icon--${size(s, 'sm')}`)} title={screenReaderText ?? name} aria-label={screenReaderText ?? name} role="img">
+    <span
+      className={cx('hs-icon', `hs-icon--${color}`, `hs-icon--${size(s, 'sm')}`)}
+      title={screenReaderText ?? name}
+      aria-label={screenReaderText ?? name}
+      role="img"
+    >
       {GLYPHS[name] ?? '•'}
     </span>
   );

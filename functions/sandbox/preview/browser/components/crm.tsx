@@ -32,7 +32,6 @@ interface PropertyDefinition {
   options?: { label: string; value: string }[];
 }
 
-
 interface Pipeline {
   id: string;
   label: string;
@@ -53,8 +52,14 @@ function propertyDefinitions(objectTypeId: string) {
           const def = defs.get(name);
           if (def && !def.options?.length) defs.set(name, { ...def, options });
         };
-        withOptions('pipeline', all.map((p) => ({ label: p.label, value: p.id })));
-        withOptions('dealstage', all.flatMap((p) => p.stages.map((st) => ({ label: st.label, value: st.id }))));
+        withOptions(
+          'pipeline',
+          all.map((p) => ({ label: p.label, value: p.id })),
+        );
+        withOptions(
+          'dealstage',
+          all.flatMap((p) => p.stages.map((st) => ({ label: st.label, value: st.id }))),
+        );
       }
       return defs;
     })();
@@ -67,10 +72,16 @@ function propertyDefinitions(objectTypeId: string) {
 function display(def: PropertyDefinition | undefined, value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '--';
   if (!def) return value;
-  if (def.options?.length) return value.split(';').map((v) => def.options!.find((o) => o.value === v)?.label ?? v).join(', ');
+  if (def.options?.length)
+    return value
+      .split(';')
+      .map((v) => def.options!.find((o) => o.value === v)?.label ?? v)
+      .join(', ');
   if (def.type === 'number' && Number.isFinite(Number(value))) return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(Number(value));
   if ((def.type === 'date' || def.type === 'datetime') && !Number.isNaN(Date.parse(value))) {
-    return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', ...(def.type === 'datetime' ? { timeStyle: 'short' } : {}), timeZone: 'UTC' }).format(new Date(value));
+    return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', ...(def.type === 'datetime' ? { timeStyle: 'short' } : {}), timeZone: 'UTC' }).format(
+      new Date(value),
+    );
   }
   return value;
 }
@@ -187,7 +198,9 @@ export function CrmStageTracker({ properties, showProperties = true, objectTypeI
 }
 
 async function associated(objectTypeId: string, objectId: number, toObjectTypeId: string, properties: string[]) {
-  const links = await hubspotApi<{ results: { toObjectId: number | string }[] }>(`/crm/v4/objects/${objectTypeId}/${objectId}/associations/${toObjectTypeId}?limit=500`);
+  const links = await hubspotApi<{ results: { toObjectId: number | string }[] }>(
+    `/crm/v4/objects/${objectTypeId}/${objectId}/associations/${toObjectTypeId}?limit=500`,
+  );
   if (links.results.length === 0) return { labels: [] as string[], rows: [] as string[][] };
   const [defs, read] = await Promise.all([
     propertyDefinitions(toObjectTypeId),
@@ -277,7 +290,11 @@ function runAction(record: CrmRecordContext, actionType: string, actionContext: 
     else call(onError, ['EXTERNAL_URL needs actionContext.href']);
     return;
   }
-  record.addAlert({ type: 'info', title: `${actionType} opens a HubSpot tool`, message: `In HubSpot this action opens ${actionType.toLowerCase().replace(/_/g, ' ')}; the local preview has no such tool.` });
+  record.addAlert({
+    type: 'info',
+    title: `${actionType} opens a HubSpot tool`,
+    message: `In HubSpot this action opens ${actionType.toLowerCase().replace(/_/g, ' ')}; the local preview has no such tool.`,
+  });
 }
 
 export function CrmActionButton({ children, actionType, actionContext, onError, onClick, variant = 'secondary', size: s, disabled }: CrmActionButtonProps) {

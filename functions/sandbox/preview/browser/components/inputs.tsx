@@ -263,7 +263,13 @@ export function NumberInput(props: NumberInputProps) {
   return (
     <Field id={id} {...fieldProps(props)}>
       <span className="hs-affix">
-        <input {...bind} min={props.min} max={props.max} step={props.precision !== undefined ? 10 ** -props.precision : 'any'} style={{ textAlign: props.textAlign ?? 'left' }} />
+        <input
+          {...bind}
+          min={props.min}
+          max={props.max}
+          step={props.precision !== undefined ? 10 ** -props.precision : 'any'}
+          style={{ textAlign: props.textAlign ?? 'left' }}
+        />
         {props.formatStyle === 'percentage' && <span className="hs-affix__text">%</span>}
       </span>
     </Field>
@@ -302,11 +308,23 @@ export function StepperInput(props: StepperInputProps) {
   return (
     <Field id={id} {...fieldProps(props)}>
       <span className="hs-stepper">
-        <button type="button" aria-label="Decrease" title={props.minValueReachedTooltip} disabled={props.min !== undefined && current <= props.min} onClick={() => stepTo(current - step)}>
+        <button
+          type="button"
+          aria-label="Decrease"
+          title={props.minValueReachedTooltip}
+          disabled={props.min !== undefined && current <= props.min}
+          onClick={() => stepTo(current - step)}
+        >
           −
         </button>
         <input {...bind} />
-        <button type="button" aria-label="Increase" title={props.maxValueReachedTooltip} disabled={props.max !== undefined && current >= props.max} onClick={() => stepTo(current + step)}>
+        <button
+          type="button"
+          aria-label="Increase"
+          title={props.maxValueReachedTooltip}
+          disabled={props.max !== undefined && current >= props.max}
+          onClick={() => stepTo(current + step)}
+        >
           +
         </button>
       </span>

@@ -49,7 +49,17 @@ export function Button({ children, onClick, href, disabled, variant = 'secondary
   );
 }
 
-export function LoadingButton({ children, onClick, disabled, variant = 'primary', type = 'button', size: s, loading = false, overlay, overlayOptions }: LoadingButtonProps) {
+export function LoadingButton({
+  children,
+  onClick,
+  disabled,
+  variant = 'primary',
+  type = 'button',
+  size: s,
+  loading = false,
+  overlay,
+  overlayOptions,
+}: LoadingButtonProps) {
   const { click, anchor, openOwned } = useClick(onClick, overlay);
   const openAfterLoading = overlayOptions?.openBehavior === 'onLoadingFinish';
   const waiting = useRef(false);
@@ -153,7 +163,9 @@ interface TabInfo {
   disabled: boolean;
   tooltip: string | undefined;
 }
-const TabsContext = createContext<{ register(order: number, info: TabInfo): () => void; selected: string | number | undefined; nextOrder(): number } | null>(null);
+const TabsContext = createContext<{ register(order: number, info: TabInfo): () => void; selected: string | number | undefined; nextOrder(): number } | null>(
+  null,
+);
 
 export function Tabs({ children, selected, defaultSelected, onSelectedChange, variant = 'default', fill }: TabsProps) {
   const [tabs, setTabs] = useState<Map<number, TabInfo>>(new Map());
@@ -243,7 +255,13 @@ export function Modal({ id, title, children, width = 'md', variant = 'default', 
   if (!isOpen) return null;
   return createPortal(
     <div className="hs-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div role="dialog" aria-modal="true" aria-label={rest['aria-label'] ?? title} data-overlay-id={id} className={cx('hs-modal', `hs-modal--${size(width)}`, variant === 'danger' && 'hs-modal--danger')}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={rest['aria-label'] ?? title}
+        data-overlay-id={id}
+        className={cx('hs-modal', `hs-modal--${size(width)}`, variant === 'danger' && 'hs-modal--danger')}
+      >
         <OverlayHeader className="hs-modal__header" title={title} close={close} />
         {children}
       </div>
@@ -278,4 +296,6 @@ export function Panel({ id, title, children, width = 'sm', variant = 'default', 
 
 export const PanelBody = ({ children }: PanelBodyProps) => <div className="hs-panel__body">{children}</div>;
 export const PanelFooter = ({ children }: PanelFooterProps) => <div className="hs-panel__footer">{children}</div>;
-export const PanelSection = ({ children, flush }: PanelSectionProps) => <section className={cx('hs-panel__section', flush && 'hs-panel__section--flush')}>{children}</section>;
+export const PanelSection = ({ children, flush }: PanelSectionProps) => (
+  <section className={cx('hs-panel__section', flush && 'hs-panel__section--flush')}>{children}</section>
+);

@@ -13,7 +13,14 @@ export function Table(props: TableProps) {
   );
 }
 
-function Pagination({ pageCount, page, onPageChange, showButtonLabels = true, showFirstLastButtons = false, maxVisiblePageButtons = 5 }: Extract<TableProps, { paginated: true }>) {
+function Pagination({
+  pageCount,
+  page,
+  onPageChange,
+  showButtonLabels = true,
+  showFirstLastButtons = false,
+  maxVisiblePageButtons = 5,
+}: Extract<TableProps, { paginated: true }>) {
   const [own, setOwn] = useState(page ?? 1);
   useEffect(() => {
     if (page !== undefined) setOwn(page);
@@ -38,7 +45,13 @@ function Pagination({ pageCount, page, onPageChange, showButtonLabels = true, sh
         ‹ {showButtonLabels && 'Prev'}
       </button>
       {pages.map((n) => (
-        <button type="button" key={n} className={cx(n === current && 'hs-pagination__current')} aria-current={n === current ? 'page' : undefined} onClick={() => go(n)}>
+        <button
+          type="button"
+          key={n}
+          className={cx(n === current && 'hs-pagination__current')}
+          aria-current={n === current ? 'page' : undefined}
+          onClick={() => go(n)}
+        >
           {n}
         </button>
       ))}
