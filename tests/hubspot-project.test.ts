@@ -140,7 +140,7 @@ describe('HubSpot project', () => {
       });
       const failure = validateHubSpotProject(copy, 'prod');
       await expect(failure).rejects.toThrow(
-        /create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+-  additionalProperty: outputField/,
+        /create-invoice-hsmeta\.json:\s+- config: must NOT have additional properties\s+- {2}additionalProperty: outputField/,
       );
       await expect(failure).rejects.toThrow(/Missing required field: 'config\.inputFields\.4\.typeDefinition\.options'/);
       await expect(failure).rejects.toThrow(/config\.supportedClients\.0\.client: must be equal to one of the allowed values/);

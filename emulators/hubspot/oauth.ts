@@ -86,7 +86,7 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
       });
     }
     const form = await c.req.parseBody();
-    const field = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
+    const field = (k: string) => (typeof form[k] === 'string' ? form[k] : undefined);
     if (field('client_id') !== emu.config.clientId) throw tokenError('BAD_CLIENT_ID', 'missing or unknown client id', 'invalid_request');
     if (field('client_secret') !== emu.config.clientSecret) throw tokenError('BAD_CLIENT_SECRET', 'missing or invalid client secret', 'invalid_client');
     const grant = field('grant_type');

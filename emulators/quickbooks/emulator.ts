@@ -255,7 +255,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
 }
 
 function merged(base: JsonObject, patch: JsonObject): JsonObject {
-  const out = clone(base) as JsonObject;
+  const out = clone(base);
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
     out[key] = isObject(current) && isObject(value) ? merged(current, value) : clone(value);

@@ -11,7 +11,8 @@ export interface RunningServer {
 
 /** Serves an emulator on 127.0.0.1 (port 0 = any free port); resolves once the socket is bound. */
 export async function listen(app: Hono, port = 0): Promise<RunningServer> {
-  const server: Server = createServer(getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  const server: Server = createServer((req, res) => void listener(req, res));
   await new Promise<void>((bound, failed) => {
     server.once('error', failed);
     server.listen(port, '127.0.0.1', () => bound());

@@ -37,6 +37,6 @@ export function executionRules(file: string): ExecutionRules {
       const label = rule && config.labels.en.executionRules[rule.labelName];
       return label?.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) => outputs[name] ?? '');
     },
-    covers: (field, value) => config.executionRules.some((r) => r.conditions[field] !== undefined && holds(r.conditions[field]!, value)),
+    covers: (field, value) => config.executionRules.some((r) => r.conditions[field] !== undefined && holds(r.conditions[field], value)),
   };
 }

@@ -149,7 +149,7 @@ describe('CRUD, query and CDC through node-quickbooks', () => {
     );
     raw.endpoint = qboApiBase(qbo.info.url);
     await new Promise((resolve, reject) =>
-      raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken } as never, (e: unknown) => (e ? reject(e) : resolve(undefined))),
+      raw.deleteInvoice({ Id: invoice.Id, SyncToken: invoice.SyncToken }, (e: unknown) => (e ? reject(e) : resolve(undefined))),
     );
 
     const changes = await c.cdc(['Customer', 'Invoice'], since);

@@ -324,19 +324,15 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     const at = (ms: number) => qboQuote(new Date(ms).toISOString());
     let second = since.getTime();
     let afterId: string | undefined;
-    let sameSecond = true;
     for (;;) {
-      if (sameSecond) {
+      for (;;) {
         const page = await queryPage(
           entity,
           `${whereClause(entity, [`MetaData.LastUpdatedTime = ${at(second)}`, afterId === undefined ? undefined : `Id > ${qboQuote(afterId)}`], true)} orderby Id maxresults ${QUERY_PAGE_SIZE}`,
         );
         if (page.length > 0) yield page;
-        if (page.length === QUERY_PAGE_SIZE) {
-          afterId = page.at(-1)!.Id;
-          continue;
-        }
-        sameSecond = false;
+        if (page.length < QUERY_PAGE_SIZE) break;
+        afterId = page.at(-1)!.Id;
       }
       const later = await queryPage(
         entity,
@@ -351,7 +347,6 @@ export function createQboClient(opts: QboClientOptions): QboClient {
       if (complete.length > 0) yield complete;
       second = last;
       afterId = undefined;
-      sameSecond = true;
     }
   }
 

@@ -93,11 +93,11 @@ export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
   const out: Record<'hubspot' | 'qbo', Record<string, string[]>> = { hubspot: {}, qbo: {} };
   for (const side of ['hubspot', 'qbo'] as const) {
     for (const set of [a, b]) {
-      for (const [type, ids] of Object.entries(set[side] ?? {}) as [string, string[]][]) out[side][type] = [...new Set([...(out[side][type] ?? []), ...ids])];
+      for (const [type, ids] of Object.entries<readonly string[]>(set[side] ?? {})) out[side][type] = [...new Set([...(out[side][type] ?? []), ...ids])];
     }
   }
-  return out as ChangeSet;
+  return out;
 }
 
 export const isEmptyChangeSet = (changes: ChangeSet): boolean =>
-  [changes.hubspot, changes.qbo].every((side) => Object.values(side ?? {}).every((ids) => (ids as string[]).length === 0));
+  [changes.hubspot, changes.qbo].every((side) => Object.values(side ?? {}).every((ids) => ids.length === 0));

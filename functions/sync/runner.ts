@@ -202,7 +202,7 @@ export class SyncRunner {
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const problems = flow.settings.check?.(parsed.data) ?? [];
     if (problems.length > 0) throw new InvalidSettingsError(problems);
-    await this.#store.syncSettings.saveEdits(connectionId, name, parsed.data as Record<string, unknown>);
+    await this.#store.syncSettings.saveEdits(connectionId, name, parsed.data);
     return (await this.settings(connectionId, name)).settings;
   }
 
@@ -251,7 +251,7 @@ export class SyncRunner {
       );
       if (isEmptyChangeSet(changes)) continue;
       await this.enqueueChanges(connectionId, flow.name, changes);
-      queued += [changes.hubspot, changes.qbo].reduce((n, side) => n + Object.values(side ?? {}).reduce((m, ids) => m + (ids as string[]).length, 0), 0);
+      queued += [changes.hubspot, changes.qbo].reduce((n, side) => n + Object.values(side ?? {}).reduce((m, ids) => m + ids.length, 0), 0);
     }
     return queued;
   }

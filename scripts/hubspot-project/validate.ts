@@ -37,7 +37,7 @@ export async function validateHubSpotProject(projectDir: string, profile?: strin
     }
     const nodes = Object.values(result.intermediateRepresentation.intermediateNodesIndexedByUid);
     const crossReferences = nodes.flatMap((n) =>
-      n.componentType === 'WORKFLOW_ACTION' ? workflowActionProblems(n.config as unknown as WorkflowActionConfig).map((p) => `${n.metaFilePath}: ${p}`) : [],
+      n.componentType === 'WORKFLOW_ACTION' ? workflowActionProblems(n.config as WorkflowActionConfig).map((p) => `${n.metaFilePath}: ${p}`) : [],
     );
     if (crossReferences.length > 0) throw new InvalidProjectError(`Workflow actions refer to fields they do not declare:\n${crossReferences.join('\n')}`);
     const components = nodes.map((n) => ({ uid: n.uid, type: n.componentType, config: n.config as Record<string, unknown> }));

@@ -129,7 +129,7 @@ describe('"Create invoice" workflow action', () => {
     }
     await h.runtime.sync.setEnabled(connection.id, 'invoices', true);
     await h.drain();
-    expect((await h.runtime.store.links.byHubspotId(connection.id, 'contacts', contacts.ada!))?.qboId).toBe(adaCustomerId);
+    expect((await h.runtime.store.links.byHubspotId(connection.id, 'contacts', contacts.ada))?.qboId).toBe(adaCustomerId);
     expect(await h.runtime.store.links.count(connection.id, 'products')).toBe(3);
   });
   afterAll(() => h.stop());

@@ -32,7 +32,7 @@ export function fakeBackend(routes: Record<string, Route>) {
       method: options?.method ?? 'GET',
       path: target.pathname,
       query: Object.fromEntries(target.searchParams),
-      body: options?.body as Record<string, unknown> | undefined,
+      body: options?.body,
     };
     calls.push(call);
     if (target.origin !== BACKEND_URL) throw new Error(`fetch to an unexpected origin: ${target.origin}`);

@@ -62,7 +62,8 @@ export async function startHarness(options: HarnessOptions = {}) {
   const sleep = async (ms: number) => clock.advance(ms);
   const qboCalls = { count: 0 };
 
-  let runtime: Runtime | undefined;
+  // Assigned once the runtime is built; the emulators deliver to it from then on.
+  let runtime: Runtime | undefined = undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
     if (options.onDelivery) {

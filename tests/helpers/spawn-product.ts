@@ -22,8 +22,8 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
 
   return {
     child,
@@ -36,14 +36,14 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
           for (const line of buffered.split('\n')) {
             const m = line.match(pattern);
             if (m) {
-              child.stdout!.off('data', onData);
+              child.stdout.off('data', onData);
               resolve(m);
               return;
             }
           }
         };
-        child.stdout!.on('data', onData);
-        exited.then((code) => reject(new Error(`${entry} exited (${code}) before printing ${pattern}:\n${out}`)));
+        child.stdout.on('data', onData);
+        void exited.then((code) => reject(new Error(`${entry} exited (${code}) before printing ${pattern}:\n${out}`)));
       }),
     stop: (signal = 'SIGINT') => {
       child.kill(signal);

@@ -53,7 +53,7 @@ describe('CRM search', () => {
     const since = String(modifiedAt - 30_000);
     const changed = await search({
       filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: Op.Gte, value: since }] }],
-      sorts: ['lastmodifieddate'] as unknown as string[],
+      sorts: ['lastmodifieddate'],
     });
     expect(changed.results.map((r) => r.id)).toEqual([ids[1]]);
     const page1 = await search({ limit: 2, sorts: [{ propertyName: 'firstname', direction: 'DESCENDING' }] as unknown as string[], properties: ['firstname'] });
@@ -74,7 +74,7 @@ describe('CRM search', () => {
     h.clock.advance(1000);
     const calls = Array.from({ length: 6 }, () => h.client.crm.contacts.searchApi.doSearch({ limit: 1 }));
     const outcomes = await Promise.allSettled(calls);
-    const rejected = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected).toHaveLength(1);
     expect((rejected[0]!.reason as { code: number; body: unknown }).code).toBe(429);
   });

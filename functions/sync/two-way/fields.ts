@@ -39,7 +39,7 @@ export class FieldReader {
 
   /** Why a QBO entity is not something this flow syncs (a category among items), in words for the sync log. */
   skipReason(e: QboEntity): string | undefined {
-    return this.#spec.skipReason?.(e as never, this.#settings);
+    return this.#spec.skipReason?.(e, this.#settings);
   }
 
   /** The QBO field a mapped HubSpot property is written to. */
@@ -47,6 +47,6 @@ export class FieldReader {
     const mapping = this.#settings.mappings.find((m) => m.hubspotProperty === hubspotProperty);
     const field = mapping && this.#spec.qboFields[mapping.qboField];
     if (!field) throw new Error(`no QuickBooks field is mapped to ${hubspotProperty}`);
-    return field as QboFieldAccess<unknown>;
+    return field;
   }
 }

@@ -45,7 +45,7 @@ async function matchAll(run: TwoWayRun): Promise<ReturnType<typeof pairRecords<H
     ...spec.matchOn.map((key) => ({
       name: key.hubspotProperty,
       hubspot: (h: HsObject) => normalize(key.kind, h.properties[key.hubspotProperty]),
-      qbo: (q: QboEntity) => normalize(key.kind, spec.qboFields[key.qboField]?.get(q as never)),
+      qbo: (q: QboEntity) => normalize(key.kind, spec.qboFields[key.qboField]?.get(q)),
     })),
   ];
   return { ...pairRecords(hubspotAll, syncable, links, keys), notSynced };

@@ -77,7 +77,7 @@ async function findHubspotTwin(run: TwoWayRun, q: QboEntity): Promise<HsObject |
   const byId = await search(run.spec.qboIdProperty, q.Id);
   if (byId.length > 0) return byId[0];
   for (const key of run.spec.matchOn) {
-    const v = normalize(key.kind, run.spec.qboFields[key.qboField]?.get(q as never));
+    const v = normalize(key.kind, run.spec.qboFields[key.qboField]?.get(q));
     if (v === undefined) continue;
     const found = await search(key.hubspotProperty, v);
     if (found.length === 1) return found[0];

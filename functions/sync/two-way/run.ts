@@ -79,7 +79,7 @@ export function openRun(ctx: FlowContext<FlowSettings>, spec: TwoWayFlow): TwoWa
 
 /** QBO entities of the flow by id (inactive included), each id once; an id QBO does not return is absent. */
 export async function readQbo(run: TwoWayRun, ids: readonly string[]): Promise<Map<string, QboEntity>> {
-  return (await run.ctx.qbo.readMany(run.spec.qboEntity, ids)) as Map<string, QboEntity>;
+  return await run.ctx.qbo.readMany(run.spec.qboEntity, ids);
 }
 
 /** HubSpot records of the flow by id, with the mapped properties; archived and missing ones are absent. */

@@ -85,7 +85,7 @@ function Editor({ backend, sync, onSaved, onCancel, items }: Props & { items: Fi
       ) : (
         <Text variant="microcopy">Connect QuickBooks to choose the product or service for line items without one there.</Text>
       )}
-      <SaveBar error={save.error} busy={save.busy} onSave={submit} onCancel={onCancel} />
+      <SaveBar error={save.error} busy={save.busy} onSave={() => void submit()} onCancel={onCancel} />
     </Flex>
   );
 }

@@ -208,7 +208,7 @@ function Editor({ backend, sync, catalog, onSaved, onCancel }: Props & { catalog
         ) : (
           <Text variant="microcopy">Connect QuickBooks to choose the income account for new products.</Text>
         ))}
-      <SaveBar error={save.error} busy={save.busy} onSave={submit} onCancel={onCancel} />
+      <SaveBar error={save.error} busy={save.busy} onSave={() => void submit()} onCancel={onCancel} />
     </Flex>
   );
 }

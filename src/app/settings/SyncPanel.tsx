@@ -85,7 +85,7 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
           readOnly={!canManage || toggle.busy || (!sync.enabled && cannotTurnOn !== undefined)}
           textChecked="On"
           textUnchecked="Off"
-          onChange={setEnabled}
+          onChange={(on) => void setEnabled(on)}
         />
         {!sync.enabled && cannotTurnOn && canManage && <Text variant="microcopy">{cannotTurnOn}</Text>}
         {(toggle.error ?? remove.error) && (
@@ -110,7 +110,7 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
             sync={sync}
             canTurnOn={canManage && cannotTurnOn === undefined}
             busy={toggle.busy}
-            onTurnOn={() => setEnabled(true)}
+            onTurnOn={() => void setEnabled(true)}
             onClose={() => setMode('idle')}
           />
         )}

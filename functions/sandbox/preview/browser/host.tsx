@@ -17,7 +17,7 @@ import css from './styles.css';
  * choose who they are, draws the settings page or a record page with its cards, runs each extension in its own
  * worker and draws the tree the extension renders (remote-ui), and shows the alerts extensions raise.
  */
-const boot = JSON.parse(document.getElementById('preview-boot')!.textContent!) as PreviewBoot;
+const boot = JSON.parse(document.getElementById('preview-boot')!.textContent) as PreviewBoot;
 
 const controller: Controller = { get: componentFor as Controller['get'], renderer: createController({}).renderer };
 
@@ -330,7 +330,7 @@ function ExtensionFrame({ extension, addAlert }: { extension: BootExtension; add
       },
     };
     const actions = crm ? { ...platform, ...crmActions } : platform;
-    endpoint.call.start(remote.receive, { context: extension.context, actions: actions as never }).then(
+    endpoint.call.start(remote.receive, { context: extension.context, actions: actions }).then(
       () => setStarted(true),
       (err: unknown) => setFailure(err instanceof Error ? err.message : String(err)),
     );

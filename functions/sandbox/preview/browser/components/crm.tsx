@@ -100,6 +100,8 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     return () => {
       live = false;
     };
+    // The caller lists what `load` reads, as it would for useEffect itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return loaded;
 }

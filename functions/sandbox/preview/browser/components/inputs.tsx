@@ -523,7 +523,7 @@ export function ToggleGroup(props: ToggleGroupProps) {
               onChange={(e) => {
                 const next = radio ? [o.value] : e.target.checked ? [...own, o.value] : own.filter((v) => v !== o.value);
                 setOwn(next);
-                call(props.onChange as (v: string | string[]) => void, radio ? o.value : next);
+                call(props.onChange, radio ? o.value : next);
               }}
             />
             <span>

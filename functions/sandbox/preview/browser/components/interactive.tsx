@@ -15,7 +15,7 @@ import type {
   TabProps,
   TabsProps,
 } from '@hubspot/ui-extensions';
-import { createContext, useContext, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { call, cx, extensionEvent, hrefProps, size, useOverlay, useOverlayState, useReactions } from '../runtime';
 import { OverlayHeader } from './overlay-header';
@@ -163,9 +163,11 @@ interface TabInfo {
   disabled: boolean;
   tooltip: string | undefined;
 }
-const TabsContext = createContext<{ register(order: number, info: TabInfo): () => void; selected: string | number | undefined; nextOrder(): number } | null>(
-  null,
-);
+interface TabRegistry {
+  register(order: number, info: TabInfo): () => void;
+  nextOrder(): number;
+}
+const TabsContext = createContext<{ registry: TabRegistry; selected: string | number | undefined } | null>(null);
 
 export function Tabs({ children, selected, defaultSelected, onSelectedChange, variant = 'default', fill }: TabsProps) {
   const [tabs, setTabs] = useState<Map<number, TabInfo>>(new Map());
@@ -173,19 +175,23 @@ export function Tabs({ children, selected, defaultSelected, onSelectedChange, va
   const order = useRef(0);
   const list = [...tabs.entries()].sort(([a], [b]) => a - b).map(([, info]) => info);
   const current = selected ?? own ?? list.find((t) => !t.disabled)?.key;
-  const context = {
-    selected: current,
-    nextOrder: () => order.current++,
-    register(at: number, info: TabInfo) {
-      setTabs((m) => new Map(m).set(at, info));
-      return () =>
-        setTabs((m) => {
-          const next = new Map(m);
-          next.delete(at);
-          return next;
-        });
-    },
-  };
+  // One registry for the component's lifetime: a Tab registers once, not on every render of its parent.
+  const registry = useMemo<TabRegistry>(
+    () => ({
+      nextOrder: () => order.current++,
+      register(at, info) {
+        setTabs((m) => new Map(m).set(at, info));
+        return () =>
+          setTabs((m) => {
+            const next = new Map(m);
+            next.delete(at);
+            return next;
+          });
+      },
+    }),
+    [],
+  );
+  const context = useMemo(() => ({ registry, selected: current }), [registry, current]);
   return (
     <div className={cx('hs-tabs', `hs-tabs--${variant}`, fill && 'hs-tabs--fill')}>
       <div role="tablist" className="hs-tabs__list">
@@ -214,9 +220,10 @@ export function Tabs({ children, selected, defaultSelected, onSelectedChange, va
 
 export function Tab({ children, tabId, title, disabled = false, tooltip }: TabProps) {
   const tabs = useContext(TabsContext);
-  const [order] = useState(() => tabs?.nextOrder() ?? 0);
+  const registry = tabs?.registry;
+  const [order] = useState(() => registry?.nextOrder() ?? 0);
   const key = tabId ?? order;
-  useEffect(() => tabs?.register(order, { key, title: title ?? String(key), disabled, tooltip }), [key, title, disabled, tooltip]);
+  useEffect(() => registry?.register(order, { key, title: title ?? String(key), disabled, tooltip }), [registry, order, key, title, disabled, tooltip]);
   if (tabs?.selected !== key) return null;
   return (
     <div role="tabpanel" className="hs-tabs__panel">
