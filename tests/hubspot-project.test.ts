@@ -18,7 +18,9 @@ describe('HubSpot project', () => {
     const backend = JSON.parse(await readFile(path.join(ROOT, `src/hsprofile.${profile}.json`), 'utf8')).variables.BACKEND_URL;
     const webhooks = components.find((c) => c.type === 'WEBHOOKS')!;
     expect(webhooks.config).toMatchObject({ settings: { targetUrl: `${backend}/webhooks/hubspot` } });
-    // The deal-timeline payment events (hubspot-api.md §12): app-event components attached to deals.
+    // The deal-timeline payment events
+    // (https://developers.hubspot.com/docs/apps/developer-platform/add-features/app-events/reference): app-event
+    // components attached to deals.
     const appEvents = components.filter((c) => c.type === 'APP_EVENT');
     expect(appEvents.map((c) => c.uid).sort()).toEqual(['payment_changed', 'payment_received', 'payment_reversed']);
     for (const e of appEvents) expect(e.config).toMatchObject({ objectType: 'DEAL', headerTemplate: expect.stringContaining('{{amount}}') });

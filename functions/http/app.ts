@@ -53,7 +53,9 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
   });
 
-  // hubspot.fetch payloads are capped at 1 MB (hubspot-platform.md §4); webhook batches are far smaller.
+  // hubspot.fetch payloads are capped at 1 MB
+  // (https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data); webhook
+  // batches are far smaller.
   const limit = bodyLimit({
     maxSize: 1024 * 1024,
     onError: (c) => c.json({ error: 'payload_too_large', message: 'Request bodies are limited to 1 MB.' }, 413),

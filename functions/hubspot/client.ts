@@ -8,8 +8,9 @@ import { createRetryingTransport, type AccessTokens, type RetryPolicy } from '..
 import { classifyHubSpotError, classifyResponse, HubSpotApiError, plainDetail, type HubSpotErrorKind } from './errors';
 
 /**
- * The HubSpot API as the sync engine needs it, over the official @hubspot/api-client (reference hubspot-api.md §2,
- * §5, §6, §11, §12). One instance per connection: it owns the retry policy, the in-flight cap and the call count.
+ * The HubSpot API as the sync engine needs it, over the official @hubspot/api-client
+ * (https://github.com/HubSpot/hubspot-api-nodejs). One instance per connection: it owns the retry policy, the in-flight
+ * cap and the call count.
  */
 export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices';
 
@@ -147,15 +148,24 @@ export interface HubSpotClientOptions {
   maxInFlight?: number;
 }
 
-/** Batch endpoints take at most 100 inputs; list pages hold at most 100 records (docs D-objects). */
+/**
+ * Batch endpoints take at most 100 inputs; list pages hold at most 100 records
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis).
+ */
 const BATCH_SIZE = 100;
-/** Search pages hold at most 200 records and a query reaches at most 10,000 of them (docs D-search). */
+/**
+ * Search pages hold at most 200 records and a query reaches at most 10,000 of them
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
+ */
 const SEARCH_PAGE_SIZE = 200;
 export const SEARCH_RESULT_WINDOW = 10_000;
 const ASSOCIATIONS_PAGE_SIZE = 500;
 
 export const DEFAULT_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-/** The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`, reference §0). */
+/**
+ * The SDK's own limiter allows 6 concurrent requests (`DEFAULT_LIMITER_OPTIONS`,
+ * https://github.com/HubSpot/hubspot-api-nodejs/blob/master/src/configuration/constants.ts).
+ */
 const DEFAULT_MAX_IN_FLIGHT = 6;
 
 /**
@@ -173,10 +183,14 @@ export function defaultAssociationType(from: HsObjectType, to: HsObjectType): nu
   return id;
 }
 
-/** HubSpot keeps contacts' modification time in `lastmodifieddate`, every other object's in `hs_lastmodifieddate` (docs D-search). */
+/**
+ * HubSpot keeps contacts' modification time in `lastmodifieddate`, every other object's in `hs_lastmodifieddate`
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
+ */
 export const lastModifiedProperty = (type: HsObjectType) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
 
-// Raw shapes of what the SDK hands back; ids and association ids arrive as numbers from some endpoints (reference §6).
+// Raw shapes of what the SDK hands back; ids and association ids arrive as numbers from some endpoints
+// (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide).
 const idRaw = z.union([z.string(), z.number()]).transform(String);
 const hsObjectRaw = z.object({
   id: idRaw,
@@ -305,11 +319,12 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
   }
 
   /**
-   * One batch create or update of at most 100 inputs, each answered on its own, in input order. Every input carries
-   * an objectWriteTraceId, so HubSpot answers a 207 naming each refused input (docs D-errors, "Multi-status errors";
-   * batch update: changelog "Simplifying batch update response codes for CRM v3 APIs") and writes the others. A batch
-   * refused whole for one input's value is split in halves and sent again until the refused inputs stand alone, so
-   * one bad value never costs the others their write.
+   * One batch create or update of at most 100 inputs, each answered on its own, in input order. Every input carries an
+   * objectWriteTraceId, so HubSpot answers a 207 naming each refused input
+   * (https://developers.hubspot.com/docs/api-reference/error-handling, "Multi-status errors"; batch update: changelog
+   * "Simplifying batch update response codes for CRM v3 APIs") and writes the others. A batch refused whole for one
+   * input's value is split in halves and sent again until the refused inputs stand alone, so one bad value never costs
+   * the others their write.
    */
   async function writeBatch(
     op: 'create' | 'update',
@@ -376,7 +391,8 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
         const res = batchRaw.parse(
           await call(`read ${type}`, (c) => c.crm.objects.batchApi.read(type, { inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory: [] })),
         );
-        // Missing ids come back as a 207 OBJECT_NOT_FOUND entry (docs D-objects): absent, not an error.
+        // Missing ids come back as a 207 OBJECT_NOT_FOUND entry
+        // (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis): absent, not an error.
         const other = res.errors?.find((e) => e.category !== 'OBJECT_NOT_FOUND');
         if (other) throw new HubSpotApiError({ kind: 'validation', status: 207, category: other.category, detail: other.message });
         out.push(...res.results.map(toHsObject));
@@ -419,10 +435,11 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     /**
-     * Keyset paging on the modification time (docs D-search caps any query at 10,000 results, so offsets cannot
-     * reach past it): every page re-anchors the filter at the last modified time seen (`GTE`) and skips the records
-     * already yielded at exactly that time. Offsets are used only among records sharing one timestamp (a batch
-     * write can stamp hundreds at once), so a record modified mid-walk is never skipped, only seen again later.
+     * Keyset paging on the modification time
+     * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm caps any query at 10,000 results, so
+     * offsets cannot reach past it): every page re-anchors the filter at the last modified time seen (`GTE`) and skips
+     * the records already yielded at exactly that time. Offsets are used only among records sharing one timestamp (a
+     * batch write can stamp hundreds at once), so a record modified mid-walk is never skipped, only seen again later.
      */
     async *modifiedSince(type, since, properties) {
       const prop = lastModifiedProperty(type);
@@ -475,7 +492,8 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async ensurePropertyGroup(type, group) {
-      // POST /crm/v3/properties/{type}/groups; an existing group answers 409 (docs D-props) and is left alone.
+      // POST /crm/v3/properties/{type}/groups; an existing group answers 409
+      // (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide) and is left alone.
       try {
         await call(`create property group ${type}`, (c) => c.crm.properties.groupsApi.create(type, group));
       } catch (err) {
@@ -484,8 +502,10 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async ensureProperties(type, defs) {
-      // One read of the existing definitions, then only the missing ones are created; a 409 from a concurrent
-      // creator means the property exists, which is what we wanted (docs D-props; existing ones are never edited).
+      // One read of the existing definitions, then only the missing ones are created; a 409 from a concurrent creator
+      // means the property exists, which is what we wanted
+      // (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide; existing ones are never
+      // edited).
       const existing = propertyNamesRaw.parse(await call(`list properties ${type}`, (c) => c.crm.properties.coreApi.getAll(type)));
       const names = new Set(existing.results.map((p) => p.name));
       for (const def of defs.filter((d) => !names.has(d.name))) {
@@ -510,12 +530,15 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async associate(fromType, fromId, toType, toId) {
-      // PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the unlabeled type, both directions (docs D-assoc).
+      // PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the unlabeled type, both directions
+      // (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide).
       await call(`associate ${fromType}→${toType}`, (c) => c.crm.associations.v4.basicApi.createDefault(fromType, fromId, toType, toId));
     },
 
     async associateLabelled(fromType, fromId, toType, toId, associationTypeId, category) {
-      // A labelled create replaces the pair's labels (docs D-assoc); callers send the one label they mean.
+      // A labelled create replaces the pair's labels
+      // (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide); callers send the one label they
+      // mean.
       await call(`associate ${fromType}→${toType} (${associationTypeId})`, (c) =>
         c.crm.associations.v4.basicApi.create(fromType, fromId, toType, toId, [
           { associationCategory: category as AssociationSpecAssociationCategoryEnum, associationTypeId },
@@ -537,17 +560,19 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async dissociate(fromType, fromId, toType, toId) {
-      // DELETE /crm/v4/objects/{from}/{id}/associations/{to}/{toId} → 204: "remove all" (hubspot-api.md §6).
+      // DELETE /crm/v4/objects/{from}/{id}/associations/{to}/{toId} → 204: "remove all"
+      // (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide).
       await call(`dissociate ${fromType}→${toType}`, (c) => c.crm.associations.v4.basicApi.archive(fromType, fromId, toType, toId));
     },
 
     async completeWorkflowCallback(callbackId, outputFields) {
-      // POST /automation/v4/actions/callbacks/{callbackId}/complete → 204 (docs D-cb).
+      // POST /automation/v4/actions/callbacks/{callbackId}/complete → 204
+      // (https://developers.hubspot.com/docs/api-reference/legacy/automation/workflow-actions/callbacks/complete-callback).
       await call('complete workflow callback', (c) => c.automation.actions.callbacksApi.complete(callbackId, { outputFields }));
     },
 
     async properties(type) {
-      // GET /crm/v3/properties/{objectType} (docs D-props).
+      // GET /crm/v3/properties/{objectType} (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide).
       const res = propertiesRaw.parse(await call(`list properties ${type}`, (c) => c.crm.properties.coreApi.getAll(type)));
       return res.results
         .filter((p) => !p.hidden)
@@ -573,8 +598,10 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
     },
 
     async sendAppEvent(occurrence) {
-      // POST /integrators/timeline/v4/events (docs D-ae-send). SDK 14 has only the v3 timeline API, so this goes
-      // through the client's generic apiRequest, which returns the Response instead of throwing.
+      // POST /integrators/timeline/v4/events
+      // (https://developers.hubspot.com/docs/apps/developer-platform/add-features/app-events/send-event-occurrences).
+      // SDK 14 has only the v3 timeline API, so this goes through the client's generic apiRequest, which returns the
+      // Response instead of throwing.
       await call('send app event', async (c) => {
         const res = await c.apiRequest({
           method: 'POST',
@@ -602,7 +629,10 @@ function modifiedTime(record: HsObject, prop: string): number {
   return ms;
 }
 
-/** At most `limit` calls in flight per client: HubSpot allows 110 requests per 10 s per portal (docs D-usage). */
+/**
+ * At most `limit` calls in flight per client: HubSpot allows 110 requests per 10 s per portal
+ * (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+ */
 function semaphore(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];

@@ -3,7 +3,7 @@ import { parseRetryAfter } from '../transport/retry-after';
 
 /**
  * The closed vocabulary every HubSpot failure is reduced to. The sync engine and the job runner act only on these
- * kinds (reference aesthetics.md §5.5); nothing outside this folder looks at HTTP statuses or HubSpot categories.
+ * kinds; nothing outside this folder looks at HTTP statuses or HubSpot categories.
  */
 export type HubSpotErrorKind = 'reauth_required' | 'forbidden' | 'rate_limited' | 'unavailable' | 'timeout' | 'validation' | 'conflict' | 'not_found';
 
@@ -80,7 +80,10 @@ const apiExceptionRaw = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
-/** Token-endpoint statuses meaning the grant is gone: the portal must reinstall (docs D-oauth1 §"refresh errors"). */
+/**
+ * Token-endpoint statuses meaning the grant is gone: the portal must reinstall
+ * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide, "refresh errors").
+ */
 const REAUTH_TOKEN_STATUSES = new Set(['BAD_REFRESH_TOKEN']);
 
 /**
@@ -132,16 +135,18 @@ function fromResponse(status: number, body: ErrorBodyRaw, headers: Record<string
     case 408:
       return make('timeout');
     case 423:
-      // "Locked" during high-volume syncs: wait at least 2 s (docs D-errors).
+      // "Locked" during high-volume syncs: wait at least 2 s
+      // (https://developers.hubspot.com/docs/api-reference/error-handling).
       return make('unavailable', retryAfter(headers) ?? 2_000);
     case 429:
       return make('rate_limited', retryAfter(headers) ?? rateLimitWait(body, headers));
     case 477:
-      // Account migration; Retry-After is in seconds and may be up to 24 h (docs D-errors).
+      // Account migration; Retry-After is in seconds and may be up to 24 h
+      // (https://developers.hubspot.com/docs/api-reference/error-handling).
       return make('unavailable', retryAfter(headers));
     case 504:
     case 524:
-      // 524 = HubSpot got no response within 100 s (docs D-errors).
+      // 524 = HubSpot got no response within 100 s (https://developers.hubspot.com/docs/api-reference/error-handling).
       return make('timeout', retryAfter(headers));
   }
   if (status >= 500) return make('unavailable', retryAfter(headers));
@@ -149,9 +154,11 @@ function fromResponse(status: number, body: ErrorBodyRaw, headers: Record<string
 }
 
 /**
- * 429 without Retry-After (whether HubSpot sends it is unconfirmed, reference §7): the search limit is per second
- * (docs D-search: 5 requests/s); the burst limit is a rolling window reported in
- * `X-HubSpot-RateLimit-Interval-Milliseconds` (docs D-usage), and the SDK's own retry waits 10 s for it.
+ * 429 without Retry-After (HubSpot's docs do not say it is sent): the search limit is per second
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm: 5 requests/s); the burst limit is a
+ * rolling window reported in `X-HubSpot-RateLimit-Interval-Milliseconds`
+ * (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines), and the SDK's own retry waits 10 s
+ * for it.
  */
 function rateLimitWait(body: ErrorBodyRaw, headers: Record<string, string>): number | undefined {
   if (body.message === 'You have reached your secondly limit.' || body.policyName === 'SECONDLY') return 1_000;

@@ -5,10 +5,9 @@ import { classifyHubSpotError } from './errors';
 
 /**
  * HubSpot OAuth for a marketplace app, through the official client's oauth APIs
- * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide; reference
- * hubspot-api.md §1): authorize URL → code → tokens; the portal comes from the access-token metadata
- * (`GET /oauth/v1/access-tokens/{token}` → `hub_id`). A revoked or bad refresh token (`BAD_REFRESH_TOKEN`,
- * `invalid_grant`) surfaces as HubSpotApiError `reauth_required`.
+ * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide): authorize URL → code
+ * → tokens; the portal comes from the access-token metadata (`GET /oauth/v1/access-tokens/{token}` → `hub_id`). A
+ * revoked or bad refresh token (`BAD_REFRESH_TOKEN`, `invalid_grant`) surfaces as HubSpotApiError `reauth_required`.
  */
 export interface HubSpotOAuthOptions {
   clientId: string;
@@ -32,7 +31,8 @@ const DEFAULT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 
 /**
  * `TokenResponseIF` as the SDK deserialises it (camelCase of `access_token`, `refresh_token`, `expires_in`; SDK
- * `lib/codegen/oauth/models/TokenResponseIF.js`). Access tokens may be up to 512 characters (docs D-oauth1).
+ * `lib/codegen/oauth/models/TokenResponseIF.js`). Access tokens may be up to 512 characters
+ * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide).
  */
 const tokenResponseRaw = z.object({
   accessToken: z.string().min(1).max(512),

@@ -4,7 +4,8 @@ import { parseHubSpotWebhook } from './webhook-events';
 import { readSignedAppRequest, SignedRequestError } from './signed-request';
 import { decodeV3Uri, verifyHubSpotRequest } from './signature';
 
-// Doc vectors (reference hubspot-api.md §9; docs D-val-v1, D-val-v2).
+// Doc vectors (https://developers.hubspot.com/docs/faq/v1-request-validation,
+// https://developers.hubspot.com/docs/faq/v2-request-validation).
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
 const URI = 'https://www.example.com/webhook_uri';
 const BODY = '{"example_field":"example_value"}';

@@ -3,7 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Verifies a request HubSpot sent us: webhooks, workflow-action calls and `hubspot.fetch` from cards and settings.
  * https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation
- * (v3), …/docs/faq/v2-request-validation, …/docs/faq/v1-request-validation; reference hubspot-api.md §9.
+ * (v3), …/docs/faq/v2-request-validation, …/docs/faq/v1-request-validation.
  *
  * v3 wins when its header is present (HubSpot adds it to every request to an OAuth app, changelog
  * "introducing-version-3-of-webhook-signatures"); otherwise v2 (workflow actions) or v1 (legacy webhooks), as the
@@ -69,7 +69,11 @@ const signV3 = (secret: string, method: string, uri: string, body: string, times
     .update(method + uri + body + String(timestamp), 'utf8')
     .digest('base64');
 
-/** The escapes the v3 docs list as decoded before hashing (reference §9); nothing else is touched. */
+/**
+ * The escapes the v3 docs list as decoded before hashing
+ * (https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation); nothing
+ * else is touched.
+ */
 const V3_DECODED: Record<string, string> = {
   '3A': ':',
   '2F': '/',

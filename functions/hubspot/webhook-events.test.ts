@@ -1,6 +1,7 @@
 import { HubSpotWebhookParseError, parseHubSpotWebhook } from './webhook-events';
 
-// Reference hubspot-api.md §8.3: the first event verbatim from the v1-validation docs, the second a generic event.
+// The first event verbatim from https://developers.hubspot.com/docs/faq/v1-request-validation, the second a generic event
+// (https://developers.hubspot.com/docs/apps/legacy-apps/public-apps/create-generic-webhook-subscriptions).
 const SAMPLE = `[ { "eventId": 1, "subscriptionId": 12345, "portalId": 62515, "occurredAt": 1564113600000,
     "subscriptionType": "contact.creation", "attemptNumber": 0, "objectId": 123,
     "changeSource": "CRM", "changeFlag": "NEW", "appId": 54321 },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * HubSpot webhook batches (https://developers.hubspot.com/docs/api/webhooks; generic `object.*` subscriptions:
  * …/public-apps/create-generic-webhook-subscriptions; merge/restore/association types: changelog
- * "new-subscription-types-for-webhooks"; reference hubspot-api.md §8). A POST carries a JSON array of up to 100
+ * "new-subscription-types-for-webhooks"). A POST carries a JSON array of up to 100
  * events, in no particular order, possibly duplicated: `eventId` alone is not unique, so the dedupe key combines
  * every identifying field.
  */
@@ -66,7 +66,10 @@ export class HubSpotWebhookParseError extends Error {
   }
 }
 
-/** Legacy `contact.*`-style prefixes and the `objectTypeId`s of generic `object.*` events (docs D-objects). */
+/**
+ * Legacy `contact.*`-style prefixes and the `objectTypeId`s of generic `object.*` events
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis).
+ */
 const LEGACY_PREFIX: Record<string, HubSpotChange['objectType']> = { contact: 'contacts', product: 'products', deal: 'deals' };
 const TYPE_IDS: Record<string, HubSpotChange['objectType']> = { '0-1': 'contacts', '0-7': 'products', '0-3': 'deals' };
 
@@ -74,7 +77,8 @@ const KINDS: Record<string, HubSpotChangeKind> = {
   creation: 'created',
   propertyChange: 'changed',
   deletion: 'deleted',
-  // GDPR deletion also fires `*.deletion`, possibly in another batch (docs D-wh); both mean the record is gone.
+  // GDPR deletion also fires `*.deletion`, possibly in another batch
+  // (https://developers.hubspot.com/docs/api/webhooks); both mean the record is gone.
   privacyDeletion: 'deleted',
   merge: 'merged',
   restore: 'restored',
@@ -104,7 +108,8 @@ function toChange(e: HubSpotWebhookEventRaw, index: number): HubSpotChange | und
   const [prefix = '', suffix = ''] = e.subscriptionType.split('.');
   const kind = KINDS[suffix];
   if (kind === undefined) return undefined;
-  // Association events name both ends; the record the event is about is the `from` side (docs D-wh).
+  // Association events name both ends; the record the event is about is the `from` side
+  // (https://developers.hubspot.com/docs/api/webhooks).
   const objectId = e.objectId ?? (kind === 'associationChanged' ? e.fromObjectId : undefined) ?? (kind === 'merged' ? e.primaryObjectId : undefined);
   if (objectId === undefined) throw new HubSpotWebhookParseError(`event [${index}] (${e.subscriptionType}) has no objectId`);
   if (prefix === 'object' && e.objectTypeId === undefined) throw new HubSpotWebhookParseError(`event [${index}] (${e.subscriptionType}) has no objectTypeId`);

@@ -1,9 +1,9 @@
 /**
- * The QuickBooks Online data client: node-quickbooks (reference/qbo-api.md §5) behind a small typed,
- * promise-based interface. Every attempt goes through the realm's rate limiter and the retrying transport
- * both provider clients share (functions/transport/retrying.ts); writes carry a `requestid` so a retry never
- * applies twice (§2.1, B-rid). Every response is parsed with the schemas in `schemas.ts`. The adapter also owns
- * QBO's change feed (CDC, else a query that pages on a stable order) and reads of many ids at once.
+ * The QuickBooks Online data client: node-quickbooks (https://github.com/mcohen01/node-quickbooks) behind a small
+ * typed, promise-based interface. Every attempt goes through the realm's rate limiter and the retrying transport both
+ * provider clients share (functions/transport/retrying.ts); writes carry a `requestid` so a retry never applies twice
+ * (https://blogs.intuit.com/2015/04/06/15346/). Every response is parsed with the schemas in `schemas.ts`. The adapter
+ * also owns QBO's change feed (CDC, else a query that pages on a stable order) and reads of many ids at once.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
@@ -49,7 +49,7 @@ export interface QboClientOptions {
   limiter?: QboRateLimiter;
   log: Logger;
   retry?: RetryPolicy;
-  /** Per attempt; node-quickbooks sets none, so a hung request would wait forever (§5). */
+  /** Per attempt; node-quickbooks sets none, so a hung request would wait forever (https://github.com/mcohen01/node-quickbooks/blob/master/index.js). */
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -61,7 +61,10 @@ export interface QboClientOptions {
 
 export interface QueryOptions {
   orderBy?: string;
-  /** Name lists (Customer, Item, Account) return active records only unless asked (§2.3). */
+  /**
+   * Name lists (Customer, Item, Account) return active records only unless asked
+   * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries).
+   */
   includeInactive?: boolean;
 }
 
@@ -111,13 +114,23 @@ export interface QboClient {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 };
-/** QBO itself gives up on requests after 120 s (§2.6, D-limits); we stop waiting well before. */
+/**
+ * QBO itself gives up on requests after 120 s
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles); we stop waiting well before.
+ */
 export const DEFAULT_TIMEOUT_MS = 60_000;
-/** D-cdc: "the lookback period is 30 days" (§2.5). */
+/**
+ * "CDC operations can track changes within the last 30 days"
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture).
+ */
 export const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
-/** The largest page QBO serves (§2.3). */
+/** The largest page QBO serves (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries). */
 export const QUERY_PAGE_SIZE = 1000;
-/** A CDC response holds at most this many objects in all (§2.5); a full one may have left changes out. */
+/**
+ * A CDC response holds at most this many objects in all
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture); a
+ * full one may have left changes out.
+ */
 export const CDC_MAX_OBJECTS = 1000;
 /** Ids per `Id IN (…)` read: well inside the query's length limit. */
 const READ_CHUNK = 100;
@@ -127,8 +140,10 @@ const CDC_MARGIN_MS = 60_000;
 const NAME_LISTS: ReadonlySet<QboEntityName> = new Set(['Customer', 'Item', 'Account', 'Term', 'TaxCode']);
 
 /**
- * A literal for a QBO query (§2.3, §7 item 2): strings single-quoted with `\` escapes, numbers and
- * booleans bare, dates as ISO strings, arrays as an `IN` list. URL-encoding is node-quickbooks' job.
+ * A literal for a QBO query
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries): strings
+ * single-quoted with `\` escapes, numbers and booleans bare, dates as ISO strings, arrays as an `IN` list. URL-encoding
+ * is node-quickbooks' job.
  */
 export function qboQuote(value: string | number | boolean | Date | readonly (string | number)[]): string {
   if (Array.isArray(value)) return `(${value.map((v: string | number) => qboQuote(v)).join(', ')})`;
@@ -147,7 +162,7 @@ type NodeCallback = (err: unknown, data: unknown) => void;
 
 /**
  * The slice of node-quickbooks this adapter calls. Its index.d.ts is inaccurate (it declares a
- * `query` that does not exist, §5), so the adapter names exactly what it relies on.
+ * `query` that index.js does not define), so the adapter names exactly what it relies on.
  */
 type NodeQuickBooks = { endpoint: string } & {
   [K in `create${QboEntityName}` | `update${QboEntityName}`]: (body: Record<string, unknown>, cb: NodeCallback) => void;
@@ -176,7 +191,7 @@ const cdcResponse = z.looseObject({
   CDCResponse: z.array(z.looseObject({ QueryResponse: z.array(z.record(z.string(), z.unknown())).optional() })),
 });
 const updateBody = z.looseObject({ Id: z.string().min(1), SyncToken: z.string().min(1), sparse: z.boolean().optional() });
-// "max 50 chars, unique per company" (§2.1, B-rid).
+// "max 50 chars, unique per company" (https://blogs.intuit.com/2015/04/06/15346/).
 const requestId = z.string().min(1).max(50);
 const orderBy = z.string().regex(/^[A-Za-z][A-Za-z0-9.]*( (ASC|DESC|asc|desc))?$/, 'orderBy is one property, optionally ASC or DESC');
 
@@ -233,7 +248,8 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     ...(opts.random === undefined ? {} : { random: opts.random }),
   });
 
-  // A new instance per attempt: the access token may change between attempts (§5: the token is constructor state).
+  // A new instance per attempt: the access token may change between attempts (node-quickbooks keeps the token as
+  // constructor state).
   const connect = (accessToken: string): NodeQuickBooks => {
     const qbo = new QuickBooks(opts.clientId, opts.clientSecret, accessToken, false, opts.realmId, true, false, String(opts.minorVersion ?? 75), '2.0', null);
     qbo.endpoint = opts.endpoint;
@@ -262,7 +278,8 @@ export function createQboClient(opts: QboClientOptions): QboClient {
   async function queryPage<E extends QboEntityName>(entity: E, criteria: string): Promise<QboEntityMap[E][]> {
     const data = await execute('query', entity, (qbo, cb) => qbo[`find${entity}s`](criteria, cb));
     const page = parseWith(queryResponse, data, 'query response').QueryResponse[entity];
-    // An empty result has no entity key at all (§2.3, §7 item 14).
+    // An empty result has no entity key at all
+    // (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries).
     const items = page === undefined ? [] : parseWith(z.array(z.unknown()), page, `${entity} page`);
     return items.map((item) => parseEntity(entity, item));
   }
@@ -278,7 +295,9 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     const order = options.orderBy === undefined ? '' : ` orderby ${parseWith(orderBy, options.orderBy, 'orderBy')}`;
     const clause = `${whereClause(entity, [where], options.includeInactive)}${order}`;
     const rows: QboEntityMap[E][] = [];
-    // STARTPOSITION is 1-based and MAXRESULTS at most 1000 (§2.3): page until a short page.
+    // STARTPOSITION is 1-based and MAXRESULTS at most 1000
+    // (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries): page
+    // until a short page.
     for (let start = 1; ; start += QUERY_PAGE_SIZE) {
       const items = await queryPage(entity, `${clause} startposition ${start} maxresults ${QUERY_PAGE_SIZE}`);
       rows.push(...items);
@@ -399,9 +418,11 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     async update(entity, body) {
       parseWith(updateBody, body, 'update body');
       // One request id for every attempt of this update: a retry after a lost response replays it
-      // instead of failing with 5010 against the SyncToken it just bumped (§2.1).
+      // instead of failing with 5010 against the SyncToken it just bumped (https://blogs.intuit.com/2015/04/06/15346/).
       const rid = randomUUID();
-      // node-quickbooks forces `sparse: true` unless told otherwise (§5); a full update clears omitted fields (§7 item 4).
+      // node-quickbooks forces `sparse: true` unless told otherwise
+      // (https://github.com/mcohen01/node-quickbooks/blob/master/index.js); a full update clears omitted fields
+      // (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer, full update).
       return parseEntity(entity, await execute('update', entity, (qbo, cb) => qbo[`update${entity}`]({ ...body, requestId: rid }, cb)));
     },
 

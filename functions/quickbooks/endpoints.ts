@@ -1,6 +1,6 @@
 /**
- * Where the Accounting API v3 lives (reference/qbo-api.md §2.1). Each request URL is
- * `<base><realmId>/<entity>`; config picks one, and tests and sandbox mode pass the emulator's
+ * Where the Accounting API v3 lives (https://developer.intuit.com/app/developer/qbo/docs/get-started/create-a-request).
+ * Each request URL is `<base><realmId>/<entity>`; config picks one, and tests and sandbox mode pass the emulator's
  * `<url>/v3/company/` instead.
  */
 export const QBO_API_BASE = {

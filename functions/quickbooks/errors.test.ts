@@ -41,7 +41,7 @@ describe('classifyQboError', () => {
     const e = classifyQboError(httpError(429, xml, { 'retry-after': '12' }));
     expect(e).toMatchObject({ kind: 'rate_limited', code: '3001', retryAfterMs: 12_000, retryable: true });
     expect(e.detail).toContain('The request limit was reached');
-    // The 2016-era throttle came as 403 with code 3001 (§2.6).
+    // The 2016-era throttle came as 403 with code 3001 (https://github.com/intuit/QuickBooks-V3-PHP-SDK/issues/54).
     expect(classifyQboError(httpError(403, fault('3001', 'SERVICE'))).kind).toBe('rate_limited');
   });
 

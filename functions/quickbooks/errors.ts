@@ -1,8 +1,8 @@
 /**
- * The one classification table for QuickBooks Online failures (reference/aesthetics.md §5 item 5).
+ * The one classification table for QuickBooks Online failures.
  * Everything the adapter throws is a QboApiError with a kind from this closed vocabulary; the sync
  * engine and the job runner act on `kind` and `retryable`, and show `userMessage` to the admin.
- * Fault shapes and codes: reference/qbo-api.md §2.6.
+ * Fault shapes and codes: https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes.
  */
 import { z } from 'zod';
 import { parseRetryAfter } from '../transport/retry-after';
@@ -43,7 +43,7 @@ export class QboApiError extends Error {
   readonly code: string | undefined;
   readonly detail: string;
   readonly retryAfterMs: number | undefined;
-  /** Intuit's transaction id, for support tickets (§2.1). */
+  /** Intuit's transaction id (`intuit_tid` header), for support tickets. */
   readonly intuitTid: string | undefined;
 
   constructor(init: QboApiErrorInit) {
@@ -68,7 +68,8 @@ export class QboApiError extends Error {
   }
 }
 
-// Data-API faults are PascalCase; the gateway's 401 is lower-case (§2.6: "Clients should accept both casings").
+// Data-API faults are PascalCase; the gateway's 401 is lower-case (https://github.com/mcohen01/node-quickbooks/issues/97):
+// both casings are accepted.
 const faultError = z.looseObject({
   Message: z.string().optional(),
   Detail: z.string().optional(),
@@ -103,7 +104,7 @@ interface XmlFault {
 }
 const isXmlFault = (v: unknown): v is XmlFault => typeof v === 'object' && v !== null && 'xml' in v;
 
-/** Throttle faults historically arrive as XML even to JSON requests (§2.6; GH QuickBooks-V3-PHP-SDK#54). */
+/** Throttle faults historically arrive as XML even to JSON requests (https://github.com/intuit/QuickBooks-V3-PHP-SDK/issues/54). */
 function parseText(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed.startsWith('<')) {
@@ -142,7 +143,11 @@ function header(headers: unknown, name: string): unknown {
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_NETWORK']);
 
-/** Codes by meaning (§2.6 table). 3100 and 120: the app or the connecting user lost access to the company. */
+/**
+ * Codes by meaning
+ * (https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/handling-common-errors). 3100 and 120:
+ * the app or the connecting user lost access to the company.
+ */
 function kindOfCode(code: string | undefined): QboErrorKind | undefined {
   switch (code) {
     case '3200':
@@ -192,7 +197,7 @@ export function classifyQboError(err: unknown): QboApiError {
       status: response.status,
       code: fault?.code,
       detail: fault?.detail ?? `HTTP ${response.status}`,
-      // Honoured on throttles and on 503s that say when to come back (§2.7).
+      // Honoured on throttles and on 503s that say when to come back.
       retryAfterMs: kind === 'rate_limited' || kind === 'unavailable' ? parseRetryAfter(header(response.headers, 'retry-after')) : undefined,
       intuitTid: typeof intuitTid === 'string' ? intuitTid : undefined,
       cause: err,

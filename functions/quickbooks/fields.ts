@@ -1,8 +1,9 @@
 /**
  * Field catalogs: the bridge between the sync's field mappings and QBO's nested JSON
- * (reference/qbo-api.md §1.2, §1.3). Values cross as normalised strings: money as a decimal string
- * with at least two places ('12.50'), booleans as 'true'/'false'. `set(draft, undefined)` leaves the
- * field out of the draft, so a sparse update does not touch it.
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer,
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item). Values cross as normalised
+ * strings: money as a decimal string with at least two places ('12.50'), booleans as 'true'/'false'.
+ * `set(draft, undefined)` leaves the field out of the draft, so a sparse update does not touch it.
  *
  * A sparse update replaces a nested object such as BillAddr as a whole, so seed the draft with the
  * entity's current BillAddr before setting single address fields.
@@ -53,7 +54,7 @@ function nested<E>(label: string, key: string, sub: string): FieldDef<E> {
   };
 }
 
-/** QBO money is a JSON number (§1.1); keep its precision, with at least two places. */
+/** QBO money is a JSON number; keep its precision, with at least two places. */
 export function formatMoney(n: number): string {
   const fixed = n.toFixed(5).replace(/0+$/, '');
   const [whole = '0', frac = ''] = fixed.split('.');
@@ -116,7 +117,7 @@ export type CustomerFieldKey =
   | 'billCountry'
   | 'notes';
 
-/** Customer (§1.2). */
+/** Customer (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer). */
 export const customerFields: Record<CustomerFieldKey, FieldDef<QboCustomer>> = {
   displayName: top('Display name', 'DisplayName'),
   givenName: top('First name', 'GivenName'),
@@ -136,7 +137,7 @@ export const customerFields: Record<CustomerFieldKey, FieldDef<QboCustomer>> = {
 
 export type ItemFieldKey = 'name' | 'sku' | 'description' | 'unitPrice' | 'purchaseCost' | 'active';
 
-/** Item, "Products and Services" (§1.3). */
+/** Item, "Products and Services" (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item). */
 export const itemFields: Record<ItemFieldKey, FieldDef<QboItem>> = {
   name: top('Name', 'Name'),
   sku: top('SKU', 'Sku'),

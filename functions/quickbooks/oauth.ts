@@ -1,8 +1,9 @@
 /**
- * Intuit OAuth 2.0 for connecting a QBO company (reference/qbo-api.md §4), over intuit-oauth.
+ * Intuit OAuth 2.0 for connecting a QBO company, over intuit-oauth
+ * (https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/faq).
  * Access tokens live 1 h; refresh tokens 100 days, rolling, and their value rotates: always store
  * the newest. A superseded or revoked refresh token answers `invalid_grant`, which means the admin
- * must reconnect. Refreshes must be serialized per realm by the caller (§7 item 6).
+ * must reconnect. Refreshes must be serialized per realm by the caller.
  */
 import OAuthClient from 'intuit-oauth';
 import { z } from 'zod';
@@ -33,13 +34,13 @@ export interface QboOAuth {
   revoke(token: string): Promise<void>;
 }
 
-/** The only scope the sync needs (§4). */
+/** The only scope the sync needs. */
 export const QBO_SCOPE = OAuthClient.scopes.Accounting;
 
-// intuit-oauth keeps its endpoints in static class properties (setAuthorizeURLs mutates them for the
-// whole process, §4). Captured once here, and pinned again right before every call, so clients with
-// different endpoints (production and the emulator) can live in one process: each call reads them
-// synchronously while building its request.
+// intuit-oauth keeps its endpoints in static class properties (setAuthorizeURLs mutates them for the whole process,
+// https://github.com/intuit/oauth-jsclient/blob/master/src/OAuthClient.js). Captured once here, and pinned again right
+// before every call, so clients with different endpoints (production and the emulator) can live in one process: each
+// call reads them synchronously while building its request.
 const INTUIT_ENDPOINTS: QboOAuthEndpoints = {
   authorizeEndpoint: OAuthClient.authorizeEndpoint,
   tokenEndpoint: OAuthClient.tokenEndpoint,
@@ -115,8 +116,9 @@ export function createQboOAuth(opts: QboOAuthOptions): QboOAuth {
     },
 
     async refresh(refreshToken) {
-      // intuit-oauth retries 429/5xx by itself (§4); a lost response can still burn a rotated token,
-      // which then surfaces here as invalid_grant → reauth_required after the caller re-reads its store.
+      // intuit-oauth retries 429/5xx by itself
+      // (https://github.com/intuit/oauth-jsclient/blob/master/src/OAuthClient.js); a lost response can still burn a
+      // rotated token, which then surfaces here as invalid_grant → reauth_required after the caller re-reads its store.
       const res = await client()
         .refreshUsingToken(refreshToken)
         .catch((e: unknown) => Promise.reject(classifyOAuthError(e)));

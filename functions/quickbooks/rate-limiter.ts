@@ -1,8 +1,9 @@
 /**
  * Client-side throttle per realm, so we stay under QBO's limits instead of discovering them as 429s
- * (reference/qbo-api.md §2.7; D-limits, B-thr): at most 10 requests in flight and at most 500
- * started in any rolling 60 s. Waiters are served first come, first served. One process only: many
- * workers on one realm share QBO's budget, which is why the client still backs off on 429.
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles;
+ * https://blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon/): at most 10 requests in flight and
+ * at most 500 started in any rolling 60 s. Waiters are served first come, first served. One process only: many workers
+ * on one realm share QBO's budget, which is why the client still backs off on 429.
  */
 export interface LimiterClock {
   now(): number;

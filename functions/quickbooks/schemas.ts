@@ -1,8 +1,11 @@
 /**
- * Raw QBO entity shapes (reference/qbo-api.md §1), parsed at the boundary. They keep QBO's casing,
- * require only what QBO always returns, and pass unknown keys through: QBO adds fields without
- * bumping the minor version (§2.1, B-mv), and a full update must be able to send them back.
- * Responses omit empty fields rather than sending null (§1.1, §7 item 14), so absence is "not set".
+ * Raw QBO entity shapes (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/<entity>),
+ * parsed at the boundary. They keep QBO's casing, require only what QBO always returns, and pass unknown keys through:
+ * QBO adds fields without bumping the minor version
+ * (https://blogs.intuit.com/2025/01/21/changes-to-our-accounting-api-that-may-impact-your-application/), and a full
+ * update must be able to send them back. Responses omit empty fields rather than sending null
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries), so
+ * absence is "not set".
  */
 import { z } from 'zod';
 
@@ -14,7 +17,7 @@ export const qboMetaDataSchema = z.looseObject({
 });
 
 const entity = {
-  // Id and SyncToken are strings (§1.1).
+  // Id and SyncToken are strings.
   Id: z.string(),
   SyncToken: z.string(),
   MetaData: qboMetaDataSchema.optional(),
@@ -37,7 +40,7 @@ const address = z.looseObject({
 const phone = z.looseObject({ FreeFormNumber: z.string().optional() });
 const email = z.looseObject({ Address: z.string().optional() });
 
-/** §1.2 */
+/** https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer */
 export const qboCustomerSchema = z.looseObject({
   ...entity,
   DisplayName: z.string(),
@@ -65,14 +68,15 @@ export const qboCustomerSchema = z.looseObject({
 });
 
 /**
- * The item types that are things a business sells at a price (§1.3, `ItemTypeEnum`): a HubSpot product can be one
- * of these. Category (a folder of items), Group (a bundle of other items), Discount, Tax, Payment, Subtotal and the
- * like are not.
+ * The item types that are things a business sells at a price
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item, `ItemTypeEnum`): a HubSpot
+ * product can be one of these. Category (a folder of items), Group (a bundle of other items), Discount, Tax, Payment,
+ * Subtotal and the like are not.
  */
 export const SELLABLE_ITEM_TYPES = ['Service', 'NonInventory', 'Inventory'] as const;
 export type SellableItemType = (typeof SELLABLE_ITEM_TYPES)[number];
 
-/** §1.3 */
+/** https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item */
 export const qboItemSchema = z.looseObject({
   ...entity,
   Name: z.string(),
@@ -93,7 +97,7 @@ export const qboItemSchema = z.looseObject({
   QtyOnHand: z.number().optional(),
 });
 
-/** §1.4 */
+/** https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/account */
 export const qboAccountSchema = z.looseObject({
   ...entity,
   Name: z.string(),
@@ -126,7 +130,10 @@ const salesLine = z.looseObject({
     .optional(),
 });
 
-/** §1.5; TotalAmt and Balance are computed by QBO, so they are always present on a read. */
+/**
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice; TotalAmt and Balance are
+ * computed by QBO, so they are always present on a read.
+ */
 export const qboInvoiceSchema = z.looseObject({
   ...entity,
   DocNumber: z.string().optional(),
@@ -172,7 +179,7 @@ export const qboTaxCodeSchema = z.looseObject({
   Taxable: z.boolean().optional(),
 });
 
-/** §1.7 */
+/** https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment */
 export const qboPaymentSchema = z.looseObject({
   ...entity,
   CustomerRef: ref,
@@ -187,14 +194,18 @@ export const qboPaymentSchema = z.looseObject({
   Line: z.array(z.looseObject({ Amount: z.number().optional(), LinkedTxn: z.array(linkedTxn).optional() })).optional(),
 });
 
-/** A CDC tombstone (§2.5): `{"Id","status":"Deleted","domain":"QBO","MetaData":{"LastUpdatedTime"}}`. */
+/**
+ * A CDC tombstone
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture):
+ * `{"Id","status":"Deleted","domain":"QBO","MetaData":{"LastUpdatedTime"}}`.
+ */
 export const qboDeletedSchema = z.looseObject({
   Id: z.string(),
   status: z.literal('Deleted'),
   MetaData: qboMetaDataSchema.optional(),
 });
 
-/** §1.8 */
+/** https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo */
 export const qboCompanyInfoSchema = z.looseObject({
   Id: z.string(),
   CompanyName: z.string(),
@@ -212,7 +223,10 @@ const customFieldDef = z.looseObject({
   BooleanValue: z.boolean().optional(),
 });
 
-/** §1.8: the blocks the sync reads (currency, sales-form custom fields and numbering, tax). */
+/**
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences: the blocks the sync
+ * reads (currency, sales-form custom fields and numbering, tax).
+ */
 export const qboPreferencesSchema = z.looseObject({
   CurrencyPrefs: z.looseObject({ MultiCurrencyEnabled: z.boolean().optional(), HomeCurrency: z.looseObject({ value: z.string() }).optional() }).optional(),
   SalesFormsPrefs: z

@@ -8,7 +8,7 @@ import { qboApiBase } from './endpoints';
 import { QboRateLimiter } from './rate-limiter';
 import { parseQboNotification, QboNotificationError, verifyIntuitSignature } from './webhooks';
 
-// Samples from reference/qbo-api.md §3 (B-ce).
+// Samples from https://blogs.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure/.
 const LEGACY = `{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":[
   {"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}`;
 const CLOUD_EVENTS = `[{"specversion":"1.0","id":"88cd52aa-0001","source":"intuit.dsnBgb=","type":"qbo.account.created.v1",

@@ -1,5 +1,6 @@
 /**
- * QBO change notifications (reference/qbo-api.md §3; D-wh, B-ce). Verify the `intuit-signature` over
+ * QBO change notifications (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks;
+ * https://blogs.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure/). Verify the `intuit-signature` over
  * the raw bytes first, then parse either payload Intuit sends during the CloudEvents migration into
  * one list of changes. Notifications carry ids only: the worker fetches the entities (by CDC).
  */
@@ -24,8 +25,9 @@ export class QboNotificationError extends Error {
 }
 
 /**
- * `intuit-signature` = base64(HMAC-SHA256(verifier token, raw body)) (§3). Hash the raw body, never a
- * re-serialized one, and compare in constant time.
+ * `intuit-signature` = base64(HMAC-SHA256(verifier token, raw body))
+ * (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks). Hash the raw body, never a re-serialized one,
+ * and compare in constant time.
  */
 export function verifyIntuitSignature(rawBody: string, signatureHeader: string | undefined, verifierToken: string): boolean {
   if (!signatureHeader || !verifierToken) return false;
@@ -34,7 +36,7 @@ export function verifyIntuitSignature(rawBody: string, signatureHeader: string |
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Webhook entities (§3) by their lower-case CloudEvents spelling. */
+/** Webhook entities (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks) by their lower-case CloudEvents spelling. */
 const ENTITY_NAMES = [
   'Account',
   'Bill',
@@ -69,7 +71,10 @@ const ENTITY_NAMES = [
 const ENTITY_BY_LOWER = new Map(ENTITY_NAMES.map((n) => [n.toLowerCase(), n]));
 const entityName = (lower: string): string => ENTITY_BY_LOWER.get(lower) ?? lower.charAt(0).toUpperCase() + lower.slice(1);
 
-/** CloudEvents `type` verbs (`qbo.<entity>.<verb>.v1`); only created and merged are confirmed (§3, §9). */
+/**
+ * CloudEvents `type` verbs (`qbo.<entity>.<verb>.v1`); only created and merged are confirmed
+ * (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects).
+ */
 const VERBS: Record<string, QboOperation> = {
   created: 'Create',
   updated: 'Update',
@@ -89,7 +94,8 @@ const cloudEvent = z.looseObject({
   time: timestamp,
   intuitentityid: z.string().min(1),
   intuitaccountid: z.string().min(1),
-  // A merge names the record merged away (D-wh /data-objects: {"deletedid":"27"}).
+  // A merge names the record merged away
+  // (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/data-objects: {"deletedid":"27"}).
   data: z.looseObject({ deletedid: z.string().optional() }).nullish(),
 });
 
@@ -119,10 +125,10 @@ function mergedAway(change: QboChange, deletedId: string | undefined): QboChange
 }
 
 /**
- * Parses a verified notification body: a CloudEvents array or the legacy `eventNotifications` object.
- * Malformed bodies throw QboNotificationError (answer 400). Events whose verb is outside the known
- * operations are skipped rather than failing the delivery: Intuit holds back later events until one
- * is acknowledged (§3), and CDC reconciliation still sees the change.
+ * Parses a verified notification body: a CloudEvents array or the legacy `eventNotifications` object. Malformed bodies
+ * throw QboNotificationError (answer 400). Events whose verb is outside the known operations are skipped rather than
+ * failing the delivery: Intuit holds back later events until one is acknowledged
+ * (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks), and CDC reconciliation still sees the change.
  */
 export function parseQboNotification(rawBody: string): QboChange[] {
   let body: unknown;

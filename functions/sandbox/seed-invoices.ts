@@ -4,7 +4,7 @@ import { table } from '../../emulators/quickbooks/state/store';
 const DAY_MS = 86_400_000;
 
 /**
- * The sandbox company's invoices and payments, one of each status the invoice sync shows (qbo-api.md §1.6):
+ * The sandbox company's invoices and payments, one of each status the invoice sync shows (sync/invoices/status.ts):
  * partly paid and open on Ada's "Engine retrofit" deal, paid and overdue on Grace's "Compiler support" deal
  * (named in the "HubSpot Deal" custom field, as an accountant would), and a voided one with no deal.
  * Dates are relative to the emulator's clock so "overdue" stays overdue whenever the sandbox starts.
@@ -35,7 +35,9 @@ export function seedSandboxInvoices(qbo: QuickBooksEmulator, dealIds: readonly s
         { DocNumber: 'SBX-1002', CustomerRef: ada, TxnDate: day(-2), DueDate: day(28), Line: [line(300, 2)], ...deal(0) },
         { DocNumber: 'SBX-1003', CustomerRef: grace, TxnDate: day(-40), DueDate: day(-10), Line: [line(1188, 12)], ...deal(1) },
         { DocNumber: 'SBX-1004', CustomerRef: grace, TxnDate: day(-40), DueDate: day(-10), Line: [line(99)], ...deal(1) },
-        // What a void leaves behind (qbo-api.md §1.5): amounts zeroed, "Voided" prefixed to the memo.
+        // What a void leaves behind
+        // (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): amounts zeroed,
+        // "Voided" prefixed to the memo.
         {
           DocNumber: 'SBX-1005',
           CustomerRef: customer('Charles Babbage'),

@@ -24,9 +24,10 @@ interface Row {
 const hash = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('base64url');
 
 /**
- * Unguessable, single-use, short-lived: the CSRF defence of both OAuth flows (RFC 6749 §10.12). A QBO consent is
- * also bound to the browser that opened it (a secret cookie whose hash is kept here), so a consent link that leaks
- * cannot be completed by someone else with their own QuickBooks company.
+ * Unguessable, single-use, short-lived: the CSRF defence of both OAuth flows
+ * (https://www.rfc-editor.org/rfc/rfc6749#section-10.12). A QBO consent is also bound to the browser that opened it (a
+ * secret cookie whose hash is kept here), so a consent link that leaks cannot be completed by someone else with their
+ * own QuickBooks company.
  */
 export function oauthStateStore(db: Queryable) {
   return {

@@ -1,7 +1,8 @@
 /**
  * JSON schemas for the components this app ships, written from HubSpot's docs and the 2025.2/2026.03 templates
  * (hubspot-project-components), because HubSpot serves the real ones only to an authenticated account
- * (`project-components-external/project-schemas/v3/<version>`; see shared/reference/hubspot-platform.md §5).
+ * (`project-components-external/project-schemas/v3/<version>`, fetched by the `translate()` of
+ * https://www.npmjs.com/package/@hubspot/project-parsing-lib).
  * Keyed by the parser's internal component type.
  */
 const httpsUrl = { type: 'string', pattern: '^https://[^\\s/$.?#].[^\\s]*$' } as const;

@@ -6,8 +6,10 @@ import { startHarness, type Harness } from '../helpers/harness';
 
 /**
  * Invoices keep their currency (issue 7): a US company with multicurrency on (home USD) bills a euro customer
- * (qbo-api.md §1.5, §1.7, §7 item 8); the HubSpot portal has EUR as an additional currency (hubspot-api.md §4:
- * `hs_currency` takes the portal's currencies). Amounts travel in the transaction currency, never converted.
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice, CurrencyRef); the HubSpot
+ * portal has EUR as an additional currency
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide: `hs_currency` takes the
+ * portal's currencies). Amounts travel in the transaction currency, never converted.
  */
 describe('Multi-currency invoices QBO → HubSpot', () => {
   let h: Harness;

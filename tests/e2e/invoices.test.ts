@@ -56,7 +56,7 @@ describe('Invoices and payments QBO → HubSpot', () => {
   const newInvoice = (body: Record<string, unknown>) =>
     accountant.create('Invoice', { CustomerRef: { value: customerId }, ...body }, { requestId: `inv-${Object.keys(ids).length}-${String(body.DocNumber)}` });
   const invoiceOf = (qboId: string) => accountant.get('Invoice', qboId);
-  /** Void and delete, which node-quickbooks does not offer for every entity (qbo-api.md §1.5, §1.7). */
+  /** Void and delete, which node-quickbooks does not offer for every entity (https://github.com/mcohen01/node-quickbooks/blob/master/index.js). */
   const qboOperation = async (entity: 'invoice' | 'payment', query: string, body: Record<string, unknown>) => {
     expect((await h.qboPost(entity, body, query)).status).toBe(200);
   };

@@ -10,7 +10,10 @@ import type { z } from 'zod';
 
 export type RecordRef = z.infer<typeof RecordRefSchema>;
 
-/** HubSpot's object type ids (hubspot-api.md §2): the record page is `/contacts/{portal}/record/{typeId}/{id}`. */
+/**
+ * HubSpot's object type ids (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis): the
+ * record page is `/contacts/{portal}/record/{typeId}/{id}`.
+ */
 const HUBSPOT_TYPE_IDS: Partial<Record<HsObjectType, string>> = { contacts: '0-1', deals: '0-3', products: '0-7', invoices: '0-53' };
 
 type Kind = { hubspot: 'contacts' | 'products' | 'deals' | 'invoices'; qbo: 'Customer' | 'Item' | 'Invoice' | 'Payment'; noun: string };

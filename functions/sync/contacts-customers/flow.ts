@@ -4,9 +4,10 @@ import { twoWay } from '../shared/mappings';
 import type { TwoWayFlow } from '../two-way/flow';
 
 /**
- * Contacts ⇄ Customers. Matched by e-mail on first sync (HubSpot contacts are unique by e-mail; QBO customers
- * carry it in PrimaryEmailAddr). QBO requires a DisplayName unique across customers, vendors and employees
- * (error 6240, qbo-api.md §1.2), derived here from the person's name, company or e-mail.
+ * Contacts ⇄ Customers. Matched by e-mail on first sync (HubSpot contacts are unique by e-mail; QBO customers carry it
+ * in PrimaryEmailAddr). QBO requires a DisplayName unique across customers, vendors and employees (error 6240,
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer), derived here from the
+ * person's name, company or e-mail.
  */
 export const contactsCustomers: TwoWayFlow<QboCustomer> = {
   object: 'contacts',

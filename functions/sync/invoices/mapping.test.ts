@@ -11,7 +11,8 @@ import {
 } from './mapping';
 import { fromCents } from './status';
 
-// The create response of qbo-api.md §1.5, with a payment of 100 applied and a euro currency (multi-currency company).
+// An invoice create response (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice),
+// with a payment of 100 applied and a euro currency (multi-currency company).
 const invoice = qboInvoiceSchema.parse({
   Id: '130',
   SyncToken: '1',
@@ -83,7 +84,8 @@ describe('invoice mapping', () => {
   });
 
   test('payments: the money each invoice received, in cents, credit used taken off; voids are recognised', () => {
-    // qbo-api.md §1.7 example, split over two invoices, with $5 of a credit memo used: $95.10 of money.
+    // A payment (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment) split over
+    // two invoices, with $5 of a credit memo used: $95.10 of money.
     const payment = qboPaymentSchema.parse({
       Id: '140',
       SyncToken: '0',

@@ -39,15 +39,19 @@ export function invoiceFacts(invoice: QboInvoice, today: string, environment: Qb
   };
 }
 
-/** HubSpot `date` values are `YYYY-MM-DD`; `datetime` ones ISO-8601, here midnight UTC of the QBO date (hubspot-api.md §5). */
+/**
+ * HubSpot `date` values are `YYYY-MM-DD`; `datetime` ones ISO-8601, here midnight UTC of the QBO date
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide).
+ */
 const asDatetime = (isoDate: string | undefined): string => (isoDate === undefined ? '' : `${isoDate}T00:00:00.000Z`);
 
 /**
- * HubSpot invoice-object properties (hubspot-api.md §4). Amounts and the link go to app properties, not
- * `hs_amount_billed` / `hs_balance_due` / `hs_invoice_link`: whether HubSpot lets an integration write those is
- * unconfirmed (§4, §13 item 5), and one refused property would fail the whole write. `hs_invoice_billable: false`
- * marks the invoice as billed outside HubSpot, which also spares it HubSpot's open-invoice validation (§4).
- * An empty string clears a property (a number removed in QBO is removed in HubSpot too).
+ * HubSpot invoice-object properties
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide). Amounts and the link go to app
+ * properties, not `hs_amount_billed` / `hs_balance_due` / `hs_invoice_link`: whether HubSpot lets an integration write
+ * those is undocumented, and one refused property would fail the whole write. `hs_invoice_billable: false` marks the
+ * invoice as billed outside HubSpot, which also spares it HubSpot's open-invoice validation. An empty string clears a
+ * property (a number removed in QBO is removed in HubSpot too).
  */
 export function toHubspotInvoice(f: InvoiceFacts): Record<string, string> {
   return {
@@ -112,7 +116,8 @@ export const EMPTY_DEAL_ROLLUP: Record<string, string> = Object.fromEntries(
 );
 
 /**
- * The HubSpot deal a QBO invoice names in its sales-form custom field (qbo-api.md §1.5: `CustomField[]` with the
+ * The HubSpot deal a QBO invoice names in its sales-form custom field
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice: `CustomField[]` with the
  * label in `Name`), matched by label, case- and space-insensitively. Only a plain record id counts.
  */
 export function dealIdFromCustomField(invoice: QboInvoice, fieldName: string): string | undefined {
@@ -122,12 +127,16 @@ export function dealIdFromCustomField(invoice: QboInvoice, fieldName: string): s
   return value !== undefined && /^\d+$/.test(value) ? value : undefined;
 }
 
-/** A voided payment keeps its lines with amounts zeroed and "Voided" prefixed to PrivateNote (qbo-api.md §1.5, §1.7). */
+/**
+ * A voided payment keeps its lines with amounts zeroed and "Voided" prefixed to PrivateNote
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment).
+ */
 export const isVoidedPayment = (p: QboPayment): boolean => (p.PrivateNote ?? '').startsWith('Voided') && toCents(p.TotalAmt) === 0;
 
 /**
- * Invoice id → cents of money a payment received for it. A payment's lines link the invoices it pays and, beside
- * them, the credit it uses towards them: a credit memo, or another credit transaction (§1.7). Credit is not money
+ * Invoice id → cents of money a payment received for it. A payment's lines link the invoices it pays and, beside them,
+ * the credit it uses towards them: a credit memo, or another credit transaction
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment). Credit is not money
  * received, so it is taken off the invoice lines in line order (QBO does not say which invoice it went to); what is
  * left sums to the money the payment applied. An invoice settled by credit alone received 0.
  */

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** The invoice sync's settings an admin edits (one row in `sync_settings`, object `invoices`). */
 export const EditableInvoiceSettingsSchema = z.strictObject({
-  /** Label of the QBO sales-form custom field that names the HubSpot deal (qbo-api.md §1.5; the emulator's is "HubSpot Deal"). */
+  /**
+   * Label of the QBO sales-form custom field that names the HubSpot deal
+   * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice; the emulator's is
+   * "HubSpot Deal").
+   */
   dealFieldName: z.string().trim().min(1).max(31).default('HubSpot Deal'),
   /** A QBO invoice deleted: archive its HubSpot invoice, or keep it marked deleted. */
   onDelete: z.enum(['archive', 'keep']).default('archive'),

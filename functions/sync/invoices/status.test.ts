@@ -7,7 +7,7 @@ const invoice = (TotalAmt: number, Balance: number, DueDate = '2026-01-31', Priv
   ...(PrivateNote ? { PrivateNote } : {}),
 });
 
-describe('invoice status (qbo-api.md §1.6)', () => {
+describe('invoice status', () => {
   const today = '2026-01-15';
 
   test.each([

@@ -3,11 +3,12 @@ import type { PaymentApplication } from '../../store/invoices';
 import { formatMoney } from './mapping';
 
 /**
- * Payment events on the deal timeline, as app events (hubspot-api.md §12; types in `src/app/app-events/`). The
- * event type is named by its uid, which the docs accept in place of the fullyQualifiedName. Occurrences are
- * immutable, so each carries an id derived from the payment and invoice: a repeated send is refused by HubSpot
- * instead of doubling the event; a payment whose amount is edited, voided or deleted gets another event rather than an
- * edit. Only money received is reported: credit a payment uses (a credit memo) is not.
+ * Payment events on the deal timeline, as app events
+ * (https://developers.hubspot.com/docs/apps/developer-platform/add-features/app-events/send-event-occurrences; types in
+ * `src/app/app-events/`). The event type is named by its uid, which the docs accept in place of the fullyQualifiedName.
+ * Occurrences are immutable, so each carries an id derived from the payment and invoice: a repeated send is refused by
+ * HubSpot instead of doubling the event; a payment whose amount is edited, voided or deleted gets another event rather
+ * than an edit. Only money received is reported: credit a payment uses (a credit memo) is not.
  */
 export const PAYMENT_RECEIVED_EVENT = 'payment_received';
 export const PAYMENT_REVERSED_EVENT = 'payment_reversed';

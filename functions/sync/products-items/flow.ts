@@ -4,9 +4,10 @@ import { twoWay } from '../shared/mappings';
 import type { TwoWayFlow } from '../two-way/flow';
 
 /**
- * Products ⇄ Products and Services. Matched by SKU, then by name (QBO item names are unique, qbo-api.md §1.3).
- * New QBO items are Service items posting to the income account chosen in settings, which QBO requires. Only the
- * item types a product can be sync (settings `itemTypes`); categories, bundles and the like are logged once, left alone.
+ * Products ⇄ Products and Services. Matched by SKU, then by name (QBO item names are unique,
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item). New QBO items are Service
+ * items posting to the income account chosen in settings, which QBO requires. Only the item types a product can be sync
+ * (settings `itemTypes`); categories, bundles and the like are logged once, left alone.
  */
 export const productsItems: TwoWayFlow<QboItem> = {
   object: 'products',
@@ -26,7 +27,9 @@ export const productsItems: TwoWayFlow<QboItem> = {
   defaultSettings: { itemTypes: [...SELLABLE_ITEM_TYPES] },
   skipReason(item, settings) {
     const types: readonly string[] = settings.itemTypes ?? SELLABLE_ITEM_TYPES;
-    // Type is absent only below minor version 4 (§1.3), which QBO no longer serves: such an item is sellable.
+    // Type is absent only below minor version 4
+    // (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item), which QBO no longer
+    // serves: such an item is sellable.
     if (item.Type === undefined || types.includes(item.Type)) return undefined;
     return `QuickBooks item "${item.Name}" is of type ${item.Type}, which is not synced with HubSpot products (the Products sync covers ${types.join(', ')} items; see its settings).`;
   },
