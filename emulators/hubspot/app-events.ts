@@ -120,7 +120,7 @@ export class AppEvents {
   }
 }
 
-/** Success is answered with 204 and no body; HubSpot's exact status is unconfirmed (reference §12). */
+/** Success is answered with 204 and no body; HubSpot's docs do not give the exact status. */
 export function appEventRoutes(): Hono<HubSpotEnv> {
   const app = new Hono<HubSpotEnv>();
   app.post('/integrators/timeline/v4/events', async (c) => {

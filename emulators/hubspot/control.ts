@@ -8,7 +8,7 @@ import { requireObjectType } from './objects/types';
 import { toPublicUser } from './users';
 
 /**
- * The emulator's control plane, `/__emulator/*` (reference aesthetics.md §5.10): reset, seed, clock, faults,
+ * The emulator's control plane, `/__emulator/*`: reset, seed, clock, faults,
  * portal users, "edit as a user", webhook target and logs, workflow actions (register a definition, invoke, retry) and
  * their callbacks, app events, tokens, and signed requests as the app's extensions send them. Not part of HubSpot; no auth.
  */

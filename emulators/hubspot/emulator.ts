@@ -327,7 +327,7 @@ export class HubSpotEmulator implements Core {
 
   private userActor(opts: EditAsUserOptions): ChangeActor {
     const userId = opts.userId ?? this.config.userId;
-    // Real UI edits carry `sourceId: "userId:<id>"` (reference §8.3, third-party captures).
+    // Real UI edits carry `sourceId: "userId:<id>"` (seen in third-party webhook captures; HubSpot's docs do not show it).
     return { changeSource: opts.changeSource ?? 'CRM_UI', sourceId: `userId:${userId}`, userId };
   }
 

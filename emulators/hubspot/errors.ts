@@ -45,7 +45,7 @@ export class HubSpotError extends Error {
 export const validationError = (message: string, errors?: ErrorDetail[], extra: Partial<HubSpotErrorBody> = {}) =>
   new HubSpotError(400, { message, category: 'VALIDATION_ERROR', ...(errors ? { errors } : {}), ...extra });
 
-/** Body of a record-not-found 404; the exact text is unconfirmed (reference hubspot-api.md §13 item 2). */
+/** Body of a record-not-found 404; HubSpot does not document the exact text. */
 export const objectNotFound = (message = 'resource not found') => new HubSpotError(404, { message, category: 'OBJECT_NOT_FOUND' });
 
 export const conflict = (message: string) => new HubSpotError(409, { message, category: 'CONFLICT' });

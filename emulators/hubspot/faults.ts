@@ -4,7 +4,7 @@ import type { HubSpotEnv } from './http';
 
 /**
  * Fault injection: the next matching requests get the given status (and body/headers) instead of being served, e.g.
- * a 502 from HubSpot's edge, a 477 migration with `Retry-After`, or a 429 (reference hubspot-api.md §7).
+ * a 502 from HubSpot's edge, a 477 migration with `Retry-After`, or a 429 (https://developers.hubspot.com/docs/api-reference/error-handling).
  */
 export interface FaultSpec {
   /** HTTP method to match; any when absent. */

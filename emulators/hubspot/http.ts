@@ -37,7 +37,7 @@ export function queryList(c: Context, name: string): string[] | undefined {
     .filter((v) => v !== '');
 }
 
-/** Strict by default (reference aesthetics §5.10): an unknown query parameter is a loud 400, never ignored. */
+/** Strict by default (the emulators' own rule): an unknown query parameter is a loud 400, never ignored. */
 export function allowQuery(c: Context, allowed: readonly string[]): void {
   const url = new URL(c.req.url);
   for (const key of url.searchParams.keys()) {

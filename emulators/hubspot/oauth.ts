@@ -13,12 +13,16 @@ import type { Core } from './core';
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 
-/** Token-endpoint errors carry both the RFC 6749 pair and HubSpot's legacy `status`/`message` (docs D-oauth1). */
+/**
+ * Token-endpoint errors carry both the RFC 6749 pair and HubSpot's legacy `status`/`message`
+ * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide).
+ */
 const tokenError = (status: string, message: string, error = 'invalid_grant') =>
   new HubSpotError(400, { status, message, error, error_description: message, category: 'VALIDATION_ERROR' });
 
 export function issueAccessToken(emu: Pick<Core, 'clock' | 'state'>, refreshToken: string, scopes: string[], userId: number, user: string): AccessToken {
-  // HubSpot access tokens are opaque base64 strings up to 512 characters (docs D-oauth1).
+  // HubSpot access tokens are opaque base64 strings up to 512 characters
+  // (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide).
   const token: AccessToken = {
     token: `CK${randomBytes(48).toString('base64url')}`,
     refreshToken,
@@ -102,7 +106,7 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
     if (grant === 'refresh_token') {
       const refresh = emu.state.refreshTokens.get(field('refresh_token') ?? '');
       if (!refresh || refresh.revoked) throw tokenError('BAD_REFRESH_TOKEN', 'refresh token is invalid, expired or revoked');
-      // The same refresh token is returned: whether HubSpot rotates it is unconfirmed (reference §1.2).
+      // The same refresh token is returned: HubSpot's docs do not say whether it rotates.
       return c.json(tokenResponse(issueAccessToken(emu, refresh.token, refresh.scopes, refresh.userId, refresh.user)));
     }
     throw tokenError('BAD_GRANT_TYPE', `unsupported grant_type ${grant ?? '(none)'}`, 'unsupported_grant_type');
@@ -163,7 +167,8 @@ export function oauthRoutes(): Hono<HubSpotEnv> {
   app.delete('/oauth/v1/refresh-tokens/:token', (c) => {
     const r = c.get('core').state.refreshTokens.get(c.req.param('token'));
     if (!r || r.revoked) throw objectNotFound('Refresh token not found');
-    // Deleting a refresh token does not revoke access tokens already issued (docs D-oauth1).
+    // Deleting a refresh token does not revoke access tokens already issued
+    // (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide).
     r.revoked = true;
     return c.body(null, 204);
   });
@@ -176,7 +181,8 @@ const MISSING_AUTH_MESSAGE =
 
 /**
  * Bearer-token check for the API routes: 401 INVALID_AUTHENTICATION for unknown tokens, 401 EXPIRED_AUTHENTICATION
- * with the age in seconds for expired ones (reference §1.4), and a scope checker that answers 403 MISSING_SCOPES.
+ * with the age in seconds for expired ones (as reported in https://github.com/segment-boneyard/segment-docs/pull/6244),
+ * and a scope checker that answers 403 MISSING_SCOPES.
  */
 export function requireBearer(): MiddlewareHandler<HubSpotEnv> {
   return async (c, next) => {

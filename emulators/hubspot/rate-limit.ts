@@ -38,7 +38,8 @@ export class RateLimiter {
       if (isSearch) {
         this.searches = this.searches.filter((t) => t > now - 1000);
         if (this.searches.length >= this.options.searchPerSecond) {
-          // The SDK's retry decorator keys on this exact message (reference §0, RetryDecorator.js).
+          // The SDK's retry decorator keys on this exact message
+          // (https://github.com/HubSpot/hubspot-api-nodejs/blob/master/src/services/decorators/RetryDecorator.ts).
           throw tooMany({ message: 'You have reached your secondly limit.', policyName: 'SECONDLY' }, {});
         }
         this.searches.push(now);
@@ -56,7 +57,7 @@ export class RateLimiter {
         const retryAfter = Math.max(1, Math.ceil((oldest + this.options.intervalMs - now) / 1000));
         throw tooMany(
           { message: 'You have reached your ten_secondly_rolling limit.', policyName: 'TEN_SECONDLY_ROLLING' },
-          // Whether HubSpot sends Retry-After on 429 is unconfirmed (reference §7); it is sent so clients can honour it.
+          // HubSpot does not document whether it sends Retry-After on 429; it is sent so clients can honour it.
           { ...headers(0), 'Retry-After': String(retryAfter) },
         );
       }
@@ -67,6 +68,6 @@ export class RateLimiter {
   }
 }
 
-/** 429 body: `{status, message, errorType: RATE_LIMIT, correlationId, policyName, requestId}` (docs D-usage). */
+/** 429 body: `{status, message, errorType: RATE_LIMIT, correlationId, policyName, requestId}` (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines). */
 const tooMany = (p: { message: string; policyName: string }, headers: Record<string, string>) =>
   new HubSpotError(429, { message: p.message, errorType: 'RATE_LIMIT', policyName: p.policyName, requestId: randomUUID(), category: 'RATE_LIMITS' }, headers);

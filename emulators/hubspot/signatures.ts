@@ -21,7 +21,10 @@ export const signV3 = (clientSecret: string, method: string, uri: string, body: 
     .update(method + uri + body + String(timestamp), 'utf8')
     .digest('base64');
 
-/** Headers HubSpot attaches to outgoing requests; every request to an OAuth app also carries v3 (changelog CL-v3). */
+/**
+ * Headers HubSpot attaches to outgoing requests; every request to an OAuth app also carries v3
+ * (https://developers.hubspot.com/changelog/introducing-version-3-of-webhook-signatures).
+ */
 export function signatureHeaders(
   version: 'v1' | 'v2',
   clientSecret: string,

@@ -92,7 +92,8 @@ export function createState(clock: Clock): EmulatorState {
     accessTokens: new Map(),
     refreshTokens: new Map(),
     authCodes: new Map(),
-    // HubSpot record ids are large numbers sent as strings (reference §0); a high start keeps them realistic.
+    // HubSpot record ids are large numbers sent as strings (see the examples in
+    // https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis); a high start keeps them realistic.
     nextId: 10_000_000_001,
   };
   setPortalCurrencies(state, DEFAULT_CURRENCIES);

@@ -174,7 +174,7 @@ export class WebhookDispatcher {
       case 'propertyChange':
         return { propertyName: change.propertyName, propertyValue: change.propertyValue };
       case 'merge':
-        // Merge events (changelog CL-wh-merge): the surviving record and the ones merged into it.
+        // Merge events (https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks): the surviving record and the ones merged into it.
         return {
           primaryObjectId: Number(change.id),
           mergedObjectIds: change.mergedObjectIds.map(Number),

@@ -172,7 +172,7 @@ export class WorkflowActions {
 
   /**
    * HubSpot sends an execution again when it got no usable answer (a timeout, a 429 or 5xx): same body and callbackId,
-   * signed anew. The reference leaves the exact retry policy unconfirmed; tests call this to play one retry.
+   * signed anew. HubSpot's docs leave the exact retry policy open; tests call this to play one retry.
    */
   async retry(callbackId: string, options: { loseResponse?: boolean } = {}): Promise<InvokeResult> {
     const execution = this.executions.get(callbackId);
@@ -222,7 +222,10 @@ export class WorkflowActions {
     this.applyResponse(execution);
   }
 
-  /** 2xx = the response's outputs complete the action, unless it blocks; anything else fails it (reference §11.2). */
+  /**
+   * 2xx = the response's outputs complete the action, unless it blocks; anything else fails it
+   * (https://developers.hubspot.com/docs/api-reference/automation-actions-v4-v4/custom-action-reference).
+   */
   private applyResponse(execution: ExecutionRecord) {
     const status = execution.httpStatus;
     if (typeof status !== 'number' || status < 200 || status > 299) {

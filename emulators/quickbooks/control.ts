@@ -1,5 +1,5 @@
 /**
- * The control plane under `/__emulator/` (reference/aesthetics.md §5 item 10): reset, seed, clock,
+ * The control plane under `/__emulator/`: reset, seed, clock,
  * fault injection, state dump, webhook target/flush/drop, and token issuance. Local-only, no auth.
  */
 import type { Hono } from 'hono';

@@ -1,7 +1,8 @@
 /**
  * A stateful QuickBooks Online Accounting API v3 + Intuit OAuth 2.0 emulator (issue 4), faithful to
- * reference/qbo-api.md §1–§4, §7, §8 and strict by default. Import it in-process (`app.request`) or
+ * Intuit's documentation and strict by default. Import it in-process (`app.request`) or
  * serve it with `start.ts`.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities
  */
 import { Hono } from 'hono';
 import { ManualClock, systemClock, type Clock } from '../shared/clock';
@@ -23,16 +24,16 @@ export interface QuickBooksEmulatorOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   seed?: SeedKind;
-  /** A company with multicurrency on (§1.8, §7 item 8): customers, invoices and payments in any currency. */
+  /** A company with multicurrency on (https://developer.intuit.com/app/developer/qbo/docs/workflows/manage-multiple-currencies): customers, invoices and payments in any currency. */
   multicurrency?: boolean;
   realmId?: string;
   clientId?: string;
   clientSecret?: string;
   redirectUri?: string;
   webhookVerifierToken?: string;
-  /** Requests per minute per realm before 429 (default 500; §2.7). */
+  /** Requests per minute per realm before 429 (default 500; https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles). */
   rateLimitPerMinute?: number;
-  /** Concurrent requests per realm before 429 (default 10; §2.7). */
+  /** Concurrent requests per realm before 429 (default 10; https://blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon/). */
   maxInFlight?: number;
   /** The emulator's own base URL, used by `info()` when no URL is passed. */
   baseUrl?: string;

@@ -1,7 +1,8 @@
 /**
- * QBO fault shapes (reference/qbo-api.md §2.6). Data-API faults use PascalCase keys
+ * QBO fault shapes. Data-API faults use PascalCase keys
  * `{"Fault":{"Error":[{Message,Detail,code,element?}],"type"},"time"}`; the API gateway's 401 uses
  * lower-case keys `{"fault":{"error":[{message,detail,code}],"type":"AUTHENTICATION"}}`.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes
  */
 export type FaultType = 'ValidationFault' | 'SystemFault' | 'AuthenticationFault' | 'AuthorizationFault' | 'SERVICE';
 
@@ -29,7 +30,7 @@ export class QboFault extends Error {
 const validation = (code: string, Message: string, Detail: string, element?: string): QboFault =>
   new QboFault(400, 'ValidationFault', [{ Message, Detail, code, ...(element === undefined ? {} : { element }) }]);
 
-/** Builders for every fault the emulator raises, with Intuit's messages (D-err; §2.6 table). */
+/** Builders for every fault the emulator raises, with Intuit's messages (https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes). */
 export const faults = {
   objectNotFound: (entity: string, id: string) =>
     validation(
@@ -124,7 +125,7 @@ export const faults = {
     new QboFault(503, 'SystemFault', [{ Message: 'Service Unavailable', Detail: 'The service is temporarily unavailable. Try again later.', code: '10000' }]),
 };
 
-/** The gateway's 401 (GH node-quickbooks#97): lower-case keys, code 3200. */
+/** The gateway's 401 (https://github.com/mcohen01/node-quickbooks/issues/97): lower-case keys, code 3200. */
 export function authFailedBody(detail: string, time: string) {
   return {
     fault: {
@@ -135,7 +136,7 @@ export function authFailedBody(detail: string, time: string) {
   };
 }
 
-/** 429 as XML, the shape QBO historically sent even to JSON requests (§2.6; GH QuickBooks-V3-PHP-SDK#54). */
+/** 429 as XML, the shape QBO historically sent even to JSON requests (https://github.com/intuit/QuickBooks-V3-PHP-SDK/issues/54). */
 export function throttledXml(time: string): string {
   return (
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +

@@ -1,5 +1,5 @@
 /**
- * Fault injection for the control plane (reference/aesthetics.md §5 item 10): the next N matching
+ * Fault injection for the control plane: the next N matching
  * data-API calls fail with 429 (JSON or XML body), 500, 503, a stale SyncToken (5010), run slowly, or
  * run and then hold their response (a client-side timeout after the server did the work).
  */
@@ -14,7 +14,7 @@ export const faultSpec = z
     pathIncludes: z.string().optional(),
     /** For `slow`: real milliseconds to wait before answering. */
     delayMs: z.number().int().min(0).default(0),
-    /** For 429: the `Retry-After` header to send, in seconds (QBO may omit it; §2.7). */
+    /** For 429: the `Retry-After` header to send, in seconds (QBO may omit it; Intuit does not document it). */
     retryAfterSeconds: z.number().int().min(0).optional(),
   })
   .strict();

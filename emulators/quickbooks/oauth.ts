@@ -1,8 +1,10 @@
 /**
- * Intuit OAuth 2.0 (§4) on Intuit's own paths: authorize (auto-consent, redirect with code, state and
+ * Intuit OAuth 2.0 on Intuit's own paths: authorize (auto-consent, redirect with code, state and
  * realmId), the token endpoint (authorization_code and refresh_token grants, HTTP Basic client auth,
  * form body), revoke, userinfo. Access tokens live 1 h on the emulator clock; refresh tokens 100 days,
  * rolling, and their value rotates once it is 24 h old, after which the superseded one is `invalid_grant`.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/faq
  */
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
@@ -113,7 +115,7 @@ export class OAuthServer {
       grant.refreshIssuedAt = now;
       this.#refresh.set(grant.refreshToken, { grant, superseded: false });
     }
-    // Rolling: each use extends the refresh token's life (§4).
+    // Rolling: each use extends the refresh token's life (https://blogs.intuit.com/2024/06/03/oauth-token-management-done-the-right-way/).
     grant.refreshExpiresAt = now + REFRESH_TOKEN_TTL_S * 1000;
     return this.#accessFor(grant);
   }

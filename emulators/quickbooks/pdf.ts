@@ -1,4 +1,7 @@
-/** A minimal, valid PDF 1.4 of an invoice (GET /invoice/{id}/pdf; §1.5): one page of Helvetica text. */
+/**
+ * A minimal, valid PDF 1.4 of an invoice (GET /invoice/{id}/pdf): one page of Helvetica text.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
+ */
 import { isObject, type JsonObject } from './state/store';
 
 const escape = (s: string): string => s.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');

@@ -1,6 +1,8 @@
 /**
- * Per-realm throttling (§2.7; D-limits, B-thr): at most `perMinute` requests in any 60 s of the emulator
+ * Per-realm throttling: at most `perMinute` requests in any 60 s of the emulator
  * clock and at most `maxInFlight` concurrent requests; past either, QBO answers 429 with code 3001.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles
+ * https://blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon/
  */
 import type { Clock } from '../shared/clock';
 

@@ -1,6 +1,6 @@
 /**
- * QBO timestamps carry the company's local offset, e.g. `2019-07-11T13:04:17-07:00` in MetaData and
- * `2015-07-29T09:29:56.229-07:00` in a response's `time` (reference/qbo-api.md §1.1).
+ * QBO timestamps carry the company's local offset, e.g. `2019-07-11T13:04:17-07:00` in MetaData (as recorded in
+ * fixtures/ledger_sync/customer.response.json) and `2015-07-29T09:29:56.229-07:00` in a response's `time`.
  */
 function offsetMinutes(at: Date, timeZone: string): number {
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;

@@ -1,7 +1,9 @@
 /**
- * Outbound change notifications (§3; D-wh, B-ce): CloudEvents (a JSON array, `qbo.<entity>.<verb>.v1`)
+ * Outbound change notifications: CloudEvents (a JSON array, `qbo.<entity>.<verb>.v1`)
  * or the legacy `eventNotifications` payload, signed with `intuit-signature` =
  * base64(HMAC-SHA256(verifier token, raw body)), retried on any non-200 answer on Intuit's schedule.
+ * https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks
+ * https://blogs.a.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock';
@@ -23,10 +25,10 @@ export interface DeliveryAttempt {
   status: number | 'network-error';
 }
 
-/** "Retries follow at 10 s, 20 s, 30 s, 5 min, 20 min, 2 h, 4 h, 6 h" (§3, D-wh). */
+/** Retries follow at 10 s, 20 s, 30 s, 5 min, 20 min, 2 h, 4 h, 6 h (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/best-practices). */
 export const RETRY_DELAYS_MS = [10_000, 20_000, 30_000, 300_000, 1_200_000, 7_200_000, 14_400_000, 21_600_000];
 
-/** Up to 100 events per POST (§3). */
+/** Up to 100 events per POST (https://github.com/IntuitDeveloper/SampleApp-Webhooks-Java-Cloudevents/blob/HEAD/webinar-qa/2025-02-05-webhooks-webinar.md). */
 const MAX_EVENTS_PER_POST = 100;
 
 const VERBS: Record<Operation, string> = { Create: 'created', Update: 'updated', Delete: 'deleted', Void: 'voided', Emailed: 'emailed' };
@@ -57,7 +59,7 @@ export function cloudEvent(change: Change): Record<string, unknown> {
 }
 
 export function legacyPayload(changes: readonly Change[]): Record<string, unknown> {
-  // "event notifications are sent one realm ID at a time" (D-wh best practices).
+  // "Event notifications are sent one realm ID at a time" (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/best-practices).
   const realms = [...new Set(changes.map((c) => c.realmId))];
   return {
     eventNotifications: realms.map((realmId) => ({

@@ -59,7 +59,7 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     mustExist(c, to, toId);
     const type = store.defaultType(from, to);
     store.add(from, fromId, to, toId, [type]);
-    // Both directions are returned (docs D-prod example).
+    // Both directions are returned (the example in https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/products/guide).
     return c.json({
       status: 'COMPLETE',
       results: [
@@ -79,7 +79,7 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     mustExist(c, from, fromId);
     mustExist(c, to, toId);
     const types = store.resolveSpecs(from, to, specs);
-    // A labelled create replaces the pair's labels (docs D-assoc).
+    // A labelled create replaces the pair's labels (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide).
     store.replace(from, fromId, to, toId, types);
     return c.json(
       {
@@ -98,7 +98,7 @@ export function associationRoutes(): Hono<HubSpotEnv> {
     allowQuery(c, ['after', 'limit']);
     const fromId = c.req.param('objectId');
     mustExist(c, from, fromId);
-    // The v4 list `limit` maximum is unconfirmed (reference §6); 500 is the documented batch page size.
+    // HubSpot does not document the v4 list `limit` maximum; 500 is the documented batch page size.
     const limit = queryInt(c, 'limit', 500, 500);
     const after = c.req.query('after');
     const edges = store.from(from, fromId, to).filter((e) => after === undefined || Number(e.toId) > Number(after));

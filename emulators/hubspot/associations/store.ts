@@ -12,7 +12,7 @@ const edgeKey = (fromType: ObjectTypeName, fromId: string, toType: ObjectTypeNam
 
 /**
  * Association edges, always written in both directions: HubSpot returns both sides of every association
- * (the default-create response lists both; docs D-prod).
+ * (the default-create response lists both: https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/products/guide).
  */
 export class AssociationStore {
   constructor(private readonly state: EmulatorState) {}
@@ -61,7 +61,7 @@ export class AssociationStore {
     return changed;
   }
 
-  /** Replaces the labelled set for a pair: a labelled create replaces labels (docs D-assoc). */
+  /** Replaces the labelled set for a pair: a labelled create replaces labels (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide). */
   replace(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, types: readonly AssociationType[]): void {
     this.removeAll(fromType, fromId, toType, toId);
     this.add(fromType, fromId, toType, toId, types);
@@ -71,7 +71,7 @@ export class AssociationStore {
     const forward = this.edge(fromType, fromId, toType, toId);
     const backward = this.edge(toType, toId, fromType, fromId);
     if (!forward || !backward) return;
-    // Deleting the unlabeled default type removes every type between the pair (docs D-assoc).
+    // Deleting the unlabeled default type removes every type between the pair (https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide).
     if (types.some((t) => t.label === null)) {
       this.removeAll(fromType, fromId, toType, toId);
       return;

@@ -11,7 +11,10 @@ export interface AssociationType {
   to: ObjectTypeName;
   inverse: number;
   label: string | null;
-  /** The v3 `associations` type string, e.g. `deal_to_line_item` (docs D-inv-old shows `invoice_to_line_item`). */
+  /**
+   * The v3 `associations` type string, e.g. `deal_to_line_item`
+   * (https://developers.hubspot.com/docs/api/commerce/invoices shows `invoice_to_line_item`).
+   */
   name: string;
 }
 

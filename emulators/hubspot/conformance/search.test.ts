@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Search allows 5 requests/s per account (docs D-search); each call moves the clock past that window. */
+/** Search allows 5 requests/s per account (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm); each call moves the clock past that window. */
 const search = (body: Parameters<Harness['client']['crm']['contacts']['searchApi']['doSearch']>[0]) => {
   h.clock.advance(1000);
   return h.client.crm.contacts.searchApi.doSearch(body);
@@ -45,7 +45,7 @@ describe('CRM search', () => {
     });
     expect(either.total).toBe(2);
     const lower = await search({ filterGroups: [{ filters: [{ propertyName: 'firstname', operator: Op.In, values: ['ann', 'Bob'] }] }] });
-    // String IN values must be lowercase (docs D-search): 'Bob' does not match.
+    // String IN values must be lowercase (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm): 'Bob' does not match.
     expect(lower.results.map((r) => r.properties.firstname)).toEqual(['Ann']);
   });
 

@@ -1,7 +1,9 @@
 /**
  * Line-item money rules. `amount` ("Net price") is calculated by HubSpot as quantity × unit price, reduced by the
- * discount (docs D-li, KB "HubSpot's default line item properties"). The discount property names (`discount` per
- * unit, `hs_discount_percentage` on the line total) follow third-party reports (reference hubspot-api.md §3).
+ * discount (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/line-items/guide,
+ * https://knowledge.hubspot.com/properties/hubspots-default-line-item-properties). The discount property names
+ * (`discount` per unit, `hs_discount_percentage` on the line total) follow third-party reports; HubSpot does not
+ * document them.
  */
 export function deriveLineItem(props: Record<string, string>): Record<string, string> {
   const quantity = num(props.quantity, 1);
@@ -19,5 +21,5 @@ export function deriveLineItem(props: Record<string, string>): Record<string, st
 
 const num = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
 
-/** Two decimals, as HubSpot returns calculated currency amounts (`"amount": "123.00"`, docs D-search). */
+/** Two decimals, as HubSpot returns calculated currency amounts (`"amount": "123.00"`, https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm). */
 const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);

@@ -7,7 +7,7 @@ import { nextRecordId, type ChangeActor, type CrmRecord, type EmulatorState } fr
 import { deriveLineItem } from './line-items';
 import { OBJECT_TYPES, type ObjectTypeName } from './types';
 
-/** A change to the CRM, as webhooks see it (reference hubspot-api.md §8.3). */
+/** A change to the CRM, as webhooks see it (https://developers.hubspot.com/docs/api/webhooks). */
 export type CrmChange =
   | { kind: 'creation' | 'deletion'; type: ObjectTypeName; id: string; actor: ChangeActor; at: Date }
   | { kind: 'propertyChange'; type: ObjectTypeName; id: string; actor: ChangeActor; at: Date; propertyName: string; propertyValue: string }
@@ -18,10 +18,10 @@ export interface NewAssociation {
   types: AssociationSpec[];
 }
 
-/** Properties HubSpot sets itself; writing them is rejected (emulator choice, reference §2.5 "unconfirmed"). */
+/** Properties HubSpot sets itself; writing them is rejected (an emulator choice: HubSpot's docs disagree on what such writes do). */
 const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'hs_createdate', 'hs_lastmodifieddate', 'lastmodifieddate']);
 
-/** Modified-date properties never trigger propertyChange webhooks (docs D-wh). */
+/** Modified-date properties never trigger propertyChange webhooks (https://developers.hubspot.com/docs/api/webhooks). */
 const NO_WEBHOOK_PROPERTIES = new Set(['hs_lastmodifieddate', 'lastmodifieddate']);
 
 /**
@@ -138,7 +138,7 @@ export class RecordService {
 
   archive(type: ObjectTypeName, id: string, actor: ChangeActor): void {
     const record = this.get(type, id);
-    // Only draft invoices can be deleted (docs D-inv).
+    // Only draft invoices can be deleted (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide).
     if (type === 'invoices' && record.properties.hs_invoice_status !== 'draft') {
       throw validationError(`Invoice ${id} cannot be deleted because its status is ${record.properties.hs_invoice_status}; only draft invoices can be deleted`);
     }
@@ -231,7 +231,7 @@ export class RecordService {
     return out;
   }
 
-  /** `pipeline` and `dealstage` are checked against the account's pipelines (docs D-objects, pipelines guide). */
+  /** `pipeline` and `dealstage` are checked against the account's pipelines (https://developers.hubspot.com/docs/api-reference/legacy/crm/pipelines/guide). */
   private validateDealStage(values: Record<string, string>, existing: CrmRecord | undefined, problems: PropertyProblem[]) {
     if (values.pipeline === undefined && values.dealstage === undefined) return;
     const pipelineId = values.pipeline ?? existing?.properties.pipeline ?? '';
@@ -252,12 +252,15 @@ export class RecordService {
   }
 
   private createDefaults(type: ObjectTypeName, now: Date): Record<string, string> {
-    // A new invoice is a draft dated today (docs D-inv: hs_invoice_date defaults to now).
+    // A new invoice is a draft dated today (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide: hs_invoice_date defaults to now).
     if (type === 'invoices') return { hs_invoice_status: 'draft', hs_invoice_date: now.toISOString() };
     return {};
   }
 
-  /** Calculated properties: line items derive from their product and compute their net amount (docs D-li). */
+  /**
+   * Calculated properties: line items derive from their product and compute their net amount
+   * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/line-items/guide).
+   */
   private applyDerived(type: ObjectTypeName, existing: CrmRecord | undefined, props: Record<string, string>) {
     if (type !== 'line_items') return;
     const productId = props.hs_product_id;
@@ -283,13 +286,17 @@ export class RecordService {
       if (!def?.hasUniqueValue) continue;
       const clash = this.list(type).find((r) => r.id !== selfId && r.properties[name]?.toLowerCase() === value.toLowerCase());
       if (!clash) continue;
-      // Real 409 body for contacts by email (reference §2.5); the text for custom unique properties is unconfirmed.
+      // Real 409 body for contacts by email (as reported in https://github.com/HubSpot/hubspot-api-nodejs/issues/545);
+      // the text for custom unique properties is not documented.
       if (type === 'contacts' && name === 'email') throw conflict(`Contact already exists. Existing ID: ${clash.id}`);
       throw conflict(`A ${OBJECT_TYPES[type].singular} with the unique value ${value} for property ${name} already exists. Existing ID: ${clash.id}`);
     }
   }
 
-  /** Moving an invoice to `open` needs one contact and at least one line item (docs D-inv). */
+  /**
+   * Moving an invoice to `open` needs one contact and at least one line item
+   * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide).
+   */
   private checkInvoiceTransition(record: CrmRecord, next: Record<string, string>) {
     if (next.hs_invoice_status !== 'open' || record.properties.hs_invoice_status === 'open') return;
     if (next.hs_invoice_billable === 'false') return;
@@ -330,7 +337,7 @@ function validEmail(value: string): string | Invalid {
   return /^[^\s@,;<>()]+@[^\s@,;<>()]+\.[a-z]{2,}$/i.test(value) ? value : { error: 'INVALID_EMAIL', message: `Email address ${value} is invalid` };
 }
 
-/** HubSpot's value formats (docs D-props "Date values", numbers, enumerations, booleans). */
+/** HubSpot's value formats (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide: "Date values", numbers, enumerations, booleans). */
 export function normalizeValue(def: PropertyDefinition, value: string): string | Invalid {
   switch (def.type) {
     case 'number':
@@ -355,7 +362,7 @@ export function normalizeValue(def: PropertyDefinition, value: string): string |
       if (/^\d{4}-\d{2}-\d{2}$/.test(value) && Number.isFinite(Date.parse(value))) return value;
       if (/^\d+$/.test(value)) {
         const d = new Date(Number(value));
-        // Epoch values for date properties must be midnight UTC (docs D-props).
+        // Epoch values for date properties must be midnight UTC (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide).
         if (d.getUTCHours() + d.getUTCMinutes() + d.getUTCSeconds() + d.getUTCMilliseconds() === 0) return d.toISOString().slice(0, 10);
         return { error: 'INVALID_DATE', message: `${value} is not at midnight UTC; date values must be YYYY-MM-DD or midnight epoch milliseconds.` };
       }

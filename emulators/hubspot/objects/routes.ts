@@ -156,9 +156,9 @@ export function objectRoutes(): Hono<HubSpotEnv> {
         ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}),
       };
     };
-    // Multi-status (docs D-errors, "Multi-status errors"): when every input carries a unique objectWriteTraceId, each
-    // input succeeds or fails on its own and the answer is a 207 naming the failed ones by trace id. Otherwise one bad
-    // input fails the whole request without half-writing.
+    // Multi-status (https://developers.hubspot.com/docs/api-reference/error-handling, "Multi-status errors"): when every
+    // input carries a unique objectWriteTraceId, each input succeeds or fails on its own and the answer is a 207 naming
+    // the failed ones by trace id. Otherwise one bad input fails the whole request without half-writing.
     const traceIds = body.inputs.map((i) => i.objectWriteTraceId);
     const multiStatus = body.inputs.length > 0 && traceIds.every((t) => t !== undefined) && new Set(traceIds).size === traceIds.length;
     if (!multiStatus)
@@ -217,7 +217,8 @@ export function objectRoutes(): Hono<HubSpotEnv> {
     const startedAt = emu.clock.now();
     const results = emu.transaction(() =>
       body.inputs.map((i) => {
-        // idProperty must be a unique property (email for contacts); hs_object_id upserts are not supported (docs D-objects).
+        // idProperty must be a unique property (email for contacts); hs_object_id upserts are not supported
+        // (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis).
         const def = svc.property(info.name, i.idProperty);
         if (!def?.hasUniqueValue || i.idProperty === 'hs_object_id') {
           throw validationError(`${i.idProperty} is not a unique value property of ${info.name} and cannot be used as idProperty`);

@@ -61,7 +61,7 @@ export function search(svc: RecordService, type: ObjectTypeName, rawBody: string
   const limit = req.limit ?? 10;
   if (limit < 0 || limit > 200) throw validationError(`limit must be between 0 and 200, got ${limit}`);
   const after = req.after === undefined ? 0 : Number(req.after);
-  // `after` "must be formatted as an integer" (docs D-search).
+  // `after` "must be formatted as an integer" (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
   if (!Number.isInteger(after) || after < 0) throw validationError(`after must be an integer, got ${String(req.after)}`);
   if (after >= SEARCH_RESULT_WINDOW) {
     throw validationError(
@@ -131,7 +131,8 @@ function compileFilter(svc: RecordService, type: ObjectTypeName, f: Filter): (r:
       return (r) => get(r) !== undefined && cmp(get(r)!, v) >= 0 && cmp(get(r)!, String(f.highValue)) <= 0;
     case 'IN':
     case 'NOT_IN': {
-      // String IN/NOT_IN values must be lowercase (docs D-search): stored values are lowercased, given ones are not.
+      // String IN/NOT_IN values must be lowercase (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm):
+      // stored values are lowercased, given ones are not.
       const values = (f.values ?? []).map(String);
       const hit = (r: CrmRecord) => {
         const val = get(r);

@@ -12,10 +12,11 @@ export interface ReadOptions {
 }
 
 /**
- * `SimplePublicObject[WithAssociations]` (SDK model; docs D-objects). Without `properties` the type's default
- * properties are returned; requested properties without a value come back as `null` (docs D-li), and unknown
- * requested names are skipped, as HubSpot does. Create and update answers carry the default properties and every
- * property the request wrote (the docs' create and update examples echo the written values).
+ * `SimplePublicObject[WithAssociations]` (SDK model; https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis).
+ * Without `properties` the type's default properties are returned; requested properties without a value come back as
+ * `null` (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/line-items/guide), and unknown requested
+ * names are skipped, as HubSpot does. Create and update answers carry the default properties and every property the
+ * request wrote (the docs' create and update examples echo the written values).
  */
 export function toApiObject(svc: RecordService, record: CrmRecord, opts: ReadOptions = {}) {
   const info = OBJECT_TYPES[record.type];
@@ -54,7 +55,7 @@ export function toApiObject(svc: RecordService, record: CrmRecord, opts: ReadOpt
         .flatMap((edge) =>
           [...edge.typeIds].map((typeId) => ({ id: edge.toId, type: associationType(record.type, toType.name, typeId)?.name ?? String(typeId) })),
         );
-      // The map key is the plural API name; HubSpot's own key for line items is unconfirmed (reference §2.2).
+      // The map key is the plural API name; HubSpot's docs do not give its own key for line items.
       if (results.length > 0) associations[toType.name] = { results };
     }
     if (Object.keys(associations).length > 0) out.associations = associations;

@@ -1,8 +1,9 @@
 import { HubSpotError } from '../errors';
 
 /**
- * The CRM object types the emulator serves, with the facts that differ per type
- * (reference hubspot-api.md §0 type ids, §2.2 default properties, §2.2 required properties, §2.4 searchable properties).
+ * The CRM object types the emulator serves, with the facts that differ per type: type ids and required properties
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis), default and searchable properties
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
  */
 export type ObjectTypeName = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices';
 
@@ -16,9 +17,9 @@ export interface ObjectTypeInfo {
   upperName: string;
   lastModifiedProperty: string;
   defaultProperties: readonly string[];
-  /** Properties a create must carry (docs D-objects "Required properties"); each inner list is any-of. */
+  /** Properties a create must carry (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis, "Required properties"); each inner list is any-of. */
   requiredOnCreate: readonly (readonly string[])[];
-  /** Properties searched by the free-text `query` (docs D-search "default searchable properties"). */
+  /** Properties searched by the free-text `query` (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm, "default searchable properties"). */
   queryProperties: readonly string[];
   readScopes: readonly string[];
   writeScopes: readonly string[];
@@ -74,8 +75,9 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
     upperName: 'PRODUCT',
     lastModifiedProperty: 'hs_lastmodifieddate',
     defaultProperties: ['createdate', 'description', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price'],
-    // The docs table lists hs_sku, hs_folder, price, name, description, but the products guide creates a product
-    // with name/price/hs_sku/description only (reference §2.2); the emulator requires `name`, the one all examples send.
+    // The docs table lists hs_sku, hs_folder, price, name, description, but the products guide
+    // (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/products/guide) creates a product with
+    // name/price/hs_sku/description only; the emulator requires `name`, the one all examples send.
     requiredOnCreate: [['name']],
     queryProperties: ['name', 'description', 'price', 'hs_sku'],
     // Products were long gated by the `e-commerce` scope; granular product scopes are accepted too.
@@ -110,8 +112,9 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
 export const OBJECT_TYPE_NAMES = Object.keys(OBJECT_TYPES) as ObjectTypeName[];
 
 /**
- * Path object types accept the plural name, the singular name or the type id (docs D-objects, D-assoc):
- * `contacts`, `contact`, `0-1`.
+ * Path object types accept the plural name, the singular name or the type id
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis,
+ * https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide): `contacts`, `contact`, `0-1`.
  */
 export function resolveObjectType(raw: string): ObjectTypeInfo | undefined {
   const key = raw.toLowerCase();

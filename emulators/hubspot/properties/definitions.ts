@@ -29,7 +29,10 @@ export interface PropertyDefinition {
   hubspotDefined: boolean;
   calculated: boolean;
   externalOptions: boolean;
-  /** `modificationMetadata.readOnlyValue`: how API users detect system-set properties (reference §5). */
+  /**
+   * `modificationMetadata.readOnlyValue`: how API users detect system-set properties
+   * (https://github.com/HubSpot/hubspot-api-nodejs/blob/master/codegen/crm/properties/models/PropertyModificationMetadata.ts).
+   */
   readOnlyValue: boolean;
   createdAt: string;
   updatedAt: string;
@@ -43,7 +46,7 @@ export interface PropertyGroup {
   archived: boolean;
 }
 
-/** Valid type/fieldType pairs (docs D-props, "Property type and fieldType values"). */
+/** Valid type/fieldType pairs (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide, "Property type and fieldType values"). */
 export const VALID_FIELD_TYPES: Record<PropertyType, readonly string[]> = {
   bool: ['booleancheckbox', 'calculation_equation'],
   enumeration: ['booleancheckbox', 'checkbox', 'radio', 'select', 'calculation_equation'],
@@ -148,7 +151,8 @@ const SEEDS: Record<ObjectTypeName, Seed[]> = {
     ...LINE_ITEM_LIKE,
     ['hs_product_id', 'number', { label: 'Product ID' }],
     ['quantity', 'number'],
-    // "Net price": calculated by HubSpot (docs D-li, KB-li).
+    // "Net price": calculated by HubSpot (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/line-items/guide,
+    // https://knowledge.hubspot.com/properties/hubspots-default-line-item-properties).
     ['amount', 'number', { readOnly: true, label: 'Net price' }],
     ['discount', 'number', { label: 'Unit discount' }],
     ['hs_discount_percentage', 'number', { label: 'Discount percentage' }],

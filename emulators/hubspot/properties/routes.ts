@@ -114,7 +114,7 @@ export function propertyRoutes(): Hono<HubSpotEnv> {
       throw validationError(`Enumeration property ${body.name} needs at least one option`);
     }
     const existing = emu.state.properties[type].get(body.name);
-    // Duplicate names fail; 409 CONFLICT is the expected status (reference §5 marks the body unconfirmed).
+    // Duplicate names fail; 409 CONFLICT is the expected status (HubSpot documents neither the status nor the body).
     if (existing && !existing.archived) throw conflict(`A property named '${body.name}' already exists.`);
     const now = emu.clock.now().toISOString();
     const def: PropertyDefinition = {

@@ -76,7 +76,7 @@ describe('python-quickbooks recorded CDC responses', () => {
       TxnDate: '2017-01-01',
       Line: [{ DetailType: 'SalesItemLineDetail', Amount: 2, SalesItemLineDetail: { ItemRef: { value: '1' } } }],
     });
-    // The fixture's Ids are numbers, and it gives its SubTotal line an Id, which real QBO does not (§1.5).
+    // The fixture's Ids are numbers, and it gives its SubTotal line an Id, which real QBO does not.
     const numericIds = (p: string) => p.endsWith('.Id');
     const cdc = await h.call('changeDataCapture', ['Customer', 'Invoice'], since);
     expect(shapeMismatches(fixture('python-quickbooks/cdc.response.json'), cdc, '$', numericIds)).toEqual([]);

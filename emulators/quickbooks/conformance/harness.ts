@@ -1,6 +1,6 @@
 /**
  * Drives the emulator the way the product will: node-quickbooks for data calls (its `endpoint`
- * redirected, §5) and intuit-oauth for OAuth (`setAuthorizeURLs`, §4), both unchanged.
+ * redirected) and intuit-oauth for OAuth (`setAuthorizeURLs`), both unchanged.
  */
 import OAuthClient from 'intuit-oauth';
 import QuickBooks from 'node-quickbooks';

@@ -2,7 +2,7 @@ import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { invoiceBody, startHarness, type Harness } from './harness';
 
-/** A US company (home currency USD) with multicurrency on (qbo-api.md §1.5, §1.7, §1.8, §7 item 8). */
+/** A US company (home currency USD) with multicurrency on (https://developer.intuit.com/app/developer/qbo/docs/workflows/manage-multiple-currencies). */
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ multicurrency: true });
@@ -52,7 +52,7 @@ describe('multicurrency company', () => {
       HomeTotalAmt: 330,
       HomeBalance: 330,
     });
-    // Without a rate a foreign-currency transaction gets 1 (§7 item 8).
+    // Without a rate a foreign-currency transaction gets 1 (https://github.com/intuit/quickbooks-online-mcp-server/issues/75).
     expect(await h.call('createInvoice', invoiceBody(c.Id, 50, { CurrencyRef: eur }))).toMatchObject({ ExchangeRate: 1, HomeTotalAmt: 50 });
     // A sparse update keeps the currency and the rate; home amounts follow the new total.
     expect(await h.call('updateInvoice', { Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, Line: invoiceBody(c.Id, 400).Line })).toMatchObject({

@@ -1,4 +1,8 @@
-/** CompanyInfo and Preferences (§1.8): read and query only in the emulator. */
+/**
+ * CompanyInfo and Preferences: read and query only in the emulator.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/preferences
+ */
 import { faults } from '../errors';
 import type { EntityDef } from './types';
 

@@ -1,7 +1,8 @@
 /**
  * CreditMemo: credit owed to a customer (a return, a goodwill discount), with sales-form lines as an invoice's.
- * A payment uses it by linking it beside the invoices it pays (§1.7: a Payment line's LinkedTxn may be a
- * CreditMemo): the credit is taken off the money received, and `Balance` / `RemainingCredit` is what is left.
+ * A payment uses it by linking it beside the invoices it pays (a Payment line's LinkedTxn may be a CreditMemo:
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment): the credit is taken off
+ * the money received, and `Balance` / `RemainingCredit` is what is left.
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/creditmemo
  */
 import { z } from 'zod';

@@ -1,9 +1,10 @@
 /**
- * Multicurrency (qbo-api.md §1.5, §1.7, §1.8, §7 item 8). With `Preferences.CurrencyPrefs.MultiCurrencyEnabled`:
- * a customer has one currency, set by ISO code and fixed once it has transactions; invoices and payments must
- * carry `CurrencyRef`, in their customer's currency, with an `ExchangeRate` to the home currency (1 when omitted,
- * GH intuit/quickbooks-online-mcp-server#75); amounts stay in the transaction currency and invoices add
- * `HomeTotalAmt`/`HomeBalance`. Without it every entity is in the home currency, as before.
+ * Multicurrency (https://developer.intuit.com/app/developer/qbo/docs/workflows/manage-multiple-currencies).
+ * With `Preferences.CurrencyPrefs.MultiCurrencyEnabled`: a customer has one currency, set by ISO code and fixed once
+ * it has transactions; invoices and payments must carry `CurrencyRef`, in their customer's currency, with an
+ * `ExchangeRate` to the home currency (1 when omitted, https://github.com/intuit/quickbooks-online-mcp-server/issues/75);
+ * amounts stay in the transaction currency and invoices add `HomeTotalAmt`/`HomeBalance`. Without it every entity is
+ * in the home currency, as before.
  */
 import { faults } from '../errors';
 import { isObject, table, type Json, type JsonObject, type RealmState } from '../state/store';
@@ -35,7 +36,7 @@ const refValue = (r: Json | undefined): string | undefined => (isObject(r) && ty
 
 const homeRef = (realm: RealmState): JsonObject => ({ value: realm.homeCurrency.value, name: realm.homeCurrency.name });
 
-/** A `CurrencyRef` by ISO code (§7 item 8: by code, not by a Currency entity Id); an unknown code is 2500. */
+/** A `CurrencyRef` by ISO code (by code, not by a Currency entity Id: https://github.com/ej2/python-quickbooks/issues/344); an unknown code is 2500. */
 export function currencyRef(ref: Json | undefined, element: string): JsonObject {
   const code = refValue(ref);
   if (code === undefined) throw faults.requiredParam(element);
@@ -57,7 +58,8 @@ export function customerCurrency(realm: RealmState, input: JsonObject, prior: Js
   const asked = input.CurrencyRef === undefined ? (prior?.CurrencyRef ?? homeRef(realm)) : currencyRef(input.CurrencyRef, 'CurrencyRef');
   const wanted = refValue(asked);
   if (prior && wanted !== currencyOf(realm, prior) && hasTransactions(realm, String(prior.Id))) {
-    // §7 item 8 says fixed at creation; changing it before any transaction is allowed here. Fault text unconfirmed (README).
+    // QBO fixes a customer's currency at creation; changing it before any transaction is allowed here. The fault text
+    // is the emulator's own (README).
     throw faults.businessValidation(`You can't change the currency of customer ${String(prior.DisplayName)} because it has transactions.`);
   }
   return asked as JsonObject;

@@ -1,4 +1,7 @@
-/** Customer (§1.2): DisplayName unique across name lists, inactive ones included (6240; §7 item 1). */
+/**
+ * Customer: DisplayName unique across name lists, inactive ones included (6240).
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer
+ */
 import { z } from 'zod';
 import { faults } from '../errors';
 import { table, type JsonObject, type RealmState } from '../state/store';
@@ -70,7 +73,7 @@ export const customer: EntityDef = {
     const realm = ctx.realm;
     let displayName = typeof input.DisplayName === 'string' ? input.DisplayName.trim() : '';
     if (!displayName) {
-      // "If omitted, QBO builds it from Title+GivenName+MiddleName+FamilyName+Suffix" (§1.2).
+      // "If omitted, QBO builds it from Title+GivenName+MiddleName+FamilyName+Suffix" (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer).
       displayName = nameParts
         .map((p) => input[p])
         .filter((v): v is string => typeof v === 'string' && v !== '')
@@ -103,7 +106,10 @@ export const customer: EntityDef = {
   },
 };
 
-/** Open balance: open invoices minus unapplied payments and unused credit memos (XSD `Balance`, "the open AR total"). */
+/**
+ * Open balance: open invoices minus unapplied payments and unused credit memos (`Balance`, "the open AR total":
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer).
+ */
 export function recomputeCustomerBalance(realm: RealmState, customerId: string): void {
   const c = table(realm, 'Customer').get(customerId);
   if (!c) return;

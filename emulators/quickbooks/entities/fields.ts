@@ -1,7 +1,8 @@
 /**
- * Field schemas shared by the entities (XSD `ReferenceType`, `EmailAddress`, `TelephoneNumber`,
- * `PhysicalAddress`; QNP max lengths). Numbers may arrive as numeric strings: QBO's JSON binding
- * coerces them, so the emulator does too.
+ * Field schemas shared by the entities (`ReferenceType`, `EmailAddress`, `TelephoneNumber`, `PhysicalAddress` in
+ * Intuit's v3 XSD, https://github.com/intuit/QuickBooks-V3-Java-SDK/tree/develop/ipp-v3-java-data/src/main/xsd;
+ * max lengths from the entity reference pages). Numbers may arrive as numeric strings: QBO's JSON binding coerces
+ * them, so the emulator does too.
  */
 import { z } from 'zod';
 
@@ -17,7 +18,7 @@ export const money = z.union([
 
 export const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-/** `{"value": "<Id>", "name"?: ...}`; only `value` matters on input (§1.1). */
+/** `{"value": "<Id>", "name"?: ...}`; only `value` matters on input (XSD `ReferenceType`, linked above). */
 export const ref = z
   .object({ value: z.union([z.string().min(1), z.number().transform(String)]), name: z.string().optional(), type: z.string().optional() })
   .strict();

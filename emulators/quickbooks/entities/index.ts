@@ -22,7 +22,7 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
   Preferences: preferencesDef,
 };
 
-/** Entity names are matched case-insensitively: NQ sends `/companyInfo`, `/Invoice/1/pdf`, `select * from customer`. */
+/** Entity names are matched case-insensitively: node-quickbooks sends `/companyInfo`, `/Invoice/1/pdf`, `select * from customer`. */
 export function entityByName(name: string): EntityDef | undefined {
   const lower = name.toLowerCase();
   return Object.values(ENTITIES).find((d) => d.name.toLowerCase() === lower);

@@ -1,7 +1,8 @@
 /**
- * Invoice (§1.5): computed TotalAmt/Balance and an appended SubTotal line, DocNumber uniqueness (6140)
+ * Invoice: computed TotalAmt/Balance and an appended SubTotal line, DocNumber uniqueness (6140)
  * unless `include=allowduplicatedocnum`, DueDate from terms, void that zeroes amounts and prefixes
  * PrivateNote with "Voided", payments reflected in Balance and LinkedTxn.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice
  */
 import { z } from 'zod';
 import { faults } from '../errors';
@@ -85,7 +86,10 @@ export function appliedTo(realm: RealmState, invoiceId: string): { amount: numbe
   return appliedToTxn(realm, 'Invoice', invoiceId);
 }
 
-/** What stored payments apply to a transaction: an invoice they pay, or a credit memo whose credit they use (§1.7). */
+/**
+ * What stored payments apply to a transaction: an invoice they pay, or a credit memo whose credit they use
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment).
+ */
 export function appliedToTxn(realm: RealmState, txnType: 'Invoice' | 'CreditMemo', txnId: string): { amount: number; paymentIds: string[] } {
   let amount = 0;
   const paymentIds: string[] = [];
@@ -103,7 +107,7 @@ export function appliedToTxn(realm: RealmState, txnType: 'Invoice' | 'CreditMemo
 
 export const isVoided = (inv: JsonObject): boolean => typeof inv.PrivateNote === 'string' && inv.PrivateNote.startsWith('Voided') && inv.TotalAmt === 0;
 
-/** Payments are applied from the Payment side; the invoice shows them in Balance and LinkedTxn (§1.7). */
+/** Payments are applied from the Payment side; the invoice shows them in Balance and LinkedTxn (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice). */
 export function syncInvoicePayments(ctx: WriteContext, invoiceId: string): void {
   const inv = table(ctx.realm, 'Invoice').get(invoiceId);
   if (!inv) return;
@@ -169,7 +173,8 @@ function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | u
   let subtotal = 0;
   let discount = 0;
   for (const l of raw.filter((x) => x.DetailType !== 'SubTotalLineDetail')) {
-    // An existing line Id updates that line; no Id or an unknown Id adds a line (QNP Line.Id; §1.5).
+    // An existing line Id updates that line; no Id or an unknown Id adds a line (Line.Id in
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice).
     const id = l.Id !== undefined && priorIds.has(l.Id) ? l.Id : String(nextId++);
     const out: JsonObject = { Id: id, LineNum: lines.length + 1 };
     if (l.Description !== undefined) out.Description = l.Description;
@@ -219,7 +224,7 @@ function buildLines(ctx: WriteContext, raw: SalesLineIn[], prior: JsonObject | u
     discount += Number(out.Amount);
   }
   if (lines.every((l) => l.DetailType !== 'SalesItemLineDetail')) throw faults.requiredParam('Line');
-  // QBO appends a SubTotalLineDetail line to sales-form responses (§1.5).
+  // QBO appends a SubTotalLineDetail line to sales-form responses (as in fixtures/ledger_sync/invoice.response.json).
   lines.push({ Amount: subtotal, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} });
   return { lines, subtotal, discount: round2(discount) };
 }
@@ -310,7 +315,7 @@ export const invoice: EntityDef = {
 
     const prefs = salesForms(realm);
     let docNumber = typeof input.DocNumber === 'string' && input.DocNumber !== '' ? input.DocNumber : undefined;
-    // Auto-numbered only when CustomTxnNumbers is off (§1.5; §7 item 9).
+    // Auto-numbered only when CustomTxnNumbers is off (DocNumber in https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice).
     if (docNumber === undefined && !prior && prefs.CustomTxnNumbers !== true) docNumber = nextDocNumber(realm);
     if (docNumber !== undefined && !ctx.include.has('allowduplicatedocnum')) {
       for (const other of table(realm, 'Invoice').values()) {
@@ -321,7 +326,7 @@ export const invoice: EntityDef = {
     const txnDate = typeof input.TxnDate === 'string' ? input.TxnDate : typeof prior?.TxnDate === 'string' ? prior.TxnDate : localDate(ctx.now, realm.timeZone);
     const termRef = input.SalesTermRef ?? customerRef.entity.SalesTermRef ?? prefs.DefaultTerms;
     const term = termRef ? resolveRef(realm, 'Term', termRef, 'SalesTermRef') : undefined;
-    // DueDate defaults to TxnDate plus the term's days (§1.5).
+    // DueDate defaults to TxnDate plus the term's days (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice).
     const dueDate = typeof input.DueDate === 'string' ? input.DueDate : addDays(txnDate, Number(term?.entity.DueDays ?? 0));
 
     if (input.EmailStatus === 'NeedToSend' && !input.BillEmail && !customerRef.entity.PrimaryEmailAddr) throw faults.requiredParam('BillEmail');
@@ -374,7 +379,7 @@ export const invoice: EntityDef = {
   },
   void(existing, ctx) {
     // "all amounts and quantities are zeroed and the string 'Voided' is injected into PrivateNote,
-    // prepended to existing text" (Intuit reference via §1.5).
+    // prepended to existing text" (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice).
     const lines = (Array.isArray(existing.Line) ? existing.Line : []).map((l) => {
       if (!isObject(l)) return l;
       const out: JsonObject = { ...l, Amount: 0 };
@@ -388,7 +393,7 @@ export const invoice: EntityDef = {
     return { entity, commit: () => customerId && recomputeCustomerBalance(ctx.realm, customerId) };
   },
   beforeDelete(existing, ctx) {
-    // An invoice with applied payments cannot simply be deleted (§7 item 10).
+    // An invoice with applied payments cannot simply be deleted: its payments must be unlinked or deleted first.
     if (appliedTo(ctx.realm, String(existing.Id)).paymentIds.length > 0) {
       throw faults.businessValidation('This invoice has payments applied to it. Delete or unlink the payments first.');
     }

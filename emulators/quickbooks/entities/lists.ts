@@ -1,6 +1,8 @@
 /**
- * The smaller name lists: Account (§1.4), Item (§1.3), Term, PaymentMethod, and the read-only TaxCode and
+ * The smaller name lists: Account, Item, Term, PaymentMethod, and the read-only TaxCode and
  * TaxRate (tax codes are managed through TaxService, not the v3 entity endpoints).
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/account
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item
  */
 import { z } from 'zod';
 import { faults } from '../errors';
@@ -11,7 +13,7 @@ import type { EntityDef, QueryKind } from './types';
 
 const META: Record<string, QueryKind> = { 'MetaData.CreateTime': 'datetime', 'MetaData.LastUpdatedTime': 'datetime' };
 
-/** Names are unique within the list, inactive entries included (QNP Item.Name; §7 item 1). */
+/** Names are unique within the list, inactive entries included (Item.Name in https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item). */
 function uniqueName(realm: RealmState, entity: EntityName, name: string, selfId: unknown, fault: () => Error): void {
   for (const other of table(realm, entity).values()) {
     if (other.Id !== selfId && sameName(other.Name, name)) throw fault();
@@ -26,7 +28,7 @@ function requiredName(input: JsonObject, max: number): string {
   return name;
 }
 
-/** `AccountTypeEnum` (XSD) → Classification. */
+/** `AccountTypeEnum` (Intuit's v3 XSD, https://github.com/intuit/QuickBooks-V3-Java-SDK/tree/develop/ipp-v3-java-data/src/main/xsd) → Classification. */
 const ACCOUNT_TYPES: Record<string, string> = {
   Bank: 'Asset',
   'Other Current Asset': 'Asset',
@@ -142,7 +144,7 @@ export const item: EntityDef = {
   },
   build(input, ctx, prior) {
     const name = requiredName(input, 100);
-    // Since minor version 4, Type must be set explicitly (QNP via §1.3).
+    // Since minor version 4, Type must be set explicitly (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item).
     if (typeof input.Type !== 'string') throw faults.requiredParam('Type');
     if (input.Type === 'Group') throw faults.unsupportedOperation(`create of Item Type ${input.Type} in the emulator`);
     uniqueName(ctx.realm, 'Item', name, prior?.Id, faults.duplicateItemName);
@@ -164,7 +166,8 @@ export const item: EntityDef = {
       PurchaseCost: input.PurchaseCost ?? 0,
       TrackQtyOnHand: input.TrackQtyOnHand ?? false,
     };
-    // IncomeAccountRef is required for Service, Inventory and (in practice) NonInventory (§1.3).
+    // IncomeAccountRef is required for Service, Inventory and (in practice) NonInventory
+    // (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item).
     if (!input.IncomeAccountRef) throw faults.requiredParam('IncomeAccountRef');
     entity.IncomeAccountRef = refOut(resolveRef(ctx.realm, 'Account', input.IncomeAccountRef, 'IncomeAccountRef'));
     if (input.ExpenseAccountRef) entity.ExpenseAccountRef = refOut(resolveRef(ctx.realm, 'Account', input.ExpenseAccountRef, 'ExpenseAccountRef'));

@@ -1,6 +1,7 @@
 /**
- * Create, read, update (sparse and full), delete and void with QBO's semantics (§2.2): string Ids,
+ * Create, read, update (sparse and full), delete and void with QBO's semantics: string Ids,
  * SyncToken optimistic locking (5010), name lists never deleted, empty fields omitted.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features
  */
 import { faults, QboFault } from '../errors';
 import { allocateId, changeKey, clone, isObject, omitEmpty, table, tombstones, type Json, type JsonObject } from '../state/store';
@@ -87,7 +88,7 @@ const createTimeOf = (e: JsonObject): string => (isObject(e.MetaData) ? String(e
 
 /**
  * `sparse: true` changes only the properties sent; otherwise every omitted writable property is
- * cleared (QNP `sparse`; §1.2, §7 item 4).
+ * cleared (the `sparse` field in https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer).
  */
 export function updateEntity(def: EntityDef, ctx: WriteContext, body: JsonObject): JsonObject {
   if (!def.operations.has('update')) throw faults.unsupportedOperation(`update for ${def.name}`);
@@ -111,7 +112,11 @@ export function updateEntity(def: EntityDef, ctx: WriteContext, body: JsonObject
   return omitEmpty(entity);
 }
 
-/** Invoice: `?operation=void`. Payment: sparse update with `?include=void` (§1.7; NQ `voidPayment`). */
+/**
+ * Invoice: `?operation=void`. Payment: sparse update with `?include=void`
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment; node-quickbooks
+ * `voidPayment`, https://github.com/mcohen01/node-quickbooks/blob/master/index.js).
+ */
 export function voidEntity(def: EntityDef, ctx: WriteContext, body: JsonObject, via: 'void' | 'update'): JsonObject {
   const expected = def.name === 'Payment' ? 'update' : 'void';
   if (!def.void || via !== expected) throw faults.unsupportedOperation(via === 'void' ? `void for ${def.name}` : `update with include=void for ${def.name}`);
@@ -124,7 +129,7 @@ export function voidEntity(def: EntityDef, ctx: WriteContext, body: JsonObject, 
   return omitEmpty(entity);
 }
 
-/** Transactions only; name lists are deactivated with `Active: false` instead (§1.2, §2.2). */
+/** Transactions only; name lists are deactivated with `Active: false` instead (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer). */
 export function deleteEntity(def: EntityDef, ctx: WriteContext, body: JsonObject): JsonObject {
   if (!def.operations.has('delete')) {
     if (def.nameList)

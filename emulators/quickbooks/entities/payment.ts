@@ -1,8 +1,9 @@
 /**
- * Payment (§1.7): lines apply it to invoices (Invoice Balance and LinkedTxn follow) and may use a credit memo's
+ * Payment: lines apply it to invoices (Invoice Balance and LinkedTxn follow) and may use a credit memo's
  * credit towards them (its Balance follows): TotalAmt is the money received, the invoice lines less the credit
  * lines, and what is not applied is UnappliedAmt. Deposits to Undeposited Funds by default. Void is a sparse update
  * with `include=void`.
+ * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment
  */
 import { z } from 'zod';
 import { faults } from '../errors';

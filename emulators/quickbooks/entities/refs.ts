@@ -6,7 +6,8 @@ const displayNameOf = (name: EntityName, e: JsonObject): string =>
 
 /**
  * Resolves a `{value}` reference: a missing target is 2500 Invalid Reference Id, an inactive one is
- * 610 Object Not Found (§2.6 table; §7 item 10). Returns the reference as QBO echoes it, with `name`.
+ * 610 Object Not Found (https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes).
+ * Returns the reference as QBO echoes it, with `name`.
  */
 export function resolveRef(realm: RealmState, target: EntityName, ref: Json | undefined, element: string): { value: string; name: string; entity: JsonObject } {
   const value = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? ref.value : undefined;

@@ -3,7 +3,7 @@ import type { FieldSchemas } from './fields';
 
 export type Operation = 'Create' | 'Update' | 'Delete' | 'Void' | 'Emailed';
 
-/** One change, the unit of webhooks and CDC (§3). */
+/** One change, the unit of webhooks and CDC. */
 export interface Change {
   realmId: string;
   entity: EntityName;
@@ -30,7 +30,10 @@ export type QueryKind = 'id' | 'string' | 'number' | 'boolean' | 'date' | 'datet
 
 export interface EntityDef {
   name: EntityName;
-  /** Name-list entities are deactivated, never deleted, and queries return active ones by default (§2.2, §2.3). */
+  /**
+   * Name-list entities are deactivated, never deleted, and queries return active ones by default
+   * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries).
+   */
   nameList: boolean;
   operations: ReadonlySet<'create' | 'update' | 'delete' | 'void'>;
   /** Properties a client may write, with their shapes. */
@@ -40,7 +43,7 @@ export interface EntityDef {
   queryable: Readonly<Record<string, QueryKind>>;
   /** Validates (throwing QboFault) and computes derived properties. Must not mutate state; side effects go in `commit`. */
   build(input: JsonObject, ctx: WriteContext, prior: JsonObject | undefined): Built;
-  /** Invoice void / payment void: the zeroed entity (§1.5, §1.7). */
+  /** Invoice void / payment void: the zeroed entity (see entities/invoice.ts and entities/payment.ts). */
   void?(existing: JsonObject, ctx: WriteContext): Built;
   /** Checks and side effects of deleting a transaction. */
   beforeDelete?(existing: JsonObject, ctx: WriteContext): () => void;

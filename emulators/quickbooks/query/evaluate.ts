@@ -1,7 +1,8 @@
 /**
- * Runs a parsed query against a realm (§2.3): properties must be queryable for the entity (4001),
+ * Runs a parsed query against a realm: properties must be queryable for the entity (4001),
  * name lists return active records unless `Active` is constrained, STARTPOSITION is 1-based,
  * MAXRESULTS defaults to 100 and may not exceed 1000, and an empty result has no entity key.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries
  */
 import { faults } from '../errors';
 import { entityByName } from '../entities';
@@ -101,7 +102,8 @@ export function evaluateQuery(realm: RealmState, query: Query): JsonObject {
     throw faults.queryValidation(`MAXRESULTS ${query.maxResults} exceeds the maximum of ${MAX_RESULTS_LIMIT}`);
   }
   if (query.startPosition !== undefined && query.startPosition < 1) throw faults.queryValidation('STARTPOSITION starts at 1');
-  // "SELECT * FROM Customer retrieves all active customers" unless Active is in the WHERE clause (§2.3).
+  // "SELECT * FROM Customer retrieves all active customers" unless Active is in the WHERE clause
+  // (https://developer.intuit.com/hub/blog/2017/02/08/deep-dive-sql-queries/).
   const activeOnly = def.nameList && !conditions.some((x) => x.name === 'Active');
   let rows = [...table(realm, def.name).values()].filter(
     (e) => (!activeOnly || e.Active !== false) && conditions.every((x) => matches(e, x.c, x.kind, x.name)),

@@ -1,7 +1,8 @@
 /**
- * The QBO query language (§2.3; D-query): `SELECT * | COUNT(*) FROM Entity [WHERE p op v [AND …]]
+ * The QBO query language: `SELECT * | COUNT(*) FROM Entity [WHERE p op v [AND …]]
  * [ORDERBY p [ASC|DESC], …] [STARTPOSITION n] [MAXRESULTS m]`. No projections, OR, JOIN or GROUP BY.
  * Strings are single-quoted with backslash escapes. Anything else is a 4000 "Error parsing query".
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries
  */
 import { faults } from '../errors';
 
@@ -164,7 +165,7 @@ export function parseQuery(text: string): Query {
     p.symbol(')');
     count = true;
   } else {
-    // Only `*` is supported: QBO has no projections (§2.3).
+    // Only `*` is supported: QBO has no projections (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries).
     p.symbol('*');
   }
   p.word('from');

@@ -1,7 +1,8 @@
 /**
- * Change Data Capture (§2.5; D-cdc): objects of the listed entities changed since `changedSince`
+ * Change Data Capture: objects of the listed entities changed since `changedSince`
  * (inclusive), inactive ones included, deleted ones as tombstones; at most 30 days back and 1,000
  * objects per response, shared across the requested entities.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture
  */
 import { faults } from '../errors';
 import { entityByName } from '../entities';

@@ -1,7 +1,8 @@
 /**
- * The Accounting API v3 data routes under `/v3/company/{realmId}` (§2.2, §8): entity CRUD, query
+ * The Accounting API v3 data routes under `/v3/company/{realmId}`: entity CRUD, query
  * (GET, or POST with `application/text`), batch, CDC, company info, preferences, invoice send and pdf.
  * Strict: an unknown entity, operation or parameter is a fault, never a silent 200.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features
  */
 import type { Context, Hono } from 'hono';
 import { nowTime, writeContext, type Core } from '../core';
@@ -30,7 +31,8 @@ const INCLUDES = new Set(['allowduplicatedocnum', 'void']);
 
 function checkParams(params: Record<string, string>, allowed: readonly string[]): Set<string> {
   for (const name of Object.keys(params)) if (!COMMON_PARAMS.includes(name) && !allowed.includes(name)) throw faults.unsupportedParameter(name);
-  // minorversion is accepted and ignored: since 2025-08 every request is served as 75 (§2.1; B-mv).
+  // minorversion is accepted and ignored: since 2025-08 every request is served as 75
+  // (https://blogs.intuit.com/2025/01/21/changes-to-our-accounting-api-that-may-impact-your-application).
   if (params.minorversion !== undefined && !/^\d+$/.test(params.minorversion)) throw faults.invalidValue('minorversion', 'must be an integer');
   if (params.format !== undefined && params.format.toLowerCase() !== 'json')
     throw faults.unsupportedOperation(`format=${params.format} (the emulator speaks JSON)`);
@@ -90,7 +92,10 @@ function runQuery(core: Core, text: string | undefined): JsonObject {
   return { QueryResponse: evaluateQuery(core.realm(), parseQuery(text)) };
 }
 
-/** Batch (§2.4): ≤ 30 items run serially and independently; per-item faults; HTTP 200 overall. */
+/**
+ * Batch: ≤ 30 items run serially and independently; per-item faults; HTTP 200 overall.
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/batch
+ */
 function runBatch(core: Core, body: JsonObject): JsonObject {
   const items = body.BatchItemRequest;
   if (!Array.isArray(items)) throw faults.requiredParam('BatchItemRequest');
@@ -159,7 +164,7 @@ export function dispatch(core: Core, method: string, segments: string[], params:
     checkParams(params, ['query']);
     if (method === 'GET') return wrap(runQuery(core, params.query));
     if (method === 'POST') {
-      // POST /query takes the query as the raw body with Content-Type application/text (§2.2).
+      // POST /query takes the query as the raw body with Content-Type application/text (https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features).
       if (!contentType.includes('application/text') && !contentType.includes('text/plain')) {
         throw faults.badRequestBody(`POST /query needs Content-Type application/text, got '${contentType}'`);
       }
@@ -180,7 +185,7 @@ export function dispatch(core: Core, method: string, segments: string[], params:
   }
   if (resource === 'companyinfo' && second !== undefined && third === undefined && method === 'GET') {
     checkParams(params, []);
-    // GET /companyinfo/{realmId} (§1.8).
+    // GET /companyinfo/{realmId} (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/companyinfo).
     if (second !== core.realm().realmId) throw faults.readNotFound('CompanyInfo', second);
     return wrap({ CompanyInfo: readEntity(entityFor('CompanyInfo'), { realm: core.realm() }, '1') });
   }
@@ -231,7 +236,7 @@ function isUpdateLike(method: string, params: Record<string, string>, text: stri
 export function dataRoutes(app: Hono, core: Core): void {
   app.use('*', async (c, next) => {
     await next();
-    // Every response carries an intuit_tid for support (§2.1).
+    // Every response carries an intuit_tid for support (seen in https://github.com/mcohen01/node-quickbooks/issues/137).
     c.res.headers.set('intuit_tid', tid());
   });
 
@@ -266,7 +271,7 @@ export function dataRoutes(app: Hono, core: Core): void {
       const stored = replayKey ? core.realm().requestIds.get(replayKey) : undefined;
       let reply: Reply;
       if (stored) {
-        // A repeated requestid returns the original response without re-executing (§2.1; B-rid).
+        // A repeated requestid returns the original response without re-executing (https://blogs.intuit.com/2015/04/06/15346/).
         reply = { status: stored.status, body: JSON.parse(stored.body) as JsonObject };
       } else {
         try {

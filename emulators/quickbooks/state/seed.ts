@@ -1,8 +1,8 @@
 /**
- * Seeded companies. Sandbox companies come with a populated chart of accounts (§1.4); the emulator's
+ * Seeded companies. Sandbox companies come with a populated chart of accounts; the emulator's
  * is the minimum the sync needs: income, AR and Undeposited Funds accounts, a service item, terms,
- * payment methods. `non-us` is a UK company whose invoices need VAT codes (§1.5, §7 item 7). `multicurrency`
- * turns on `CurrencyPrefs.MultiCurrencyEnabled` for either (§1.8, §7 item 8; see entities/currency.ts).
+ * payment methods. `non-us` is a UK company whose invoices need VAT codes. `multicurrency`
+ * turns on `CurrencyPrefs.MultiCurrencyEnabled` for either (see entities/currency.ts).
  */
 import { changeKey, emptyRealm, table, type EntityName, type JsonObject, type RealmState, type SeedKind } from './store';
 import { metaTime } from '../time';

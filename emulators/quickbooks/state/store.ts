@@ -1,6 +1,7 @@
 /**
  * In-memory state of one emulated QBO company (realm). Entities are stored in their response shape
- * (PascalCase JSON, string Ids); deleted transactions leave a tombstone for CDC (§2.5).
+ * (PascalCase JSON, string Ids); deleted transactions leave a tombstone for CDC
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture).
  */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -41,7 +42,7 @@ export interface RealmState {
   seed: SeedKind;
   timeZone: string;
   homeCurrency: { value: string; name: string };
-  /** `Preferences.CurrencyPrefs.MultiCurrencyEnabled` (§1.8, §7 item 8); once on, QBO never turns it off. */
+  /** `Preferences.CurrencyPrefs.MultiCurrencyEnabled`; once on, QBO never turns it off (https://developer.intuit.com/app/developer/qbo/docs/workflows/manage-multiple-currencies). */
   multicurrency: boolean;
   entities: Map<EntityName, Map<string, JsonObject>>;
   /** When each stored entity last changed, as an instant (MetaData holds the local-offset string). */
@@ -49,7 +50,7 @@ export interface RealmState {
   tombstones: Map<EntityName, Map<string, Tombstone>>;
   nextId: Map<EntityName, number>;
   nextDocNumber: number;
-  /** `requestid` → the original response, replayed on repeats (§2.1; B-rid). */
+  /** `requestid` → the original response, replayed on repeats (https://blogs.intuit.com/2015/04/06/15346/). */
   requestIds: Map<string, StoredResponse>;
 }
 
@@ -93,7 +94,7 @@ export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' &
 
 export const clone = <T>(v: T): T => structuredClone(v);
 
-/** QBO omits properties that have no value (§1.1; D-query "limitations"). */
+/** QBO omits properties that have no value (https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries, limitations). */
 export function omitEmpty(value: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {
