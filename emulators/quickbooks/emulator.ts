@@ -96,6 +96,8 @@ export interface QuickBooksEmulator {
   releaseHeldResponses(): number;
   /** A fresh grant for the realm, as if the admin had just consented. */
   issueTokens(): TokenResponse;
+  /** Ends the life of every access token issued so far: the next call with one gets 401 until its holder refreshes. */
+  expireAccessTokens(): number;
   readonly state: RealmState;
   readonly changes: readonly Change[];
   readonly webhookAttempts: readonly DeliveryAttempt[];
@@ -197,6 +199,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     whenResponseHeld: () => core.faults.whenHeld(),
     releaseHeldResponses: () => core.faults.releaseHeld(),
     issueTokens: () => oauth.issue(),
+    expireAccessTokens: () => oauth.expireAccessTokens(),
     get state() {
       return realm;
     },

@@ -1,3 +1,4 @@
+import type { FlowSettings } from '../../functions/sync/two-way/settings';
 import type { QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -87,7 +88,7 @@ describe('Products ⇄ Products and Services', () => {
   });
 
   test('a QBO item reaches HubSpot with the name HubSpot requires on a new product, even when the name is HubSpot’s to set', async () => {
-    const { settings } = await h.runtime.sync.settings(connection.id, 'products');
+    const { settings } = await h.runtime.sync.settings<FlowSettings>(connection.id, 'products');
     const mappings = settings.mappings.map((m) => (m.hubspotProperty === 'name' ? { ...m, direction: 'to_qbo' as const } : m));
     await h.runtime.sync.saveSettings(connection.id, 'products', { ...settings, mappings });
     const created = await accountant.create(
