@@ -75,7 +75,9 @@ export async function checkConvergence(w: World, users: Users): Promise<Findings
     const customer = customersByEmail.get(p.email)?.[0];
     if (!contact || !customer) {
       f.mismatches++;
-      f.problems.push(`person ${p.index} (${p.email}, made in ${p.origin}): ${contact ? `HubSpot contact ${contact.id}` : 'no HubSpot contact'}, ${customer ? `QBO customer ${String(customer['Id'])}` : 'no QBO customer'}`);
+      f.problems.push(
+        `person ${p.index} (${p.email}, made in ${p.origin}): ${contact ? `HubSpot contact ${contact.id}` : 'no HubSpot contact'}, ${customer ? `QBO customer ${String(customer['Id'])}` : 'no QBO customer'}`,
+      );
       continue;
     }
     const customerId = String(customer['Id']);
@@ -113,7 +115,9 @@ function checkInvoices(w: World, users: Users, f: Findings): void {
     if (id !== undefined) twins.set(id, [...(twins.get(id) ?? []), r]);
   }
   const dealsOf = (invoiceId: string) =>
-    [...w.hubspot.emulator.state.associations.values()].filter((a) => a.fromType === 'invoices' && a.fromId === invoiceId && a.toType === 'deals').map((a) => a.toId);
+    [...w.hubspot.emulator.state.associations.values()]
+      .filter((a) => a.fromType === 'invoices' && a.fromId === invoiceId && a.toType === 'deals')
+      .map((a) => a.toId);
   const invoiceError = (message: string) => {
     f.invoiceErrors++;
     f.problems.push(message);

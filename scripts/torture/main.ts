@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   });
   const parsed = Args.safeParse(values);
   if (!parsed.success) {
-    process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\nUsage: npm run torture -- --seed <n> --ops <n> [--workers <n>] [--kill]\n`);
+    process.stderr.write(
+      `${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\nUsage: npm run torture -- --seed <n> --ops <n> [--workers <n>] [--kill]\n`,
+    );
     process.exit(2);
   }
   const logLevel = LogLevel.safeParse(process.env.TORTURE_LOG_LEVEL || undefined);

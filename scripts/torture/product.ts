@@ -92,7 +92,10 @@ async function startInProcess(o: ProductOptions): Promise<ProductUnderTest> {
   const publicUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'qbo-torture-'));
   const config = loadConfig({ ...liveEnv(o, key, port, publicUrl), DATA_DIR: dataDir, PROCESS_ROLE: 'both', LOG_LEVEL: o.logLevel });
-  const backend: Backend = await startBackend(config, o.logLevel === 'silent' ? silentLogger : createLogger(o.logLevel, { destination: pino.destination({ dest: 2, sync: true }) }));
+  const backend: Backend = await startBackend(
+    config,
+    o.logLevel === 'silent' ? silentLogger : createLogger(o.logLevel, { destination: pino.destination({ dest: 2, sync: true }) }),
+  );
   return {
     publicUrl,
     db: backend.db,

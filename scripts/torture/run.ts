@@ -66,7 +66,8 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
         if (await w.product.killWorker()) kills++;
         o.print(`  op ${op}: a worker killed with SIGKILL and started again`);
       }
-      if (op % progressEvery === 0) o.print(`  op ${op}/${o.ops}: ${users.people.length} people, ${users.invoices.length} invoices, ${faults} faults, ${users.skipped} skipped`);
+      if (op % progressEvery === 0)
+        o.print(`  op ${op}/${o.ops}: ${users.people.length} people, ${users.invoices.length} invoices, ${faults} faults, ${users.skipped} skipped`);
       if (op % SETTLE_EVERY === 0 && op < o.ops) {
         await settle(w, o.print);
         users.epoch++;
@@ -97,7 +98,7 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
   }
 
   const ops = [...users.done.entries()].map(([name, n]) => `${name} ${n}`).join(', ');
-  o.print(`operations done: ${ops}; ${users.skipped} skipped (their record not there yet)`);
+  o.print(`operations done: ${ops}; ${users.skipped} skipped (their record not there yet, or refused by QBO)`);
   o.print(`webhooks: ${w.network.counts.lost} lost, ${w.network.counts.repeated} repeated, ${w.network.counts.reordered} held back and delivered late`);
   o.print(
     `checked: ${users.people.length} people, ${findings.pairsChecked} linked pairs (${findings.fieldsChecked} fields against every accepted edit), no record twice on either side; ${findings.invoicesChecked} QBO invoices in HubSpot once with amount, balance, status and deal; ${findings.paymentsChecked} payments on their deal's timeline`,

@@ -143,7 +143,11 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     refreshExpiresAt: new Date(Date.now() + q.x_refresh_token_expires_in * 1000),
   });
   await ensureAppProperties(
-    createHubSpotClient({ basePath: hubspot.info.url, auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken }, log: silentLogger }),
+    createHubSpotClient({
+      basePath: hubspot.info.url,
+      auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken },
+      log: silentLogger,
+    }),
   );
   await registerProjectAppEvents(hubspot.emulator);
   await registerProjectWorkflowActions(hubspot.emulator, product.publicUrl);
