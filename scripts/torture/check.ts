@@ -28,7 +28,8 @@ const money = (c: number) => `${c < 0 ? '-' : ''}${Math.trunc(Math.abs(c) / 100)
  * - every person alive on both sides is one linked pair, and each mapped field holds what the rules allow given every
  *   accepted edit (oracle.ts);
  * - every QBO invoice is in HubSpot exactly once, with its amount, balance and status, on the deal it names;
- * - every payment on an invoice with a deal is on that deal's timeline once, and a voided one is reversed once.
+ * - every payment on an invoice with a deal is on that deal's timeline once, and a voided one is reversed once;
+ * - each "Create invoice" execution made exactly one invoice.
  */
 export async function checkConvergence(w: World, users: Users): Promise<Findings> {
   const f: Findings = {
@@ -124,11 +125,12 @@ function checkInvoices(w: World, users: Users, f: Findings): void {
   };
 
   const qboInvoices = [...w.qbo.emulator.state.entities.get('Invoice')!.values()];
+  const byAction = checkActions(w, users, qboInvoices, invoiceError);
   const dealOfInvoice = new Map<string, string | undefined>();
   for (const invoice of qboInvoices) {
     f.invoicesChecked++;
     const id = String(invoice['Id']);
-    const field = (invoice['CustomField'] as { StringValue?: string }[] | undefined)?.[0]?.StringValue;
+    const field = byAction.get(id) ?? (invoice['CustomField'] as { StringValue?: string }[] | undefined)?.[0]?.StringValue;
     dealOfInvoice.set(id, field);
     const found = twins.get(id) ?? [];
     if (found.length !== 1) {
@@ -174,4 +176,35 @@ function checkInvoices(w: World, users: Users, f: Findings): void {
       }
     }
   }
+}
+
+/**
+ * Each "Create invoice" execution that succeeded names one invoice of its own, made for its deal; every invoice the
+ * accountant did not make is one of those; none failed. Returns invoice id → the deal its action ran on.
+ */
+function checkActions(w: World, users: Users, qboInvoices: Json[], invoiceError: (message: string) => void): Map<string, string> {
+  const byAccountant = new Set(users.invoices.map((i) => i.qboId));
+  const made = new Set(qboInvoices.map((i) => String(i['Id'])).filter((id) => !byAccountant.has(id)));
+  const claimed = new Map<string, string>();
+  const executions = new Map(w.hubspot.emulator.callbacks.map((e) => [e.callbackId, e]));
+  for (const action of users.actions) {
+    const e = executions.get(action.callbackId)!;
+    const invoiceId = e.outputFields['qboInvoiceId'];
+    if (e.state !== 'SUCCESS' || invoiceId === undefined) {
+      invoiceError(
+        `"Create invoice" on deal ${action.dealId} (${action.callbackId}) ended ${e.state}: ${e.outputFields['errorCode'] ?? ''} ${e.outputFields['errorMessage'] ?? ''}`,
+      );
+      continue;
+    }
+    if (claimed.has(invoiceId))
+      invoiceError(`"Create invoice" executions ${claimed.get(invoiceId)} and ${action.callbackId} both answered QBO invoice ${invoiceId}`);
+    else if (!made.has(invoiceId))
+      invoiceError(`"Create invoice" on deal ${action.dealId} (${action.callbackId}) answered QBO invoice ${invoiceId}, which QBO does not have`);
+    claimed.set(invoiceId, action.callbackId);
+  }
+  for (const id of made)
+    if (!claimed.has(id))
+      invoiceError(`QBO invoice ${id} was made by the app, but no "Create invoice" execution answered it (an action created two invoices?)`);
+  const dealOf = new Map(users.actions.map((a) => [a.callbackId, a.dealId]));
+  return new Map([...claimed].map(([invoiceId, callbackId]) => [invoiceId, dealOf.get(callbackId)!]));
 }

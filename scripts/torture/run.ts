@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { CREATE_INVOICE_QUEUE } from '../../functions/deal-invoices/workflow-action';
 import { QUEUES } from '../../functions/sync/runner';
 import { checkConvergence, type Findings } from './check';
@@ -49,9 +48,15 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
   o.print(
     `torture: seed ${o.seed}, ${o.ops} operations, ${separateProcesses ? `a web process and ${o.workers} worker process(es) on Postgres${o.kill ? ', one killed with SIGKILL mid-run' : ''}` : 'one process on embedded PGlite'}`,
   );
-  const w = await startWorld({ prng, workers: o.workers, separateProcesses, network: { lose: 0.03, repeat: 0.05, reorder: 0.05 }, logLevel: o.logLevel });
-  const runTag = `${o.seed}-${randomBytes(2).toString('hex')}`;
-  const users = new Users(w, prng, runTag);
+  const w = await startWorld({
+    seed: o.seed,
+    prng,
+    workers: o.workers,
+    separateProcesses,
+    network: { lose: 0.03, repeat: 0.05, reorder: 0.05 },
+    logLevel: o.logLevel,
+  });
+  const users = new Users(w, prng);
   let faults = 0;
   let kills = 0;
   let findings: Findings | undefined;
@@ -101,7 +106,7 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
   o.print(`operations done: ${ops}; ${users.skipped} skipped (their record not there yet, or refused by QBO)`);
   o.print(`webhooks: ${w.network.counts.lost} lost, ${w.network.counts.repeated} repeated, ${w.network.counts.reordered} held back and delivered late`);
   o.print(
-    `checked: ${users.people.length} people, ${findings.pairsChecked} linked pairs (${findings.fieldsChecked} fields against every accepted edit), no record twice on either side; ${findings.invoicesChecked} QBO invoices in HubSpot once with amount, balance, status and deal; ${findings.paymentsChecked} payments on their deal's timeline`,
+    `checked: ${users.people.length} people, ${findings.pairsChecked} linked pairs (${findings.fieldsChecked} fields against every accepted edit), no record twice on either side; ${findings.invoicesChecked} QBO invoices in HubSpot once with amount, balance, status and deal; ${findings.paymentsChecked} payments on their deal's timeline; ${users.actions.length} "Create invoice" executions, one invoice each`,
   );
   for (const p of findings.problems.slice(0, 50)) o.print(`  ✗ ${p}`);
   if (findings.problems.length > 50) o.print(`  … and ${findings.problems.length - 50} more`);
@@ -164,11 +169,14 @@ async function settle(w: World, print: (line: string) => void): Promise<void> {
   while (quiet < 2) {
     await w.hubspot.emulator.flushWebhooks();
     await w.qbo.emulator.flushWebhooks();
-    const pending = await pendingWork(w);
+    // HubSpot sends an execution again while it has no answer (a lost response, an error) and is not blocked.
+    const unanswered = w.hubspot.emulator.callbacks.filter((e) => e.state === 'PENDING' || e.state === 'ERROR');
+    for (const e of unanswered) await w.hubspot.emulator.retryWorkflowAction(e.callbackId);
+    const pending = (await pendingWork(w)) + unanswered.length;
     quiet = pending === 0 ? quiet + 1 : 0;
     if (Date.now() > deadline) throw new Error(`the product did not settle within ${SETTLE_TIMEOUT_MS / 60_000} minutes (${pending} sync jobs pending)`);
     if (Date.now() - lastReport > 15_000) {
-      print(`  settling: ${pending} sync job(s) pending`);
+      print(`  settling: ${pending} sync job(s) or workflow action execution(s) pending`);
       lastReport = Date.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

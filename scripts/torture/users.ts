@@ -22,6 +22,12 @@ export interface TortureInvoice {
   voided: boolean;
 }
 
+/** A "Create invoice" execution HubSpot started for a deal (its callbackId is HubSpot's idempotency key). */
+export interface TortureAction {
+  callbackId: string;
+  dealId: string;
+}
+
 export interface TorturePayment {
   qboId: string;
   invoiceId: string;
@@ -40,7 +46,8 @@ export type OpName =
   | 'createInvoice'
   | 'payInvoice'
   | 'voidInvoice'
-  | 'voidPayment';
+  | 'voidPayment'
+  | 'createInvoiceAction';
 
 const WEIGHTS: Record<OpName, number> = {
   createContact: 8,
@@ -55,6 +62,7 @@ const WEIGHTS: Record<OpName, number> = {
   payInvoice: 6,
   voidInvoice: 1.5,
   voidPayment: 1,
+  createInvoiceAction: 3,
 };
 
 const norm = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -70,17 +78,21 @@ export class Users {
   readonly people: Person[] = [];
   readonly invoices: TortureInvoice[] = [];
   readonly payments: TorturePayment[] = [];
+  readonly actions: TortureAction[] = [];
   readonly done = new Map<OpName, number>();
   /** Operations not done: their record not there yet (a twin the product has not made), or refused by QBO. */
   skipped = 0;
   #seq = 0;
   epoch = 0;
 
+  readonly #runTag: string;
+
   constructor(
     private readonly w: World,
     private readonly prng: Prng,
-    private readonly runTag: string,
-  ) {}
+  ) {
+    this.#runTag = w.tag;
+  }
 
   async step(op: number): Promise<void> {
     const name = this.prng.weighted(WEIGHTS);
@@ -127,7 +139,7 @@ export class Users {
 
   #newPerson(origin: Side): Person {
     const index = this.people.length;
-    const p: Person = { index, email: `person${index}.${this.runTag}@torture.example`, origin, edits: new Map() };
+    const p: Person = { index, email: `person${index}.${this.#runTag}@torture.example`, origin, edits: new Map() };
     this.people.push(p);
     return p;
   }
@@ -147,7 +159,7 @@ export class Users {
 
   async createCustomer(op: number): Promise<boolean> {
     const p = this.#newPerson('qbo');
-    const body: Record<string, unknown> = { DisplayName: `Torture customer ${p.index} ${this.runTag}`, PrimaryEmailAddr: { Address: p.email } };
+    const body: Record<string, unknown> = { DisplayName: `Torture customer ${p.index} ${this.#runTag}`, PrimaryEmailAddr: { Address: p.email } };
     const values = new Map<string, string>();
     for (const f of PERSON_FIELDS) {
       const v = this.prng.chance(0.7) ? this.#value(f, op) : undefined;
@@ -155,7 +167,7 @@ export class Users {
       values.set(f.property, v);
       setPath(body, f.path, v);
     }
-    const created = await this.w.accountant.create('Customer', body, { requestId: `torture-${this.runTag}-customer-${p.index}` });
+    const created = await this.w.accountant.create('Customer', body, { requestId: `torture-${this.#runTag}-customer-${p.index}` });
     p.qboId = created.Id;
     this.#record(p, 'qbo', 'email', p.email);
     for (const [property, v] of values) this.#record(p, 'qbo', property, v);
@@ -280,7 +292,7 @@ export class Users {
         Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount / 100, SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: amount / 100 } }],
         ...(dealId === undefined ? {} : { CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: dealId }] }),
       },
-      { requestId: `torture-${this.runTag}-invoice-${op}` },
+      { requestId: `torture-${this.#runTag}-invoice-${op}` },
     );
     this.invoices.push({ qboId: created.Id, person: p.index, dealId, voided: false });
     return true;
@@ -305,9 +317,21 @@ export class Users {
         PaymentRefNum: `T-${op}`,
         Line: [{ Amount: Number(cents(amount)), LinkedTxn: [{ TxnId: invoice.qboId, TxnType: 'Invoice' }] }],
       },
-      { requestId: `torture-${this.runTag}-payment-${op}` },
+      { requestId: `torture-${this.#runTag}-payment-${op}` },
     );
     this.payments.push({ qboId: payment.Id, invoiceId: invoice.qboId, voided: false });
+    return true;
+  }
+
+  /**
+   * A workflow runs "Create invoice" on a deal: HubSpot POSTs the execution to the app, signed. Now and then the app's
+   * answer is lost on the way back, and HubSpot sends the same execution again when the run settles.
+   */
+  async createInvoiceAction(): Promise<boolean> {
+    const dealId = this.prng.pick(this.w.actionDealIds);
+    const loseResponse = this.prng.chance(0.15);
+    const { callbackId } = await this.w.hubspot.emulator.invokeWorkflowAction({ definition: 'create_invoice', objectId: dealId, loseResponse });
+    this.actions.push({ callbackId, dealId });
     return true;
   }
 

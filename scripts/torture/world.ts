@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
@@ -30,6 +31,8 @@ export type PersonField = (typeof PERSON_FIELDS)[number];
 
 /** The deals invoices name in their "HubSpot deal" custom field. */
 const DEALS = 12;
+/** The deals the "Create invoice" workflow action runs on. */
+const ACTION_DEALS = 4;
 
 /**
  * How webhooks travel from the emulators to the product: some are lost on the way (the sender thinks they arrived),
@@ -89,12 +92,16 @@ export interface World {
   connectionId: string;
   mappings: Mapping[];
   dealIds: string[];
+  actionDealIds: string[];
+  /** Tells this run's records from any other's: e-mails, names and request ids carry it. */
+  tag: string;
   /** A request from the app's settings page, signed by HubSpot for the installing super admin. */
   appFetch(path: string, init?: SignedFetchOptions): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export interface WorldOptions {
+  seed: number;
   prng: Prng;
   workers: number;
   separateProcesses: boolean;
@@ -161,6 +168,27 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     return hubspot.emulator.signedFetch(url.toString(), init);
   };
 
+  // Deals the accountant's invoices name, and deals a workflow bills with "Create invoice": each has a buyer and a line
+  // item of a product QBO has under the same SKU. Seeded before the syncs are on: their first syncs link them.
+  const tag = `${o.seed}-${randomBytes(2).toString('hex')}`;
+  const seeded = hubspot.emulator.seed({
+    contacts: Array.from({ length: ACTION_DEALS }, (_, i) => ({ email: `buyer${i}.${tag}@torture.example`, firstname: 'Buyer', lastname: String(i) })),
+    products: [{ name: `Torture widget ${tag}`, price: '12.50', hs_sku: `TW-${tag}` }],
+    deals: [
+      ...Array.from({ length: DEALS }, (_, i) => ({ properties: { dealname: `Torture deal ${i}`, amount: '1000' } })),
+      ...Array.from({ length: ACTION_DEALS }, (_, i) => ({
+        properties: { dealname: `Torture order ${i}`, amount: '25' },
+        lineItems: [{ productIndex: 0, properties: { quantity: '2' } }],
+        contactIndexes: [i],
+      })),
+    ],
+  });
+  qbo.emulator.seed({
+    entities: { Item: [{ Name: `Torture widget ${tag}`, Sku: `TW-${tag}`, Type: 'Service', UnitPrice: 12.5, IncomeAccountRef: { value: '1' } }] },
+  });
+  const dealIds = seeded.deals.slice(0, DEALS).map((d) => d.id);
+  const actionDealIds = seeded.deals.slice(DEALS).map((d) => d.id);
+
   // The admin's field mappings: each field's direction and winner drawn from the seed, e-mail (the match key) two-way.
   const mappings: Mapping[] = [
     { hubspotProperty: 'email', direction: 'two_way', winner: 'hubspot' },
@@ -181,10 +209,6 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     if (res.status !== 200) throw new Error(`turning the ${sync} sync on failed: ${res.status} ${await res.text()}`);
   }
 
-  const dealIds = hubspot.emulator
-    .seed({ deals: Array.from({ length: DEALS }, (_, i) => ({ properties: { dealname: `Torture deal ${i}`, amount: '1000' } })) })
-    .deals.map((d) => d.id);
-
   return {
     hubspot,
     qbo,
@@ -194,6 +218,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     connectionId: connection.id,
     mappings,
     dealIds,
+    actionDealIds,
+    tag,
     appFetch,
     async stop() {
       qbo.emulator.clearFaults();
