@@ -24,6 +24,7 @@ const money = (c: number) => `${c < 0 ? '-' : ''}${Math.trunc(Math.abs(c) / 100)
 /**
  * Everything the torture checks once the run has settled, from both sides' final state (read straight from the
  * emulators) and the settings (the mappings the admin saved):
+ * - the connection is still active (no fault made it wait for a reconnect);
  * - no record twice: one live HubSpot contact and one active QBO customer per e-mail;
  * - every person alive on both sides is one linked pair, and each mapped field holds what the rules allow given every
  *   accepted edit (oracle.ts);
@@ -66,6 +67,10 @@ export async function checkConvergence(w: World, users: Users): Promise<Findings
       f.duplicates++;
       f.problems.push(`duplicate: ${rows.length} QBO customers with e-mail ${email} (${rows.map((c) => String(c['Id'])).join(', ')})`);
     }
+
+  // Faults are passing trouble: none may leave the connection waiting for the admin to reconnect.
+  const connection = await w.product.store.connections.get(w.connectionId);
+  if (connection?.status !== 'active') f.problems.push(`the connection is ${connection?.status ?? 'gone'}: ${connection?.statusReason ?? ''}`);
 
   const links = await w.product.store.links.list(w.connectionId, 'contacts');
   const linkOf = new Map(links.map((l) => [l.hubspotId, l.qboId]));
