@@ -31,8 +31,11 @@ export interface ProductUnderTest {
   /** The torture's door to the queue: it asks for reconciliations as the schedule does. */
   jobs: Jobs;
   workers: number;
-  /** SIGKILLs the worker holding a sync lease (else any worker) and starts another in its place; false in one process. */
-  killWorker(): Promise<boolean>;
+  /**
+   * SIGKILLs the worker holding a sync lease and starts another in its place; with `onlyMidRun` false, any worker when
+   * none holds one. False when nothing was killed (one process, or no run under way).
+   */
+  killWorker(o: { onlyMidRun: boolean }): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -157,9 +160,10 @@ async function startProcesses(o: ProductOptions): Promise<ProductUnderTest> {
     store: createStore(db, new TokenCipher(key)),
     jobs,
     workers: o.workers,
-    async killWorker() {
+    async killWorker({ onlyMidRun }) {
       const leases = await db.query<{ holder: string }>('SELECT holder FROM sync_leases WHERE expires_at > now()');
       const running = workers.find((w) => leases.some((l) => l.holder.startsWith(`${hostname()}:${w.child.pid}:`)));
+      if (running === undefined && onlyMidRun) return false;
       const victim = running ?? workers[0]!;
       const exited = new Promise((resolve) => victim.child.once('exit', resolve));
       victim.child.kill('SIGKILL');
@@ -172,7 +176,10 @@ async function startProcesses(o: ProductOptions): Promise<ProductUnderTest> {
       for (const p of processes) if (alive(p)) await p.stop('SIGTERM');
       const crashed = processes.filter((p) => p.child.exitCode !== null && p.child.exitCode !== 0);
       await db.close();
-      // Pools let go of their connections a moment after they close; FORCE ends any that linger.
+      // Pools let go of their connections a moment after they close: dropped while one is still open, it would be cut
+      // and its pool would report that as an error. FORCE ends any that linger past the wait.
+      const open = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0]!.n;
+      for (let waited = 0; waited < 15_000 && (await open()) > 0; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
       await admin.end();
       if (crashed.length > 0) throw new Error(`product processes exited with errors:\n${crashed.map((p) => p.output().slice(-2000)).join('\n---\n')}`);

@@ -62,14 +62,15 @@ export async function runTorture(o: TortureOptions): Promise<TortureResult> {
   let findings: Findings | undefined;
   try {
     await settle(w, o.print);
-    const killAt = o.kill ? Math.floor(o.ops / 2) : -1;
+    // From half-way on, the first moment a worker is in the middle of a run (at the latest, the last operation).
+    const killFrom = o.kill ? Math.floor(o.ops / 2) : Infinity;
     const progressEvery = Math.max(100, Math.floor(o.ops / 10));
     for (let op = 1; op <= o.ops; op++) {
       faults += injectFaults(w, prng, op, o.ops);
       await users.step(op);
-      if (op === killAt) {
-        if (await w.product.killWorker()) kills++;
-        o.print(`  op ${op}: a worker killed with SIGKILL and started again`);
+      if (op >= killFrom && kills === 0 && (await w.product.killWorker({ onlyMidRun: op < o.ops }))) {
+        kills++;
+        o.print(`  op ${op}: a worker killed with SIGKILL in the middle of a run, and another started`);
       }
       if (op % progressEvery === 0)
         o.print(`  op ${op}/${o.ops}: ${users.people.length} people, ${users.invoices.length} invoices, ${faults} faults, ${users.skipped} skipped`);

@@ -65,6 +65,9 @@ const WEIGHTS: Record<OpName, number> = {
   createInvoiceAction: 3,
 };
 
+/** How many of the newest people edits leave alone. */
+const RECENT_PEOPLE = 15;
+
 const norm = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const cents = (n: number) => `${Math.trunc(n / 100)}.${String(n % 100).padStart(2, '0')}`;
 
@@ -111,8 +114,14 @@ export class Users {
     p.edits.set(property, list);
   }
 
+  /**
+   * The people still synced. Edits go mostly to people made a while ago, as in an office: the twin of someone made a
+   * moment ago on the other side may not exist yet.
+   */
   #alive(): Person[] {
-    return this.people.filter((p) => p.goneOn === undefined);
+    const alive = this.people.filter((p) => p.goneOn === undefined);
+    const older = alive.filter((p) => p.index < this.people.length - RECENT_PEOPLE);
+    return older.length >= 5 ? older : alive;
   }
 
   #value(field: PersonField, op: number): string | undefined {
