@@ -12,10 +12,11 @@ describe('OAuth callbacks: state and browser binding', () => {
   // One backend for the whole story, in order: refused installs, an install, then refused consents.
   beforeAll(async () => {
     h = await startHarness();
-  });
+  }, 120_000);
   afterAll(() => h.stop());
 
-  const connections = async () => h.db.query('SELECT hubspot_portal_id, qbo_realm_id, status FROM connections');
+  /** Whole rows: any install or consent that got through changes at least the (freshly encrypted) tokens. */
+  const connections = async () => h.db.query('SELECT * FROM connections');
   /** Opens the install in `browser` and stops where HubSpot sends it back: the callback address, not yet opened. */
   const installCallback = async (browser: ConsentBrowser) => {
     const atHubSpot = await browser.open(`${PUBLIC_URL}/oauth/hubspot/install`, 1);
@@ -24,12 +25,11 @@ describe('OAuth callbacks: state and browser binding', () => {
     expect(callback.startsWith(`${PUBLIC_URL}/oauth/hubspot/callback?`)).toBe(true);
     return callback;
   };
-  /** The installing admin's browser goes on from HubSpot to Intuit; returns Intuit's callback to us, not yet opened. */
+  /** An admin clicks Connect on the settings page and consents at Intuit; returns Intuit's callback to us, not yet opened. */
   const consentCallback = async (browser: ConsentBrowser) => {
-    const toIntuit = await browser.open(await installCallback(browser), 0);
-    expect(toIntuit.status).toBe(302);
-    const atIntuit = await browser.open(toIntuit.headers.get('location')!, 0);
-    const callback = atIntuit.headers.get('location')!;
+    const { url } = (await (await h.appFetch('/api/quickbooks/connect', { method: 'POST' })).json()) as { url: string };
+    const toIntuit = (await browser.open(url, 0)).headers.get('location')!;
+    const callback = (await browser.open(toIntuit, 0)).headers.get('location')!;
     expect(callback.startsWith(`${PUBLIC_URL}/oauth/quickbooks/callback?`)).toBe(true);
     return callback;
   };
@@ -86,16 +86,15 @@ describe('OAuth callbacks: state and browser binding', () => {
   test('QuickBooks callback: forged, reused, expired, HubSpot and other-browser states connect nothing', async () => {
     const admin = new ConsentBrowser(h);
     const link = await consentCallback(admin);
-    const params = new URL(link).searchParams;
     const installed = await connections();
-    expect(installed).toEqual([{ hubspot_portal_id: expect.anything(), qbo_realm_id: null, status: expect.any(String) }]);
 
     const forged = new URL(link);
     forged.searchParams.set('state', 'forged');
     expect((await admin.open(forged.toString())).status).toBe(400);
     // The admin's consent, finished by someone else (the cookie stays with the admin's browser).
     expect((await new ConsentBrowser(h).open(link)).status).toBe(400);
-    expect(await connections()).toEqual(installed);
+    // And now the state is spent: the admin's own browser cannot use it either.
+    expect((await admin.open(link)).status).toBe(400);
 
     // A HubSpot install state is no consent state.
     const other = new ConsentBrowser(h);
@@ -104,14 +103,16 @@ describe('OAuth callbacks: state and browser binding', () => {
     crossed.searchParams.set('state', hubspotState);
     expect((await other.open(crossed.toString())).status).toBe(400);
 
-    // Expired: a second consent started now, finished after the state's lifetime.
+    // Expired: a consent finished after the state's lifetime.
     const slow = new ConsentBrowser(h);
-    const { url } = (await (await h.appFetch('/api/quickbooks/connect', { method: 'POST' })).json()) as { url: string };
-    const toIntuit = (await slow.open(url, 0)).headers.get('location')!;
-    const slowLink = (await slow.open(toIntuit, 0)).headers.get('location')!;
+    const slowLink = await consentCallback(slow);
     await h.advance(CONSENT_TTL_MS + 1);
     expect((await slow.open(slowLink)).status).toBe(400);
     expect(await connections()).toEqual(installed);
-    expect(params.get('realmId')).toBe(h.qbo.info.realmId);
+
+    // The control: a consent finished in time in the browser that started it connects (new tokens).
+    const inTime = new ConsentBrowser(h);
+    expect((await inTime.open(await consentCallback(inTime))).status).toBe(200);
+    expect(await connections()).not.toEqual(installed);
   });
 });

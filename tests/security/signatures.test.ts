@@ -37,7 +37,7 @@ describe('inbound signatures', () => {
     [contactId] = h.hubspot.emulator.seed({ contacts: [{ email: 'ada@lovelace.dev', firstname: 'Ada' }] }).contacts as [string];
     connection = await h.connect();
     await h.syncsOn(connection, 'contacts');
-  });
+  }, 120_000);
   afterAll(() => h.stop());
 
   /** Sends the request and expects it refused with `status` and nothing changed. */
