@@ -124,7 +124,11 @@ describe('malformed bodies on every inbound endpoint (property-based)', () => {
       method: 'PUT',
       url: () => appUrl(h, '/api/settings/contacts'),
       sign: (url, body) => hubspotSig.v3(secret(), 'PUT', url, body, now()),
-      valid: () => ({ mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'two_way', winner: 'hubspot' }], createInHubspot: true, createInQbo: true }),
+      valid: () => ({
+        mappings: [{ hubspotProperty: 'email', qboField: 'email', direction: 'two_way', winner: 'hubspot' }],
+        createInHubspot: true,
+        createInQbo: true,
+      }),
       typed: [
         { path: ['mappings'] },
         { path: ['mappings', 0] },
@@ -156,7 +160,7 @@ describe('malformed bodies on every inbound endpoint (property-based)', () => {
     const [head, ...rest] = path;
     const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) }) as Record<string | number, Json>;
     copy[head!] = replaceAt(copy[head!]!, rest, replacement);
-    return copy as Json;
+    return copy;
   };
   const valueAt = (value: Json, path: (string | number)[]): Json => path.reduce<Json>((v, k) => (v as Record<string | number, Json>)[k]!, value);
 
@@ -199,7 +203,9 @@ describe('malformed bodies on every inbound endpoint (property-based)', () => {
       const valid = target.valid();
       const mutated = fc
         .constantFrom(...target.typed)
-        .chain(({ path, digitsAreNumbers }) => wrongTypeFor(valueAt(valid, path), digitsAreNumbers ?? false).map((v) => JSON.stringify(replaceAt(valid, path, v))));
+        .chain(({ path, digitsAreNumbers }) =>
+          wrongTypeFor(valueAt(valid, path), digitsAreNumbers ?? false).map((v) => JSON.stringify(replaceAt(valid, path, v))),
+        );
       await check(target, mutated, (status) => isClientError(status));
     });
 
@@ -223,7 +229,12 @@ describe('malformed bodies on every inbound endpoint (property-based)', () => {
           controller.close();
         },
       });
-      const res = await h.runtime.app.request(url, { method: target.method, body: streamed, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit);
+      const res = await h.runtime.app.request(url, {
+        method: target.method,
+        body: streamed,
+        duplex: 'half',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(413);
       expect(await stateOf(h)).toBe(before);
     });
@@ -235,7 +246,9 @@ describe('malformed bodies on every inbound endpoint (property-based)', () => {
     const path = fc.oneof(
       fc.dictionary(fc.constantFrom('object', 'outcome', 'limit', 'x'), text).map((q) => `/api/sync-log?${new URLSearchParams(q).toString()}`),
       fc.stringMatching(/^\d{1,40}$/).map((id) => `/api/deals/${id}/invoices`),
-      fc.oneof(text, fc.constantFrom('contacts', 'products', 'invoices', '__proto__', 'constructor')).map((name) => `/api/settings/${encodeURIComponent(name)}/fields`),
+      fc
+        .oneof(text, fc.constantFrom('contacts', 'products', 'invoices', '__proto__', 'constructor'))
+        .map((name) => `/api/settings/${encodeURIComponent(name)}/fields`),
     );
     await fc.assert(
       fc.asyncProperty(path, async (p) => {

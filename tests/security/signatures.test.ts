@@ -234,7 +234,10 @@ describe('inbound signatures', () => {
         'forged v2': hubspotSig.v2('not-the-app-secret', 'POST', ACTION_URL, body),
         'forged v3': hubspotSig.v3('not-the-app-secret', 'POST', ACTION_URL, body, at),
         'stale v3 (5 minutes and 1 ms old)': hubspotSig.v3(secret, 'POST', ACTION_URL, body, at - FIVE_MINUTES - 1),
-        'stale v3 beside a genuine v2 (v3 wins)': { ...hubspotSig.v2(secret, 'POST', ACTION_URL, body), ...hubspotSig.v3(secret, 'POST', ACTION_URL, body, at - FIVE_MINUTES - 1) },
+        'stale v3 beside a genuine v2 (v3 wins)': {
+          ...hubspotSig.v2(secret, 'POST', ACTION_URL, body),
+          ...hubspotSig.v3(secret, 'POST', ACTION_URL, body, at - FIVE_MINUTES - 1),
+        },
         'v1 only (no URL)': hubspotSig.v1(secret, body),
         'v2 signed for the webhook URL': hubspotSig.v2(secret, 'POST', HUBSPOT_WEBHOOK_URL, body),
         'v2 signed over another body': hubspotSig.v2(secret, 'POST', ACTION_URL, execution('ap-1-1-2-0')),

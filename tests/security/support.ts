@@ -124,11 +124,7 @@ export const send = (h: Harness, method: string, url: string, body: string, head
  * refused request must leave it byte for byte as it was.
  */
 export async function stateOf(h: Harness): Promise<string> {
-  const tables = await h.db.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
-  );
-  const db: Record<string, unknown> = {};
-  for (const { table_name } of tables) db[table_name] = await h.db.query(`SELECT * FROM "${table_name}" ORDER BY 1`);
+  const db = await databaseRows(h);
   const hs = h.hubspot.emulator.state;
   const hubspot = {
     records: Object.fromEntries(Object.entries(hs.records).map(([type, records]) => [type, [...records.values()]])),
@@ -137,4 +133,14 @@ export async function stateOf(h: Harness): Promise<string> {
   };
   const quickbooks = Object.fromEntries([...h.qbo.emulator.state.entities].map(([name, entities]) => [name, [...entities.values()]]));
   return JSON.stringify({ db, jobs: await h.jobs.pending(), hubspot, quickbooks });
+}
+
+/** Every row of every table of the app's database (the queue's schema aside), by table. */
+export async function databaseRows(h: Harness): Promise<Record<string, unknown[]>> {
+  const tables = await h.db.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+  );
+  const rows: Record<string, unknown[]> = {};
+  for (const { table_name } of tables) rows[table_name] = await h.db.query(`SELECT * FROM "${table_name}" ORDER BY 1`);
+  return rows;
 }

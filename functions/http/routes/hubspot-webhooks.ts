@@ -36,7 +36,11 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
     // (https://developers.hubspot.com/changelog/introducing-version-3-of-webhook-signatures), so a webhook without it
     // had its v3 headers stripped: its v1 signature alone has no timestamp and would let a captured batch be replayed
     // forever.
-    const reason = !verdict.ok ? verdict.reason : verdict.version !== 'v3' ? `a ${verdict.version} signature alone does not prove freshness; v3 is required` : undefined;
+    const reason = !verdict.ok
+      ? verdict.reason
+      : verdict.version !== 'v3'
+        ? `a ${verdict.version} signature alone does not prove freshness; v3 is required`
+        : undefined;
     if (reason !== undefined) {
       deps.log.warn({ reason }, 'refused a HubSpot webhook with a bad signature');
       return c.json({ error: 'invalid_signature', message: reason }, 401);

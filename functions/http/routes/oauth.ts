@@ -81,7 +81,10 @@ export function oauthRoutes(deps: OAuthRouteDeps): Hono {
       if (!matchesBrowserBinding(bound, browserSecret)) {
         log.warn('HubSpot install finished in another browser than the one that started it');
         return c.html(
-          page('The app was not installed', 'This installation was started in another browser. Start the installation again and finish it in the same browser.'),
+          page(
+            'The app was not installed',
+            'This installation was started in another browser. Start the installation again and finish it in the same browser.',
+          ),
           400,
         );
       }
