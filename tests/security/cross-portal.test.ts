@@ -55,7 +55,7 @@ describe('cross-portal reads and writes', () => {
       errorCode: 'QBO_VALIDATION',
       message: 'Portal B’s failure',
     });
-    [{ id: failureB }] = await h.runtime.store.syncLog.recent(b.id);
+    failureB = (await h.runtime.store.syncLog.recent(b.id))[0]!.id;
   }, 120_000);
   afterAll(async () => {
     await two.close();
