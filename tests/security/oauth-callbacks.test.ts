@@ -61,12 +61,13 @@ describe('OAuth callbacks: state and browser binding', () => {
     ];
     for (const url of refusals) expect((await new ConsentBrowser(h).open(url)).status).toBe(400);
 
-    // The genuine link, in the browser that started it, installs; the same link again does not.
+    // The genuine link, in the browser that started it, installs; the same link again, even with the cookie, does not.
+    const cookie = `hubspot_install=${browser.cookie('hubspot_install')}`;
     const done = await browser.open(link);
     expect(done.status).toBe(200);
     expect(await connections()).toHaveLength(1);
     const before = await connections();
-    expect((await browser.open(link)).status).toBe(400);
+    expect((await h.runtime.app.request(link, { headers: { cookie } })).status).toBe(400);
 
     // A state HubSpot never sent back in time.
     const late = new ConsentBrowser(h);
@@ -74,12 +75,15 @@ describe('OAuth callbacks: state and browser binding', () => {
     await h.advance(CONSENT_TTL_MS + 1);
     expect((await late.open(lateLink)).status).toBe(400);
 
-    // A QuickBooks state (bound to an admin and a connection) is no install state.
+    // A QuickBooks consent state, opened in this browser, is no install state, even with a fresh HubSpot code.
     const qboState = await h.runtime.store.oauthStates.issue('quickbooks', h.clock.now(), CONSENT_TTL_MS, {
       connectionId: (await h.runtime.store.connections.byPortal(h.hubspot.info.portalId))!.id,
       userId: h.hubspot.emulator.config.userId,
     });
-    expect((await new ConsentBrowser(h).open(`${PUBLIC_URL}/oauth/hubspot/callback?code=${code}&state=${qboState}`)).status).toBe(400);
+    const secret = await h.runtime.store.oauthStates.bindBrowser(qboState, 'quickbooks', h.clock.now());
+    const fresh = new URL(await installCallback(new ConsentBrowser(h)));
+    fresh.searchParams.set('state', qboState);
+    expect((await h.runtime.app.request(fresh.toString(), { headers: { cookie: `hubspot_install=${secret}` } })).status).toBe(400);
     expect(await connections()).toEqual(before);
   });
 
@@ -110,9 +114,14 @@ describe('OAuth callbacks: state and browser binding', () => {
     expect((await slow.open(slowLink)).status).toBe(400);
     expect(await connections()).toEqual(installed);
 
-    // The control: a consent finished in time in the browser that started it connects (new tokens).
+    // The control: a consent finished in time in the browser that started it connects (new tokens), once.
     const inTime = new ConsentBrowser(h);
-    expect((await inTime.open(await consentCallback(inTime))).status).toBe(200);
-    expect(await connections()).not.toEqual(installed);
+    const inTimeLink = await consentCallback(inTime);
+    const cookie = `qbo_consent=${inTime.cookie('qbo_consent')}`;
+    expect((await inTime.open(inTimeLink)).status).toBe(200);
+    const connected = await connections();
+    expect(connected).not.toEqual(installed);
+    expect((await h.runtime.app.request(inTimeLink, { headers: { cookie } })).status).toBe(400);
+    expect(await connections()).toEqual(connected);
   });
 });
