@@ -9,18 +9,20 @@ import { INBOUND, sampleBody, samplePath, servedRoutes, stateOf } from './suppor
  * portal B in a request they sign through HubSpot (the signature proves HubSpot relayed it, not that they belong to
  * B: HubSpot's users API, asked with B's own token, decides), and not by naming B's record ids from within A.
  */
-describe('cross-portal reads and writes', () => {
+describe('cross-portal reads and writes; rights within a portal', () => {
   const two = new TwoPortals();
   let h: Harness;
   let a: Connection;
   let b: Connection;
   let adminA: number;
+  let repA: number;
   const DEAL_B = '91000000001';
   let failureB: number;
 
   beforeAll(async () => {
     h = await startHarness({ hubspotApiUrl: two.frontDoor });
     adminA = h.hubspot.emulator.config.userId;
+    repA = Number(h.hubspot.emulator.seed({ users: [{ email: 'sam.seller@example.com', role: 'Sales rep' }] }).users[0]);
     a = await h.connect();
     const token = two.b.issueToken();
     b = await h.runtime.store.connections.saveHubspotInstall(PORTAL_B.portalId, {
@@ -92,6 +94,25 @@ describe('cross-portal reads and writes', () => {
         expect(await stateOf(h)).toBe(before);
       }
     }
+  });
+
+  test('within a portal, a user who is not a super admin changes nothing: every route that changes settings or the connection refuses them', async () => {
+    const changing = servedRoutes(h.runtime.app).filter((r) => INBOUND[r.key] === 'hubspot-app' && r.method !== 'GET' && !r.pattern.startsWith('/api/deals/'));
+    expect(changing.length).toBeGreaterThan(6);
+    for (const route of changing) {
+      const before = await stateOf(h);
+      const body = sampleBody(route);
+      const res = await h.appFetch(samplePath(route.pattern), {
+        method: route.method as 'POST',
+        userId: repA,
+        ...(body !== '' ? { body: JSON.parse(body) as Record<string, unknown> } : {}),
+      });
+      expect({ route: route.key, status: res.status }).toEqual({ route: route.key, status: 403 });
+      expect(await res.json()).toMatchObject({ error: 'admin_only' });
+      expect(await stateOf(h)).toBe(before);
+    }
+    // The control: reading is for everyone in the portal.
+    expect((await h.appFetch('/api/settings', { userId: repA })).status).toBe(200);
   });
 
   test('portal B’s ids named from portal A select nothing of portal B', async () => {

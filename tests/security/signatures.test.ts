@@ -44,7 +44,10 @@ describe('inbound signatures', () => {
     dealId = seeded.deals[0]!.id;
     h.qbo.emulator.seed({ entities: { Customer: [{ DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@lovelace.dev' } }] } });
     connection = await h.connect();
-    await h.runtime.sync.saveSettings(connection.id, 'products', { ...(await h.runtime.sync.settings(connection.id, 'products')).settings, incomeAccountId: '1' });
+    await h.runtime.sync.saveSettings(connection.id, 'products', {
+      ...(await h.runtime.sync.settings(connection.id, 'products')).settings,
+      incomeAccountId: '1',
+    });
     await h.syncsOn(connection, 'contacts', 'products');
   }, 120_000);
   afterAll(() => h.stop());
