@@ -24,6 +24,12 @@ export interface Flow<S extends ServerState = ServerState, Counts extends object
   /** The app's HubSpot properties where this flow keeps QBO ids (cleared when the connection moves to another company). */
   readonly qboIdProperties: readonly { readonly hubspotType: HsObjectType; readonly property: string }[];
   readonly settings: FlowSettingsSpec<S>;
+  /**
+   * Set on a flow that is one direction of another sync (`flow`): it has no settings, switch or first sync of its own
+   * and the settings page shows it as part of that sync. It runs with that sync's settings while that sync is on and
+   * started and `runs(settings)` says its direction is on.
+   */
+  readonly directionOf?: { readonly flow: string; runs(settings: S): boolean };
   /** Sets the connection up for this flow (app properties in HubSpot); run once per process and connection. */
   prepare?(run: FlowContext<S>): Promise<void>;
   /** The records a webhook or a retry named, read fresh from both sides (a notification is a hint, not data). */

@@ -46,7 +46,7 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
       const connection = c.get('connection');
       const runs = new Map((await store.syncRuns.latest(connection.id)).map((r) => [r.object, r]));
       const syncs: SyncHealth['syncs'] = [];
-      for (const flow of sync.flows) {
+      for (const flow of sync.syncs) {
         const { enabled } = await sync.settings(connection.id, flow.name);
         const run = runs.get(flow.name);
         syncs.push({
@@ -73,7 +73,7 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
         const letters = (await jobs.deadLetters<{ connectionId?: string; object?: string }>(queue)).filter((d) => d.data.connectionId === connection.id);
         const byObject = new Map<string, Date[]>();
         for (const d of letters) {
-          const o = d.data.object !== undefined && sync.flow(d.data.object) ? d.data.object : undefined;
+          const o = d.data.object === undefined ? undefined : sync.syncOf(d.data.object);
           if (o) byObject.set(o, [...(byObject.get(o) ?? []), d.failedAt]);
         }
         for (const [o, failedAt] of byObject) {
