@@ -75,6 +75,11 @@ export interface FlowContext<S> {
   environment: QboEnvironment;
   /** Aborted when this run lost its lease (it stalled past the lease's end and another run took over): stop writing. */
   signal: AbortSignal;
+  /**
+   * Syncs records of another flow now, under that flow's lease, with its settings adjusted for this once: what linking
+   * (or creating) a contact's customer or a product's item before billing it needs. RetryLater while that flow is busy.
+   */
+  syncOther<T extends object>(flow: string, changes: ChangeSet, adjust: (settings: T) => T): Promise<void>;
 }
 
 export type Progress = (p: { phase: string; done: number; total: number }) => void;

@@ -493,6 +493,9 @@ export class SyncRunner {
       now: this.#now,
       environment: this.#clients.settings.quickbooks.environment,
       signal,
+      syncOther: async (name, changes, adjust) => {
+        await this.syncNow(connection.id, name, changes, { adjust, ...(profile === undefined ? {} : { profile }) });
+      },
     };
   }
 
