@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { byNumericId, CONTACT_PROPERTIES, contactName, companyToday, LINE_ITEM_PROPERTIES, present, QboBilling } from '../../deal-invoices/billing';
 import { buildInvoiceDraft, type InvoiceDraft } from '../../deal-invoices/builder';
-import { formatDecimal } from '../../deal-invoices/decimal';
 import { InvoiceCreationFailed, invoiceFailure, type InvoiceFailureCode } from '../../deal-invoices/failures';
 import type { HsObject } from '../../hubspot/client';
 import { QboApiError } from '../../quickbooks/errors';
 import { invoicingSettings, qboInvoiceBody } from '../../quickbooks/invoice-draft';
-import type { ExportedLine } from '../../store/invoice-exports';
 import type { FlowContext } from '../flow';
+import { billedLines } from '../invoices/owned-fields';
 import { deriveInvoiceStatus } from '../invoices/status';
 import type { InvoiceSettings } from '../invoices/settings';
 import { RunBook } from '../shared/run-book';
@@ -184,7 +183,8 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
       privateNote: `Created from HubSpot invoice ${number ?? invoice.id} (record ${invoice.id})${po === undefined ? '' : `, PO ${po}`}.`,
     });
     const created = await createOnce(run, invoice, draft, number);
-    await store.invoiceExports.created(connectionId, invoice.id, created.Id, exportedLines(draft));
+    // HubSpot's lines as QuickBooks holds them (with the codes and rounding it filled in): what a later edit is compared with.
+    await store.invoiceExports.created(connectionId, invoice.id, created.Id, billedLines(created));
     await store.links.save(
       {
         connectionId,
@@ -242,16 +242,6 @@ function resolveTaxCode(wanted: string, codes: { id: string; name: string }[], u
     throw new TaxMappingProblem(`The tax mapping names "${wanted}", which is not one of the company's tax codes (${codes.map((c) => c.name).join(', ') || 'none'}).`);
   return found.id;
 }
-
-/** The lines as billed, the fields of the invoice HubSpot owns. */
-export const exportedLines = (draft: InvoiceDraft): ExportedLine[] =>
-  draft.lines.map((l) => ({
-    itemId: l.itemId,
-    quantity: formatDecimal(l.quantity),
-    unitPrice: formatDecimal(l.unitPrice),
-    amountCents: l.amountCents,
-    taxCodeId: l.taxCodeId,
-  }));
 
 /** The builder's refusals, worded for an invoice sent from HubSpot rather than for the "Create invoice" action. */
 const EXPORT_MESSAGES: Partial<Record<InvoiceFailureCode, (detail: string) => string>> = {

@@ -9,6 +9,9 @@ import { guardOwnedFields } from './owned-fields';
 import { companyToday, OBJECT, type InvoiceRun } from './run';
 import { importsToHubspot } from './settings';
 
+/** A link's sync time while its records disagree on what one side owns: before any failure the sync log holds. */
+const NEVER_SYNCED = new Date(0);
+
 /** The link's HubSpot hash once the HubSpot invoice has been archived: a repeated delete notification is a no-op. */
 const ARCHIVED = 'archived';
 
@@ -95,10 +98,10 @@ async function syncExported(
     run.book.counts.unchanged++;
   } else {
     await hubspot.update(OBJECT, [{ id: link.hubspotId, properties }]);
-    // While a QuickBooks edit of HubSpot's lines stands unresolved, the link does not count as synced (its failure stays open).
-    await store.links.save({ ...link, hubspotHash: hash, qboSyncToken: invoice.SyncToken }, flagged ? (link.lastSyncedAt ?? new Date(0)) : now());
     run.book.counts.updated++;
   }
+  // While a QuickBooks edit of HubSpot's lines stands unresolved the link is not in sync, so its failure stays open.
+  await store.links.save({ ...link, hubspotHash: hash, qboSyncToken: invoice.SyncToken }, flagged ? NEVER_SYNCED : now());
   await recordState(run, facts, dealId, prior);
 }
 
