@@ -65,12 +65,7 @@ export class QboBilling {
   }
 
   /** The company's lists the options may name (terms, tax codes), read only when asked for. */
-  async companyFacts(
-    company: InvoicingSettings,
-    dealFieldName: string,
-    today: string,
-    wanted: { terms: boolean; taxCodes: boolean },
-  ): Promise<CompanyFacts> {
+  async companyFacts(company: InvoicingSettings, dealFieldName: string, today: string, wanted: { terms: boolean; taxCodes: boolean }): Promise<CompanyFacts> {
     const named = (list: { Id: string; Name: string }[]) => list.map((x) => ({ id: x.Id, name: x.Name }));
     const [terms, taxCodes] = await Promise.all([
       wanted.terms ? this.#ctx.qbo.query('Term') : [],
@@ -106,9 +101,7 @@ export class QboBilling {
     const productOf = (li: HsObject) => present(li.properties['hs_product_id']);
     const named = (li: HsObject) => `"${present(li.properties['name']) ?? `line item ${li.id}`}"`;
     const productIds = [...new Set(lineItems.flatMap((li) => productOf(li) ?? []))];
-    const links = new Map(
-      (await this.#ctx.store.links.forIds(this.#ctx.connectionId, 'products', 'hubspot', productIds)).map((l) => [l.hubspotId, l.qboId]),
-    );
+    const links = new Map((await this.#ctx.store.links.forIds(this.#ctx.connectionId, 'products', 'hubspot', productIds)).map((l) => [l.hubspotId, l.qboId]));
     const itemOf = new Map<string, string>();
     const missing: HsObject[] = [];
     for (const li of lineItems) {

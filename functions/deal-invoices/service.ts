@@ -65,7 +65,6 @@ const DEAL_PROPERTIES = ['dealname', 'deal_currency_code'];
 /** QBO's DocNumber holds 21 characters (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice); leave room for a "-N" suffix. */
 const DOC_NUMBER_BASE_LENGTH = 17;
 
-
 /**
  * Creates a QBO invoice from a HubSpot deal, exactly once per idempotency key: the "Create invoice" workflow action
  * and the deal card's button call this. The deal's contact is the customer (through the Contacts sync's link, or

@@ -436,7 +436,11 @@ export function createQboClient(opts: QboClientOptions): QboClient {
 
     async voidInvoice(id, syncToken) {
       // node-quickbooks answers a void with QBO's whole body, `{"Invoice": {...}, "time": ...}`.
-      const body = parseWith(z.looseObject({ Invoice: z.unknown() }), await execute('void', 'Invoice', (qbo, cb) => qbo.voidInvoice({ Id: id, SyncToken: syncToken }, cb)), 'void response');
+      const body = parseWith(
+        z.looseObject({ Invoice: z.unknown() }),
+        await execute('void', 'Invoice', (qbo, cb) => qbo.voidInvoice({ Id: id, SyncToken: syncToken }, cb)),
+        'void response',
+      );
       return parseEntity('Invoice', body.Invoice);
     },
 

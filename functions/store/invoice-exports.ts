@@ -46,7 +46,10 @@ export function invoiceExportStore(db: Queryable) {
 
     /** Recorded before QuickBooks is asked; a repeat keeps the first row. */
     async begin(connectionId: string, hubspotInvoiceId: string): Promise<void> {
-      await db.query(`INSERT INTO invoice_exports (connection_id, hubspot_invoice_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [connectionId, hubspotInvoiceId]);
+      await db.query(`INSERT INTO invoice_exports (connection_id, hubspot_invoice_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        connectionId,
+        hubspotInvoiceId,
+      ]);
     },
 
     async created(connectionId: string, hubspotInvoiceId: string, qboInvoiceId: string, lines: ExportedLine[]): Promise<void> {

@@ -19,7 +19,10 @@ interface Line {
 }
 
 /** A HubSpot user's draft invoice with its contact, line items (each from a product), deal and taxes; returns its id. */
-function draftInvoice(h: Harness, input: { currency: string; contact: string; lines: Line[]; deal?: string; taxes?: string[]; properties?: Record<string, string> }): string {
+function draftInvoice(
+  h: Harness,
+  input: { currency: string; contact: string; lines: Line[]; deal?: string; taxes?: string[]; properties?: Record<string, string> },
+): string {
   const emu = h.hubspot.emulator;
   const invoice = emu.createAsUser('invoices', { hs_currency: input.currency, ...input.properties });
   const associate = (toType: ObjectTypeName, toId: string) =>
@@ -68,7 +71,12 @@ describe('HubSpot invoices → QuickBooks (US company)', () => {
   const pay = (invoiceId: string, amount: number, ref: string) =>
     accountant.create(
       'Payment',
-      { CustomerRef: { value: customerId }, TotalAmt: amount, PaymentRefNum: ref, Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }] },
+      {
+        CustomerRef: { value: customerId },
+        TotalAmt: amount,
+        PaymentRefNum: ref,
+        Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }],
+      },
       { requestId: `pay-${ref}` },
     );
 
@@ -135,7 +143,9 @@ describe('HubSpot invoices → QuickBooks (US company)', () => {
       TotalAmt: 421.5,
       Balance: 421.5,
     });
-    expect(salesLines(invoice).map((l) => [l.SalesItemLineDetail?.ItemRef?.value, l.SalesItemLineDetail?.Qty, l.SalesItemLineDetail?.UnitPrice, l.Amount])).toEqual([
+    expect(
+      salesLines(invoice).map((l) => [l.SalesItemLineDetail?.ItemRef?.value, l.SalesItemLineDetail?.Qty, l.SalesItemLineDetail?.UnitPrice, l.Amount]),
+    ).toEqual([
       [itemIds[0], 2, 150, 300],
       [itemIds[1], 3, 40.5, 121.5],
     ]);

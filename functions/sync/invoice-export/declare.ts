@@ -47,7 +47,8 @@ export const invoiceExportFlow: Flow<InvoiceSettings, ExportCounts, ExportPrevie
   },
   async preview(ctx) {
     let eligible = 0;
-    for await (const page of ctx.hubspot.listAll('invoices', EXPORT_PROPERTIES)) eligible += page.filter((i) => notEligible(i, ctx.settings) === undefined).length;
+    for await (const page of ctx.hubspot.listAll('invoices', EXPORT_PROPERTIES))
+      eligible += page.filter((i) => notEligible(i, ctx.settings) === undefined).length;
     return { eligible };
   },
   async retryOf(failed) {

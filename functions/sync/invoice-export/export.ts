@@ -146,8 +146,13 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
 
   try {
     const invoiceTaxes = taxes.map((t) => present(t.properties['hs_label']) ?? `tax ${t.id}`);
-    const wanted = new Map(lineItems.map((li) => [li.id, mappedTaxCode({ invoiceTaxes, lineTaxRate: present(li.properties['hs_tax_rate_group_id']) }, settings)]));
-    const facts = await billing.companyFacts(company, settings.dealFieldName, today, { terms: false, taxCodes: [...wanted.values()].some((w) => w !== undefined) });
+    const wanted = new Map(
+      lineItems.map((li) => [li.id, mappedTaxCode({ invoiceTaxes, lineTaxRate: present(li.properties['hs_tax_rate_group_id']) }, settings)]),
+    );
+    const facts = await billing.companyFacts(company, settings.dealFieldName, today, {
+      terms: false,
+      taxCodes: [...wanted.values()].some((w) => w !== undefined),
+    });
     const taxCodeId = (w: string | undefined) => (w === undefined ? undefined : resolveTaxCode(w, facts.taxCodes, company.usesTaxCodes));
     const customerId = await billing.customerFor(contact, settings.whenCustomerMissing);
     const itemOf = await billing.itemsFor(lineItems, settings.defaultItemId === undefined ? 'create' : 'default_item', settings.defaultItemId);
@@ -239,16 +244,20 @@ function resolveTaxCode(wanted: string, codes: { id: string; name: string }[], u
   const w = wanted.trim().toLowerCase();
   const found = codes.find((c) => c.id === wanted.trim()) ?? codes.find((c) => c.name.trim().toLowerCase() === w);
   if (found === undefined)
-    throw new TaxMappingProblem(`The tax mapping names "${wanted}", which is not one of the company's tax codes (${codes.map((c) => c.name).join(', ') || 'none'}).`);
+    throw new TaxMappingProblem(
+      `The tax mapping names "${wanted}", which is not one of the company's tax codes (${codes.map((c) => c.name).join(', ') || 'none'}).`,
+    );
   return found.id;
 }
 
 /** The builder's refusals, worded for an invoice sent from HubSpot rather than for the "Create invoice" action. */
 const EXPORT_MESSAGES: Partial<Record<InvoiceFailureCode, (detail: string) => string>> = {
-  CUSTOMER_NOT_IN_QBO: (d) => `Contact ${d} has no QuickBooks customer, and the invoice sync is set not to create one: link the contact, or let the sync create customers.`,
+  CUSTOMER_NOT_IN_QBO: (d) =>
+    `Contact ${d} has no QuickBooks customer, and the invoice sync is set not to create one: link the contact, or let the sync create customers.`,
   CONTACT_WITHOUT_EMAIL: (d) => `Contact ${d} has no e-mail address, which a new QuickBooks customer needs: add one in HubSpot, then retry.`,
   CURRENCY_MISMATCH: (d) => `The invoice's currency does not match its QuickBooks customer's (${d}): QuickBooks bills a customer only in its own currency.`,
-  TAX_CODE_MISSING: (d) => `QuickBooks needs a tax code on every line, and none is set for ${d}: map the invoice's tax in the invoice sync's settings, or set a default tax code.`,
+  TAX_CODE_MISSING: (d) =>
+    `QuickBooks needs a tax code on every line, and none is set for ${d}: map the invoice's tax in the invoice sync's settings, or set a default tax code.`,
 };
 
 function exportFailure(code: InvoiceFailureCode, detail: string): string {

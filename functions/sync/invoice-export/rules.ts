@@ -24,7 +24,10 @@ const cents = (amount: string): number => {
  * settings name (finalized invoices are `open`), its amount billed at least the minimum, and the optional property
  * condition met.
  */
-export function notEligible(invoice: HsObject, settings: Pick<InvoiceSettings, 'exportStatuses' | 'exportMinimumAmount' | 'exportCondition'>): string | undefined {
+export function notEligible(
+  invoice: HsObject,
+  settings: Pick<InvoiceSettings, 'exportStatuses' | 'exportMinimumAmount' | 'exportCondition'>,
+): string | undefined {
   const status = invoice.properties['hs_invoice_status'] ?? 'draft';
   if (!(settings.exportStatuses as readonly string[]).includes(status)) return `its status is ${status}`;
   if (settings.exportMinimumAmount !== undefined && cents(invoice.properties['hs_amount_billed'] ?? '0') < cents(settings.exportMinimumAmount))

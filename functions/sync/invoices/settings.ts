@@ -23,7 +23,10 @@ export const EditableInvoiceSettingsSchema = z.strictObject({
    */
   direction: z.enum(['to_hubspot', 'to_qbo', 'both']).default('to_hubspot'),
   /** HubSpot → QuickBooks: the HubSpot statuses that send an invoice (finalized invoices are `open`). */
-  exportStatuses: z.array(z.enum(['open', 'paid'])).min(1).default(['open']),
+  exportStatuses: z
+    .array(z.enum(['open', 'paid']))
+    .min(1)
+    .default(['open']),
   /** HubSpot → QuickBooks: invoices billing less than this (in their currency, e.g. "100.00") stay in HubSpot. */
   exportMinimumAmount: z
     .string()
