@@ -79,8 +79,8 @@ export function InvoiceExportOptions({ draft, setDraft }: Props) {
       />
       <Text format={{ fontWeight: 'bold' }}>Tax mapping</Text>
       <Text variant="microcopy">
-        Each HubSpot tax (its label, or a line item&apos;s tax rate ID) and the QuickBooks tax code it becomes, by name or ID. A HubSpot tax with no
-        mapping stops the invoice with a clear error rather than billing the wrong rate.
+        Each HubSpot tax (its label, or a line item&apos;s tax rate ID) and the QuickBooks tax code it becomes, by name or ID. A HubSpot tax with no mapping
+        stops the invoice with a clear error rather than billing the wrong rate.
       </Text>
       {mapping.map((m, i) => (
         <Flex gap="small" align="end" key={i}>
