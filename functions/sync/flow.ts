@@ -80,6 +80,8 @@ export interface FlowContext<S> {
    * (or creating) a contact's customer or a product's item before billing it needs. RetryLater while that flow is busy.
    */
   syncOther<T extends object>(flow: string, changes: ChangeSet, adjust: (settings: T) => T): Promise<void>;
+  /** Queues a sync of these records by a flow (this one or another), as a webhook's change would be. */
+  enqueue(flow: string, changes: ChangeSet): Promise<void>;
 }
 
 export type Progress = (p: { phase: string; done: number; total: number }) => void;

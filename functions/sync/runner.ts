@@ -496,6 +496,7 @@ export class SyncRunner {
       syncOther: async (name, changes, adjust) => {
         await this.syncNow(connection.id, name, changes, { adjust, ...(profile === undefined ? {} : { profile }) });
       },
+      enqueue: (name, changes) => this.enqueueChanges(connection.id, name, changes),
     };
   }
 

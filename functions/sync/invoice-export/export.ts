@@ -12,7 +12,7 @@ import type { InvoiceSettings } from '../invoices/settings';
 import { RunBook } from '../shared/run-book';
 import { SyncRecordFailed } from '../shared/failures';
 import type { FlowSettings } from '../two-way/settings';
-import { EXPORT_PROPERTIES, mappedTaxCode, notEligible, TaxMappingProblem } from './rules';
+import { EXPORT_PROPERTIES, exportNote, mappedTaxCode, notEligible, TaxMappingProblem } from './rules';
 
 export interface ExportCounts {
   exported: number;
@@ -185,7 +185,7 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
         whenItemMissing: 'create',
       },
       docNumber: company.customNumbers ? number : undefined,
-      privateNote: `Created from HubSpot invoice ${number ?? invoice.id} (record ${invoice.id})${po === undefined ? '' : `, PO ${po}`}.`,
+      privateNote: exportNote(number ?? invoice.id, invoice.id, po),
     });
     const created = await createOnce(run, invoice, draft, number);
     // HubSpot's lines as QuickBooks holds them (with the codes and rounding it filled in): what a later edit is compared with.
@@ -204,6 +204,8 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
       ctx.now(),
     );
     if (deal !== undefined) await store.invoices.recordOrigin(connectionId, created.Id, deal.id);
+    // The other direction writes QBO's number and status back, whether or not QBO's webhook arrives (or came too early).
+    await ctx.enqueue('invoices', { qbo: { Invoice: [created.Id] } });
     run.book.counts.exported++;
     await run.book.log({
       hubspotId: invoice.id,

@@ -77,3 +77,11 @@ export function mappedTaxCode(taxes: HubspotTaxes, settings: Pick<InvoiceSetting
   }
   return settings.defaultTaxCode;
 }
+
+/** The statement memo of an exported invoice: says where it came from, and names the HubSpot record (see exportedFrom). */
+export const exportNote = (number: string, hubspotId: string, po: string | undefined): string =>
+  `Created from HubSpot invoice ${number} (record ${hubspotId})${po === undefined ? '' : `, PO ${po}`}.`;
+
+/** The HubSpot invoice an exported QBO invoice's memo names, if any. */
+export const exportedFrom = (privateNote: string | undefined): string | undefined =>
+  /^Created from HubSpot invoice .* \(record (\d+)\)/.exec(privateNote ?? '')?.[1];

@@ -8,6 +8,7 @@ import { DELETED_INVOICE, invoiceFacts, toDealRollup, toExportedHubspotInvoice, 
 import { guardOwnedFields } from './owned-fields';
 import { companyToday, OBJECT, type InvoiceRun } from './run';
 import { importsToHubspot } from './settings';
+import { exportedFrom } from '../invoice-export/rules';
 
 /** A link's sync time while its records disagree on what one side owns: before any failure the sync log holds. */
 const NEVER_SYNCED = new Date(0);
@@ -28,6 +29,9 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
   if (exported !== undefined && link !== undefined) return syncExported(run, qboId, invoice, link, exported, prior);
   // Only HubSpot → QuickBooks: invoices made in QuickBooks stay there (those already brought keep following).
   if (link === undefined && !importsToHubspot(settings)) return;
+  // Being exported right now (QBO's webhook came before the export linked it): the export links it, then queues it here.
+  const from = exportedFrom(invoice?.PrivateNote);
+  if (link === undefined && from !== undefined && (await store.invoiceExports.byHubspotId(connectionId, from)) !== undefined) return;
   if (invoice === undefined) return deleteInvoice(run, qboId, link, prior?.dealId);
 
   const facts = invoiceFacts(invoice, await companyToday(run), environment);
