@@ -109,7 +109,8 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
   },
   // Order-level discounts, fees and taxes, applied to invoices in that order
   // (https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/taxes/guide, …/fees/guide, …/discounts/guide);
-  // the fees guide names the line-item scopes for all three.
+  // the fees guide names the line-item scopes for all three. The type ids are unconfirmed in the docs read (the
+  // emulator's choice); the app addresses these objects by name only.
   ...pricingAdjustment('discounts', '0-84', 'discount', 'DISCOUNT'),
   ...pricingAdjustment('fees', '0-85', 'fee', 'FEE'),
   ...pricingAdjustment('taxes', '0-86', 'tax', 'TAX'),
