@@ -1,14 +1,14 @@
 import type { HsObject } from '../../hubspot/client';
 import type { Progress } from '../flow';
-import { chunk, mapPool } from '../shared/pool';
+import { chunk } from '../shared/pool';
 import { normalize, type FieldValues } from '../shared/values';
 import { saveCheckpoints } from './changes';
 import { pairRecords } from './matching';
 import { applyPairs, plan } from './pairs';
-import { QBO_CONCURRENCY, type Pair, type QboEntity, type SyncCounts, type TwoWayRun } from './run';
+import { type QboEntity, type SyncCounts, type TwoWayRun } from './run';
 import { withoutNotSynced } from './skips';
 import { createInHubspot } from './write-hubspot';
-import { createInQbo } from './write-qbo';
+import { createManyInQbo } from './write-qbo';
 
 export interface FirstSyncPreview {
   /** `skipped`: QBO entities the flow does not sync (a category or bundle among items). */
@@ -22,6 +22,8 @@ export interface FirstSyncPreview {
 }
 
 const SAMPLE_SIZE = 5;
+/** Records created in QBO per progress step: ten batch requests, linked back in three HubSpot batch updates. */
+const CREATE_STEP = 300;
 
 /**
  * Every record on both sides, paired by existing link first, then by the QBO id a HubSpot record carries, then by the
@@ -98,15 +100,9 @@ export async function firstSync(run: TwoWayRun, progress: Progress): Promise<Syn
     step('link matches', part.length);
   }
   if (settings.createInQbo) {
-    // Created in QBO ten at a time (its limit), then linked back to HubSpot 100 per batch call.
-    for (const part of chunk(onlyHubspot, 100)) {
-      const created = await mapPool(part, QBO_CONCURRENCY, (h) =>
-        run.book.guard({ hubspotId: h.id, action: 'create', direction: 'to_qbo' }, () => createInQbo(run, h)),
-      );
-      await applyPairs(
-        run,
-        created.filter((p): p is Pair => p !== undefined),
-      );
+    // Created in QBO by batch requests of 30, then linked back to HubSpot 100 per batch call.
+    for (const part of chunk(onlyHubspot, CREATE_STEP)) {
+      await applyPairs(run, await createManyInQbo(run, part));
       step('create in QuickBooks', part.length);
     }
   }
