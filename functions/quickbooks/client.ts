@@ -32,7 +32,7 @@ export type QboAuth = AccessTokens;
 export type { RetryPolicy };
 
 export interface QboCall {
-  operation: 'query' | 'get' | 'create' | 'update' | 'send' | 'cdc' | 'companyInfo' | 'preferences' | 'batch';
+  operation: 'query' | 'get' | 'create' | 'update' | 'void' | 'send' | 'cdc' | 'companyInfo' | 'preferences' | 'batch';
   entity: string | undefined;
   attempt: number;
   outcome: 'ok' | QboErrorKind;
@@ -118,6 +118,8 @@ export interface QboClient {
   createMany<E extends QboEntityName>(entity: E, creates: readonly QboBatchCreate[]): Promise<QboBatchResult<E>[]>;
   /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): EmailStatus becomes EmailSent. */
   sendInvoice(id: string, email: string): Promise<QboInvoice>;
+  /** Voids an invoice (`POST /invoice?operation=void`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): amounts become 0, "Voided" leads its memo. */
+  voidInvoice(id: string, syncToken: string): Promise<QboInvoice>;
   /** Changes since `since` (≤ 30 days back, else a validation error: fall back to a LastUpdatedTime query). */
   cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>>;
   /**
@@ -196,6 +198,7 @@ type NodeQuickBooks = { endpoint: string } & {
   getCompanyInfo(id: string, cb: NodeCallback): void;
   getPreferences(cb: NodeCallback): void;
   sendInvoicePdf(id: string, sendTo: string, cb: NodeCallback): void;
+  voidInvoice(entity: { Id: string; SyncToken: string }, cb: NodeCallback): void;
   batch(items: Record<string, unknown>[], cb: NodeCallback): void;
 };
 
@@ -500,6 +503,16 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     async sendInvoice(id, email) {
       // node-quickbooks appends sendTo to the URL as given (its sendInvoicePdf): a `+` in an address would read as a space.
       return parseEntity('Invoice', await execute('send', 'Invoice', (qbo, cb) => qbo.sendInvoicePdf(encodeURIComponent(id), encodeURIComponent(email), cb)));
+    },
+
+    async voidInvoice(id, syncToken) {
+      // node-quickbooks answers a void with QBO's whole body, `{"Invoice": {...}, "time": ...}`.
+      const body = parseWith(
+        z.looseObject({ Invoice: z.unknown() }),
+        await execute('void', 'Invoice', (qbo, cb) => qbo.voidInvoice({ Id: id, SyncToken: syncToken }, cb)),
+        'void response',
+      );
+      return parseEntity('Invoice', body.Invoice);
     },
 
     cdc,
