@@ -219,6 +219,80 @@ describe('HubSpot invoices → QuickBooks (US company)', () => {
     expect(await hubspotInvoice(inQbo)).toMatchObject({ hs_invoice_status: 'voided', qbo_invoice_status: 'voided' });
   });
 
+  test('dates and memo edited in HubSpot after the export reach QuickBooks, its lines untouched', async () => {
+    const id = draftInvoice(h, {
+      currency: 'USD',
+      contact,
+      lines: [{ product: products[0]!, quantity: '2' }],
+      properties: { hs_due_date: '2026-03-01T00:00:00.000Z', hs_comments: 'Net 30 please', hs_purchase_order_number: 'PO-9' },
+    });
+    finalize(id);
+    await h.drain();
+    const qboId = (await qboInvoiceOf(id))!;
+    const exported = await accountant.get('Invoice', qboId);
+
+    h.hubspot.emulator.editAsUser('invoices', id, {
+      hs_invoice_date: '2026-01-20T00:00:00.000Z',
+      hs_due_date: '2026-03-15T00:00:00.000Z',
+      hs_comments: 'Paid by wire, thanks',
+    });
+    await h.drain();
+    const updated = await accountant.get('Invoice', qboId);
+    expect(updated).toMatchObject({ TxnDate: '2026-01-20', DueDate: '2026-03-15', CustomerMemo: { value: 'PO number: PO-9\nPaid by wire, thanks' } });
+    expect(updated.Line).toEqual(exported.Line);
+    expect(updated.TotalAmt).toBe(exported.TotalAmt);
+  });
+
+  test('dates and memo edited in QuickBooks reach the HubSpot invoice (its PO number kept apart), and do not bounce back', async () => {
+    const id = draftInvoice(h, {
+      currency: 'USD',
+      contact,
+      lines: [{ product: products[0]!, quantity: '1' }],
+      properties: { hs_invoice_date: '2026-01-20T00:00:00.000Z', hs_comments: 'Net 30 please', hs_purchase_order_number: 'PO-9' },
+    });
+    finalize(id);
+    await h.drain();
+    const qboId = (await qboInvoiceOf(id))!;
+    const updated = await accountant.get('Invoice', qboId);
+
+    // An accountant moves the due date and rewrites the memo in QuickBooks.
+    await accountant.update('Invoice', {
+      Id: qboId,
+      SyncToken: updated.SyncToken,
+      sparse: true,
+      DueDate: '2026-04-30',
+      CustomerMemo: { value: 'PO number: PO-9\nExtended to April' },
+    });
+    await h.drain();
+    expect(
+      (await hubspotApi.crm.objects.basicApi.getById('invoices', id, ['hs_invoice_date', 'hs_due_date', 'hs_comments', 'hs_purchase_order_number'])).properties,
+    ).toMatchObject({
+      hs_invoice_date: '2026-01-20T00:00:00.000Z',
+      hs_due_date: '2026-04-30T00:00:00.000Z',
+      hs_comments: 'Extended to April',
+      hs_purchase_order_number: 'PO-9',
+    });
+    // Neither side's edit bounces back: QuickBooks keeps the accountant's values after reconciliation.
+    await h.advance(5 * 60_000);
+    await h.drain();
+    expect(await accountant.get('Invoice', qboId)).toMatchObject({ DueDate: '2026-04-30', CustomerMemo: { value: 'PO number: PO-9\nExtended to April' } });
+  });
+
+  test('a HubSpot date edit racing a QuickBooks edit of the same invoice (stale SyncToken) is re-read and sent', async () => {
+    const id = draftInvoice(h, { currency: 'USD', contact, lines: [{ product: products[1]!, quantity: '1' }] });
+    finalize(id);
+    await h.drain();
+    const qboId = (await qboInvoiceOf(id))!;
+    // QuickBooks is edited while its webhook is lost: the app still holds the older SyncToken.
+    h.qbo.emulator.dropWebhooks(true);
+    const current = await accountant.get('Invoice', qboId);
+    await accountant.update('Invoice', { Id: qboId, SyncToken: current.SyncToken, sparse: true, PrivateNote: `${current.PrivateNote ?? ''} Checked.` });
+    h.qbo.emulator.dropWebhooks(false);
+    h.hubspot.emulator.editAsUser('invoices', id, { hs_due_date: '2026-05-05T00:00:00.000Z' });
+    await h.drain();
+    expect(await accountant.get('Invoice', qboId)).toMatchObject({ DueDate: '2026-05-05', PrivateNote: expect.stringContaining('Checked.') });
+  });
+
   test('a QuickBooks edit of the lines is flagged in sync health with what changed, or reverted, per setting', async () => {
     const id = draftInvoice(h, { currency: 'USD', contact, lines: [{ product: products[0]!, quantity: '2' }] });
     finalize(id);

@@ -3,6 +3,7 @@ import { byNumericId, CONTACT_PROPERTIES, contactName, companyToday, LINE_ITEM_P
 import { buildInvoiceDraft, type InvoiceDraft } from '../../deal-invoices/builder';
 import { InvoiceCreationFailed, invoiceFailure, type InvoiceFailureCode } from '../../deal-invoices/failures';
 import type { HsObject } from '../../hubspot/client';
+import type { QboUpdateBody } from '../../quickbooks/client';
 import { QboApiError } from '../../quickbooks/errors';
 import { invoicingSettings, qboInvoiceBody } from '../../quickbooks/invoice-draft';
 import type { FlowContext } from '../flow';
@@ -12,10 +13,11 @@ import type { InvoiceSettings } from '../invoices/settings';
 import { RunBook } from '../shared/run-book';
 import { SyncRecordFailed } from '../shared/failures';
 import type { FlowSettings } from '../two-way/settings';
-import { EXPORT_PROPERTIES, exportNote, mappedTaxCode, notEligible, TaxMappingProblem } from './rules';
+import { EXPORT_PROPERTIES, editedSince, exportNote, mappedTaxCode, notEligible, sharedFieldsOf, syncedShared, TaxMappingProblem } from './rules';
 
 export interface ExportCounts {
   exported: number;
+  updated: number;
   voided: number;
   skipped: number;
   failed: number;
@@ -31,7 +33,7 @@ export interface ExportRun {
 
 export const openExportRun = (ctx: FlowContext<InvoiceSettings>): ExportRun => ({
   ctx,
-  book: new RunBook(ctx, OBJECT, { exported: 0, voided: 0, skipped: 0, failed: 0 }),
+  book: new RunBook(ctx, OBJECT, { exported: 0, updated: 0, voided: 0, skipped: 0, failed: 0 }),
 });
 
 /** The HubSpot invoices a webhook, a retry or reconciliation named: each exported once, or its void followed. */
@@ -49,7 +51,10 @@ export async function syncHubspotInvoices(run: ExportRun, ids: readonly string[]
 async function follow(run: ExportRun, invoice: HsObject): Promise<void> {
   const { store, connectionId } = run.ctx;
   const exported = await store.invoiceExports.byHubspotId(connectionId, invoice.id);
-  if (exported?.qboInvoiceId !== undefined) return followVoid(run, invoice, exported.qboInvoiceId);
+  if (exported?.qboInvoiceId !== undefined) {
+    if (invoice.properties['hs_invoice_status'] === 'voided') return followVoid(run, invoice, exported.qboInvoiceId);
+    return followSharedEdits(run, invoice, exported.qboInvoiceId);
+  }
   // An invoice the QuickBooks → HubSpot direction brought is QuickBooks' own: never sent back.
   const link = await store.links.byHubspotId(connectionId, OBJECT, invoice.id);
   if (link !== undefined || present(invoice.properties['qbo_invoice_id']) !== undefined) return;
@@ -59,7 +64,6 @@ async function follow(run: ExportRun, invoice: HsObject): Promise<void> {
 
 /** Voided in HubSpot: voided in QuickBooks too (once; an invoice QuickBooks already shows voided is left alone). */
 async function followVoid(run: ExportRun, invoice: HsObject, qboId: string): Promise<void> {
-  if (invoice.properties['hs_invoice_status'] !== 'voided') return;
   const { qbo } = run.ctx;
   const [current] = (await qbo.readMany('Invoice', [qboId])).values();
   // Voided is read from the amounts and memo alone; the day only matters for overdue.
@@ -76,6 +80,52 @@ async function followVoid(run: ExportRun, invoice: HsObject, qboId: string): Pro
   });
 }
 
+const FIELD_LABELS = { invoiceDate: 'invoice date', dueDate: 'due date', memo: 'customer memo' } as const;
+
+/**
+ * Dates and memo edited in HubSpot after the invoice went to QuickBooks: sent as a sparse update, which leaves the
+ * lines (HubSpot's, guarded by the other direction) untouched. Only the fields HubSpot changed since they were last in
+ * sync go, so an edit QuickBooks made meanwhile is not overwritten (the other direction brings it to HubSpot). A stale
+ * SyncToken (QuickBooks error 5010: edited meanwhile) is answered by reading the invoice again and retrying once.
+ */
+async function followSharedEdits(run: ExportRun, invoice: HsObject, qboId: string): Promise<void> {
+  const { store, qbo, connectionId, now } = run.ctx;
+  const link = await store.links.byHubspotId(connectionId, OBJECT, invoice.id);
+  if (link === undefined) return;
+  const inHubspot = sharedFieldsOf(invoice.properties);
+  // A date HubSpot no longer has is not cleared in QuickBooks: an invoice there always has its date.
+  const edited = editedSince(link.syncedValues, inHubspot).filter((k) => inHubspot[k] !== undefined);
+  if (edited.length === 0) return;
+  const body: QboUpdateBody = { Id: qboId, SyncToken: link.qboSyncToken ?? '0', sparse: true };
+  if (edited.includes('invoiceDate')) body['TxnDate'] = inHubspot.invoiceDate;
+  if (edited.includes('dueDate')) body['DueDate'] = inHubspot.dueDate;
+  if (edited.includes('memo')) body['CustomerMemo'] = { value: inHubspot.memo };
+  const updated = await updateRereadingStale(qbo, body);
+  await store.links.save(
+    { ...link, qboSyncToken: updated.SyncToken, syncedValues: { ...link.syncedValues, ...Object.fromEntries(edited.map((k) => [k, inHubspot[k]!])) } },
+    now(),
+  );
+  run.book.counts.updated++;
+  await run.book.log({
+    hubspotId: invoice.id,
+    qboId,
+    action: 'update',
+    direction: 'to_qbo',
+    outcome: 'succeeded',
+    message: `HubSpot invoice ${invoice.properties['hs_number'] ?? invoice.id}: ${edited.map((k) => `${FIELD_LABELS[k]} ${inHubspot[k] || '(empty)'}`).join(', ')} sent to QuickBooks invoice ${updated.DocNumber ?? qboId}.`,
+  });
+}
+
+async function updateRereadingStale(qbo: FlowContext<InvoiceSettings>['qbo'], body: QboUpdateBody) {
+  try {
+    return await qbo.update('Invoice', body);
+  } catch (err) {
+    if (!(err instanceof QboApiError && err.kind === 'stale_object')) throw err;
+    const fresh = await qbo.get('Invoice', body.Id);
+    return qbo.update('Invoice', { ...body, SyncToken: fresh.SyncToken });
+  }
+}
+
 /**
  * QBO's request id, one per HubSpot invoice (at most 50 characters, a repeat returns the first response,
  * https://developer.intuit.com/app/developer/qbo/docs/learn/rest-api-features): a retry after a lost answer, a crash or
@@ -83,14 +133,6 @@ async function followVoid(run: ExportRun, invoice: HsObject, qboId: string): Pro
  */
 const requestId = (connectionId: string, hubspotInvoiceId: string): string =>
   createHash('sha256').update(`${connectionId}:hubspot-invoice:${hubspotInvoiceId}`).digest('hex').slice(0, 36);
-
-/** `YYYY-MM-DD` of a HubSpot datetime (ISO-8601 or epoch milliseconds). */
-function day(value: string | null | undefined): string | undefined {
-  const v = present(value);
-  if (v === undefined) return undefined;
-  const at = /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString().slice(0, 10);
-}
 
 /** Duplicate document number (https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes). */
 const DUPLICATE_DOC_NUMBER = '6140';
@@ -162,8 +204,8 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
     ]);
     const number = present(props['hs_number']);
     const po = present(props['hs_purchase_order_number']);
-    const [invoiceDate, dueDate] = [day(props['hs_invoice_date']), day(props['hs_due_date'])];
-    const memo = [po === undefined ? undefined : `PO number: ${po}`, present(props['hs_comments'])].filter(Boolean).join('\n');
+    const shared = sharedFieldsOf(props);
+    const { invoiceDate, dueDate, memo } = shared;
     const draft = buildInvoiceDraft({
       deal: { id: deal?.id ?? invoice.id, name: present(deal?.properties['dealname']), currency: present(props['hs_currency']) },
       lines,
@@ -199,7 +241,7 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
         hubspotHash: undefined,
         qboHash: undefined,
         qboSyncToken: created.SyncToken,
-        syncedValues: { contact: contact.id, deal: deal?.id ?? '' },
+        syncedValues: { contact: contact.id, deal: deal?.id ?? '', ...syncedShared(shared) },
       },
       ctx.now(),
     );

@@ -1,5 +1,5 @@
 import type { HsObject } from '../../hubspot/client';
-import { exportedFrom, exportNote, mappedTaxCode, notEligible, TaxMappingProblem } from './rules';
+import { commentsOf, editedSince, exportedFrom, exportNote, mappedTaxCode, notEligible, sharedFieldsOf, syncedShared, TaxMappingProblem } from './rules';
 
 const invoice = (properties: Record<string, string>): HsObject => ({ id: '7', properties, archived: false }) as unknown as HsObject;
 const filters = { exportStatuses: ['open' as const], exportMinimumAmount: undefined, exportCondition: undefined };
@@ -48,4 +48,21 @@ test("an exported invoice's memo names its HubSpot record; other memos name none
   expect(exportedFrom(exportNote('INV-1001', '42', 'PO-7'))).toBe('42');
   expect(exportedFrom('Created from HubSpot deal "Big" (9).')).toBeUndefined();
   expect(exportedFrom(undefined)).toBeUndefined();
+});
+
+describe('dates and memo either side may edit after the export', () => {
+  const sent = sharedFieldsOf({ hs_invoice_date: '1768867200000', hs_due_date: null, hs_comments: 'Net 30', hs_purchase_order_number: 'PO-9' });
+
+  test('read from HubSpot as QuickBooks holds them: days, and the PO number leading the memo', () => {
+    expect(sent).toEqual({ invoiceDate: '2026-01-20', dueDate: undefined, memo: 'PO number: PO-9\nNet 30' });
+    expect(commentsOf(sent.memo)).toBe('Net 30');
+    expect(commentsOf('Just a note')).toBe('Just a note');
+  });
+
+  test('an edit is a difference from the values last synced; a link from before they were kept knows of none', () => {
+    const synced = syncedShared(sent);
+    expect(editedSince(synced, sent)).toEqual([]);
+    expect(editedSince(synced, { ...sent, dueDate: '2026-02-01', memo: 'PO number: PO-9' })).toEqual(['dueDate', 'memo']);
+    expect(editedSince({ contact: '1', deal: '' }, { ...sent, dueDate: '2026-02-01' })).toEqual([]);
+  });
 });

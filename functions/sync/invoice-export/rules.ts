@@ -1,3 +1,4 @@
+import { present } from '../../deal-invoices/billing';
 import type { HsObject } from '../../hubspot/client';
 import type { InvoiceSettings } from '../invoices/settings';
 
@@ -85,3 +86,50 @@ export const exportNote = (number: string, hubspotId: string, po: string | undef
 /** The HubSpot invoice an exported QBO invoice's memo names, if any. */
 export const exportedFrom = (privateNote: string | undefined): string | undefined =>
   /^Created from HubSpot invoice .* \(record (\d+)\)/.exec(privateNote ?? '')?.[1];
+
+/** `YYYY-MM-DD` of a HubSpot datetime (ISO-8601 or epoch milliseconds). */
+export function day(value: string | null | undefined): string | undefined {
+  const v = present(value);
+  if (v === undefined) return undefined;
+  const at = /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString().slice(0, 10);
+}
+
+/**
+ * The fields of an exported invoice either side may edit afterwards, as QuickBooks holds them: invoice date, due date
+ * and the customer memo (QuickBooks invoices have no PO field, so the PO number leads the memo).
+ */
+export interface SharedInvoiceFields {
+  invoiceDate: string | undefined;
+  dueDate: string | undefined;
+  memo: string;
+}
+
+export const SHARED_FIELDS = ['invoiceDate', 'dueDate', 'memo'] as const;
+
+const poLine = (po: string) => `PO number: ${po}`;
+
+/** A HubSpot invoice's shared fields, as they are sent to QuickBooks. */
+export function sharedFieldsOf(props: Record<string, string | null>): SharedInvoiceFields {
+  const po = present(props['hs_purchase_order_number']);
+  return {
+    invoiceDate: day(props['hs_invoice_date']),
+    dueDate: day(props['hs_due_date']),
+    memo: [po === undefined ? undefined : poLine(po), present(props['hs_comments'])].filter(Boolean).join('\n'),
+  };
+}
+
+/** HubSpot's comments of a QuickBooks customer memo: the memo without the PO line the export put first. */
+export const commentsOf = (memo: string): string => memo.replace(/^PO number: [^\n]*\n?/, '');
+
+/** The shared fields as last synced, kept in the link's synced values (a date neither side has is empty). */
+export const syncedShared = (f: SharedInvoiceFields): Record<string, string> => Object.fromEntries(SHARED_FIELDS.map((k) => [k, f[k] ?? '']));
+
+/**
+ * The shared fields whose value differs from the one last synced: what the side holding `now` edited since. A link
+ * made before the shared fields were kept knows of no edit.
+ */
+export function editedSince(synced: Record<string, string> | undefined, now: SharedInvoiceFields): (typeof SHARED_FIELDS)[number][] {
+  if (synced?.['memo'] === undefined) return [];
+  return SHARED_FIELDS.filter((k) => (synced[k] ?? '') !== (now[k] ?? ''));
+}

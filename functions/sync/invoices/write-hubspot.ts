@@ -8,7 +8,11 @@ import { DELETED_INVOICE, invoiceFacts, toDealRollup, toExportedHubspotInvoice, 
 import { guardOwnedFields } from './owned-fields';
 import { companyToday, OBJECT, type InvoiceRun } from './run';
 import { importsToHubspot } from './settings';
-import { exportedFrom } from '../invoice-export/rules';
+import { commentsOf, editedSince, exportedFrom, syncedShared, type SharedInvoiceFields } from '../invoice-export/rules';
+
+/** The HubSpot invoice property of each field either side may edit on an exported invoice. */
+const SHARED_PROPERTY = { invoiceDate: 'hs_invoice_date', dueDate: 'hs_due_date', memo: 'hs_comments' } as const;
+const SHARED_PROPERTIES = new Set<string>(Object.values(SHARED_PROPERTY));
 
 /** A link's sync time while its records disagree on what one side owns: before any failure the sync log holds. */
 const NEVER_SYNCED = new Date(0);
@@ -96,16 +100,23 @@ async function syncExported(
   const facts = invoiceFacts(invoice, await companyToday(run), environment);
   const dealId = await dealOf(run, invoice);
   const flagged = await guardOwnedFields(run, invoice, exported, link.hubspotId);
-  const properties = toExportedHubspotInvoice(facts);
-  const hash = contentHash(properties);
+  const inQbo: SharedInvoiceFields = { invoiceDate: invoice.TxnDate, dueDate: invoice.DueDate, memo: invoice.CustomerMemo?.value ?? '' };
+  const full = { ...toExportedHubspotInvoice(facts), hs_comments: commentsOf(inQbo.memo) };
+  const hash = contentHash(full);
+  // Dates and memo go to HubSpot only where QuickBooks edited them since they were last in sync: an edit HubSpot made
+  // meanwhile is not overwritten (the other direction sends it). A link from before these were kept writes QBO's dates.
+  const known = link.syncedValues?.['memo'] !== undefined;
+  const edited = new Set<string>(editedSince(link.syncedValues, inQbo).map((k) => SHARED_PROPERTY[k]));
+  const properties = Object.fromEntries(Object.entries(full).filter(([p]) => (known ? !SHARED_PROPERTIES.has(p) || edited.has(p) : p !== 'hs_comments')));
   if (link.hubspotHash === hash) {
     run.book.counts.unchanged++;
   } else {
     await hubspot.update(OBJECT, [{ id: link.hubspotId, properties }]);
     run.book.counts.updated++;
   }
+  const syncedValues = known ? { ...link.syncedValues, ...syncedShared(inQbo) } : link.syncedValues;
   // While a QuickBooks edit of HubSpot's lines stands unresolved the link is not in sync, so its failure stays open.
-  await store.links.save({ ...link, hubspotHash: hash, qboSyncToken: invoice.SyncToken }, flagged ? NEVER_SYNCED : now());
+  await store.links.save({ ...link, hubspotHash: hash, qboSyncToken: invoice.SyncToken, syncedValues }, flagged ? NEVER_SYNCED : now());
   await recordState(run, facts, dealId, prior);
 }
 
