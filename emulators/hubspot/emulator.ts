@@ -118,6 +118,8 @@ export class HubSpotEmulator implements Core {
   users: PortalUsers;
   /** The latest API requests served (up to 10,000), with their answer's status: how many calls a client made, for assertions. */
   readonly requestLog: { method: string; path: string; status: number }[] = [];
+  /** Every API request served since the start (or the last reset): the request log keeps only the latest. */
+  requestsServed = 0;
   readonly rateLimiter: RateLimiter;
   readonly baseUrl: string | undefined;
   private readonly fetchImpl: typeof fetch;
@@ -193,6 +195,7 @@ export class HubSpotEmulator implements Core {
     this.appEvents.reset();
     this.faults.clear();
     this.requestLog.length = 0;
+    this.requestsServed = 0;
     this.rateLimiter.reset();
     this.restoreBootstrapToken();
   }
@@ -357,6 +360,7 @@ export class HubSpotEmulator implements Core {
       c.set('core', this);
       await next();
       this.requestLog.push({ method: c.req.method, path: c.req.path, status: c.res.status });
+      this.requestsServed++;
       if (this.requestLog.length > 10_000) this.requestLog.splice(0, this.requestLog.length - 10_000);
     });
     app.onError((err, c) => {

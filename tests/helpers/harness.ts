@@ -5,7 +5,7 @@ import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
-import { createQboClient } from '../../functions/quickbooks/client';
+import { createQboClient, isQboRead } from '../../functions/quickbooks/client';
 import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger } from '../../functions/log';
@@ -43,16 +43,25 @@ export interface HarnessOptions {
   onDelivery?: (request: Request) => void;
   /** The sync flows the runtime runs (default: the registry's): a test declares its own to exercise the runner. */
   flows?: readonly Flow[];
+  /** The database (default: a fresh in-memory PGlite) and pg-boss's schema in it; the caller disposes of a database it gives. */
+  db?: Db;
+  bossSchema?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
   const skew = options.backendClockAheadMs ?? 0;
   const now = () => new Date(clock.now().getTime() + skew);
-  const db: Db = await openPglite();
+  const db: Db = options.db ?? (await openPglite());
   await migrate(db);
   const bossClock = new TestClock(clock.now());
-  const jobs = new Jobs({ db, clock: bossClock, log: testLog, pollingIntervalSeconds: 1 });
+  const jobs = new Jobs({
+    db,
+    clock: bossClock,
+    log: testLog,
+    pollingIntervalSeconds: 1,
+    ...(options.bossSchema === undefined ? {} : { schema: options.bossSchema }),
+  });
   await jobs.start();
 
   /**
@@ -60,7 +69,8 @@ export async function startHarness(options: HarnessOptions = {}) {
    * one caller at a time, so its waits add up exactly as they would in real time.
    */
   const sleep = async (ms: number) => clock.advance(ms);
-  const qboCalls = { count: 0 };
+  /** Every HTTP attempt the product made to QBO; `reads` are those Intuit meters as CorePlus (queries, reads by id, CDC). */
+  const qboCalls = { count: 0, reads: 0 };
 
   // Assigned once the runtime is built; the emulators deliver to it from then on.
   let runtime: Runtime | undefined = undefined;
@@ -89,8 +99,9 @@ export async function startHarness(options: HarnessOptions = {}) {
       random: () => 0.5,
       limiterClock: { now: () => clock.now().getTime(), sleep },
       qboTimeoutMs: 1_000,
-      onQboCall: () => {
+      onQboCall: (call) => {
         qboCalls.count++;
+        if (isQboRead(call)) qboCalls.reads++;
       },
     },
   });
@@ -197,7 +208,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     await jobs.stop();
     await hubspot.close();
     await qbo.close();
-    await db.close();
+    if (!options.db) await db.close();
   };
 
   return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, syncsOn, qboUser, appFetch, qboPost, stop };
