@@ -8,6 +8,7 @@ import { Faults, type FaultSpec } from './faults';
 import type { Core } from './core';
 import type { HubSpotEnv } from './http';
 import { issueAccessToken, issueRefreshToken, oauthRoutes, requireBearer } from './oauth';
+import { RecordJournal } from './objects/journal';
 import { RecordService, type CrmChange } from './objects/records';
 import { objectRoutes } from './objects/routes';
 import { requireObjectType } from './objects/types';
@@ -292,10 +293,14 @@ export class HubSpotEmulator implements Core {
    */
   transaction<T>(fn: () => T): T {
     if (this.buffered) return fn();
-    const snapshot = structuredClone(this.state);
+    // Records are journaled as they are written (a portal holds many, a write touches few); the rest is small and copied.
+    const { records: _, ...rest } = this.state;
+    const snapshot = structuredClone(rest);
+    const journal = new RecordJournal();
     const occurrences = this.appEvents.occurrences.length;
     const executions = structuredClone([...this.workflowActions.executions.entries()]);
     this.buffered = [];
+    this.records.journal = journal;
     try {
       const result = fn();
       const changes = this.buffered;
@@ -304,11 +309,14 @@ export class HubSpotEmulator implements Core {
       return result;
     } catch (err) {
       this.buffered = undefined;
+      journal.rollback(this.state.records);
       Object.assign(this.state, snapshot);
       this.appEvents.occurrences.length = occurrences;
       this.workflowActions.executions.clear();
       for (const [k, v] of executions) this.workflowActions.executions.set(k, v);
       throw err;
+    } finally {
+      this.records.journal = undefined;
     }
   }
 
