@@ -27,6 +27,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
       '0005_settings_and_card.sql',
       '0006_books_of_record.sql',
       '0007_one_runner.sql',
+      '0010_cached_qbo_state_and_card_indexes.sql',
     ]);
     store = createStore(t.db, cipher);
   });
@@ -113,10 +114,16 @@ describe.each(databaseKinds())('store on %s', (kind) => {
         qboHash: 'q2',
         qboSyncToken: '1',
         syncedValues: { email: 'a@b.co' },
+        qboEntity: { Id: '58', SyncToken: '1', BillAddr: { City: 'Oslo' } },
       },
       new Date('2026-01-15T12:05:00Z'),
     );
-    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({ hubspotHash: 'h2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } });
+    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({
+      hubspotHash: 'h2',
+      qboSyncToken: '1',
+      syncedValues: { email: 'a@b.co' },
+      qboEntity: { Id: '58', SyncToken: '1', BillAddr: { City: 'Oslo' } },
+    });
     await expect(
       store.links.save(
         {
