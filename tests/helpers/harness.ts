@@ -55,7 +55,12 @@ export async function startHarness(options: HarnessOptions = {}) {
   const db: Db = options.db ?? (await openPglite());
   await migrate(db);
   const bossClock = new TestClock(clock.now());
+  /** Wall-clock time spent in the product's job handlers and webhook intake (provider calls to the in-process emulators included). */
+  const productWork = { ms: 0 };
   const jobs = new Jobs({
+    onHandled: (_queue, ms) => {
+      productWork.ms += ms;
+    },
     db,
     clock: bossClock,
     log: testLog,
@@ -76,12 +81,17 @@ export async function startHarness(options: HarnessOptions = {}) {
   let runtime: Runtime | undefined = undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
-    if (options.onDelivery) {
-      const request = new Request(input, init);
-      options.onDelivery(request.clone());
-      return runtime.app.request(request);
+    const started = performance.now();
+    try {
+      if (options.onDelivery) {
+        const request = new Request(input, init);
+        options.onDelivery(request.clone());
+        return await runtime.app.request(request);
+      }
+      return await runtime.app.request(input instanceof Request ? input : String(input), init);
+    } finally {
+      productWork.ms += performance.now() - started;
     }
-    return runtime.app.request(input instanceof Request ? input : String(input), init);
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
   const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
@@ -211,5 +221,24 @@ export async function startHarness(options: HarnessOptions = {}) {
     if (!options.db) await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, syncsOn, qboUser, appFetch, qboPost, stop };
+  return {
+    clock,
+    bossClock,
+    db,
+    jobs,
+    runtime: rt,
+    hubspot,
+    qbo,
+    providers,
+    qboCalls,
+    productWork,
+    drain,
+    advance,
+    connect,
+    syncsOn,
+    qboUser,
+    appFetch,
+    qboPost,
+    stop,
+  };
 }
