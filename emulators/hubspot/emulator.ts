@@ -237,6 +237,10 @@ export class HubSpotEmulator implements Core {
     this.faults.inject(spec);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   editAsUser(objectType: string, id: string, properties: Record<string, string>, opts: EditAsUserOptions = {}): CrmRecord {
     return this.records.update(requireObjectType(objectType).name, id, properties, this.userActor(opts));
   }

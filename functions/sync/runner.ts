@@ -256,13 +256,6 @@ export class SyncRunner {
     return queued;
   }
 
-  /** Dead letters of every sync queue for this connection, moved back to their queues; returns how many. */
-  async retryDeadLetters(connectionId: string): Promise<number> {
-    let retried = 0;
-    for (const queue of [QUEUES.changes, QUEUES.reconcile, QUEUES.firstSync]) retried += await this.#jobs.retryDeadLetters(queue, { data: { connectionId } });
-    return retried;
-  }
-
   async preview<P = unknown>(connectionId: string, name: string): Promise<P> {
     const flow = this.#flow(name);
     const { settings } = await this.settings(connectionId, name);

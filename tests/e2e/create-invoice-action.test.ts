@@ -4,6 +4,8 @@ import type { ExecutionRecord } from '../../emulators/hubspot/workflow-actions';
 import type { QboClient } from '../../functions/quickbooks/client';
 import type { QboInvoice } from '../../functions/quickbooks/schemas';
 import type { Connection } from '../../functions/store/connections';
+import { CREATE_INVOICE_QUEUE } from '../../functions/deal-invoices/workflow-action';
+import type { SyncHealth } from '../../functions/http/api/contract';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { PUBLIC_URL, startHarness, type Harness } from '../helpers/harness';
 
@@ -395,6 +397,34 @@ describe('"Create invoice" workflow action', () => {
     } finally {
       h.qbo.emulator.clearFaults();
     }
+  });
+
+  test('a completion that fails every retry is shown in sync health, and "Retry all" completes the workflow step', async () => {
+    // QuickBooks down past the retries, and HubSpot refusing the callback when the step is finally answered.
+    h.qbo.emulator.injectFault({ kind: '503', method: 'POST', pathIncludes: '/invoice', count: 100_000 });
+    h.hubspot.emulator.injectFault({ method: 'POST', path: '/automation/v4/actions/callbacks', status: 503, times: 100_000 });
+    const health = async () => (await (await h.appFetch('/api/sync-health')).json()) as SyncHealth;
+    const stuck = () => h.jobs.deadLetters(CREATE_INVOICE_QUEUE);
+    let callbackId: string;
+    try {
+      callbackId = (await invoke('outage')).callbackId;
+      for (let i = 0; i < 30 && (await stuck()).length === 0; i++) {
+        await h.advance(15 * 60_000);
+        await runQueueFor(3);
+      }
+      expect(execution(callbackId).state).toBe('BLOCK');
+      expect((await health()).deadLetters).toEqual([{ object: 'invoices', work: 'workflow_action', jobs: 1, oldestFailedAt: expect.any(String) }]);
+    } finally {
+      h.qbo.emulator.clearFaults();
+      h.hubspot.emulator.clearFaults();
+    }
+
+    const res = await h.appFetch('/api/sync-log/retry', { method: 'POST' });
+    expect(await res.json()).toMatchObject({ jobsRetried: 1 });
+    await runQueueFor(60);
+    // The execution keeps the outcome it settled on: one answer per execution, however often it is retried.
+    expect(execution(callbackId)).toMatchObject({ state: 'FAIL_CONTINUE', completedVia: 'callback', outputFields: { errorCode: 'QBO_UNAVAILABLE' } });
+    expect((await health()).deadLetters).toEqual([]);
   });
 
   test("a create whose QBO response is lost in the request is answered BLOCK; the queued retry gets QBO's first answer, not a second invoice", async () => {

@@ -521,7 +521,12 @@ describe('settings page: invoice options', () => {
 
 describe('settings page: sync health', () => {
   test('last runs, failed records by name with a link, retry one, retry all, and dead letters', async () => {
-    let current = health({ deadLetters: [{ object: 'products', work: 'reconcile', jobs: 2, oldestFailedAt: '2026-01-15T10:00:00.000Z' }] });
+    let current = health({
+      deadLetters: [
+        { object: 'products', work: 'reconcile', jobs: 2, oldestFailedAt: '2026-01-15T10:00:00.000Z' },
+        { object: 'invoices', work: 'workflow_action', jobs: 1, oldestFailedAt: '2026-01-15T11:00:00.000Z' },
+      ],
+    });
     const { r, backend } = renderSettings({
       'GET /api/settings': overview(),
       'GET /api/sync-health': () => current,
@@ -540,6 +545,7 @@ describe('settings page: sync health', () => {
     expect(text).toContain('2 updated in QuickBooks, 1 failed');
     expect(text).toContain('QuickBooks already has a customer named "Ada Lovelace". Rename one of them.');
     expect(alertTitled(r, 'Products: 2 scheduled-check jobs failed every retry')).not.toBeNull();
+    expect(alertTitled(r, 'Invoices: 1 "Create invoice" workflow job failed every retry')).not.toBeNull();
 
     r.findByTestId(Button, 'retry-7').trigger('onClick');
     await r.waitFor(() => expect(r.findByTestId(Text, 'no-failures').text).toBe('No failed records.'));

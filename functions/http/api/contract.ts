@@ -173,7 +173,12 @@ export const SyncHealthSchema = z.object({
   ),
   /** Jobs that failed every retry, per sync and kind of work. */
   deadLetters: z.array(
-    z.object({ object: SyncNameSchema, work: z.enum(['changes', 'reconcile', 'first_sync']), jobs: count, oldestFailedAt: z.iso.datetime() }),
+    z.object({
+      object: SyncNameSchema,
+      work: z.enum(['changes', 'reconcile', 'first_sync', 'workflow_action']),
+      jobs: count,
+      oldestFailedAt: z.iso.datetime(),
+    }),
   ),
 });
 export type SyncHealth = z.infer<typeof SyncHealthSchema>;

@@ -4,6 +4,7 @@ import type { ProviderClients } from '../../connections/provider-clients';
 import type { Jobs } from '../../jobs/queue';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/store';
+import { CREATE_INVOICE_QUEUE } from '../../deal-invoices/workflow-action';
 import { QUEUES, type SyncRunner } from '../../sync/runner';
 import { fail, reply, requireManager, type ApiEnv } from '../api/access';
 import { RetryResultSchema, SyncHealthSchema, type SyncHealth } from '../api/contract';
@@ -27,11 +28,15 @@ const LogQuery = z.object({
 const FAILURES_SHOWN = 50;
 const RETRY_ALL_LIMIT = 500;
 
-/** The queues whose dead letters an admin may see and retry, with the kind of work each carries (the job names its sync). */
-const DEAD_LETTER_QUEUES: { queue: string; work: 'changes' | 'reconcile' | 'first_sync' }[] = [
+/**
+ * The queues whose dead letters an admin may see and retry, with the kind of work each carries. A sync's job names
+ * its sync; a "Create invoice" completion always belongs to the invoices.
+ */
+const DEAD_LETTER_QUEUES: { queue: string; work: SyncHealth['deadLetters'][number]['work']; object?: 'invoices' }[] = [
   { queue: QUEUES.changes, work: 'changes' },
   { queue: QUEUES.reconcile, work: 'reconcile' },
   { queue: QUEUES.firstSync, work: 'first_sync' },
+  { queue: CREATE_INVOICE_QUEUE, work: 'workflow_action', object: 'invoices' },
 ];
 
 /**
@@ -69,11 +74,12 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
         record: refs.get(e.id)!,
       }));
       const deadLetters: SyncHealth['deadLetters'] = [];
-      for (const { queue, work } of DEAD_LETTER_QUEUES) {
+      for (const { queue, work, object } of DEAD_LETTER_QUEUES) {
         const letters = (await jobs.deadLetters<{ connectionId?: string; object?: string }>(queue)).filter((d) => d.data.connectionId === connection.id);
         const byObject = new Map<string, Date[]>();
         for (const d of letters) {
-          const o = d.data.object !== undefined && sync.flow(d.data.object) ? d.data.object : undefined;
+          const named = object ?? d.data.object;
+          const o = named !== undefined && sync.flow(named) ? named : undefined;
           if (o) byObject.set(o, [...(byObject.get(o) ?? []), d.failedAt]);
         }
         for (const [o, failedAt] of byObject) {
@@ -96,7 +102,9 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
     .post('/api/sync-log/retry', requireManager, async (c) => {
       const connectionId = c.get('connection').id;
       const recordsQueued = await sync.retryFailed(connectionId, await store.syncLog.openFailures(connectionId, RETRY_ALL_LIMIT));
-      return reply(c, RetryResultSchema, { recordsQueued, jobsRetried: await sync.retryDeadLetters(connectionId) });
+      let jobsRetried = 0;
+      for (const { queue } of DEAD_LETTER_QUEUES) jobsRetried += await jobs.retryDeadLetters(queue, { data: { connectionId } });
+      return reply(c, RetryResultSchema, { recordsQueued, jobsRetried });
     })
     .post('/api/sync-log/:id{[0-9]+}/retry', requireManager, async (c) => {
       const connectionId = c.get('connection').id;

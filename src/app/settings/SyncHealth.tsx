@@ -29,7 +29,7 @@ interface Props {
 }
 
 const RUN_KINDS = { first_sync: 'First sync', changes: 'Changes', reconcile: 'Scheduled check' } as const;
-const WORK = { first_sync: 'first-sync', changes: 'change', reconcile: 'scheduled-check' } as const;
+const WORK = { first_sync: 'first-sync', changes: 'change', reconcile: 'scheduled-check', workflow_action: '"Create invoice" workflow' } as const;
 const SYNC_NOUNS: Record<SyncName, string> = { contacts: 'Contacts', products: 'Products', invoices: 'Invoices' };
 
 /** "2 created in QuickBooks, 1 failed": a run's non-zero counts, in words ([one, many] where the noun changes). */

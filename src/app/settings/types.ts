@@ -110,7 +110,7 @@ export interface SyncHealth {
     message: string;
     record: RecordRef;
   }[];
-  deadLetters: { object: SyncName; work: 'changes' | 'reconcile' | 'first_sync'; jobs: number; oldestFailedAt: string }[];
+  deadLetters: { object: SyncName; work: 'changes' | 'reconcile' | 'first_sync' | 'workflow_action'; jobs: number; oldestFailedAt: string }[];
 }
 
 export interface RetryResult {
