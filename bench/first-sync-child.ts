@@ -1,5 +1,5 @@
 import { startHarness } from '../tests/helpers/harness';
-import { benchDb, log, peakRssMiB, size } from './measure';
+import { BENCH_QBO_TIMEOUT_MS, benchDb, log, peakRssMiB, size } from './measure';
 import { connected, firstSync } from './scenarios';
 
 /**
@@ -8,7 +8,11 @@ import { connected, firstSync } from './scenarios';
  */
 const customers = size('BENCH_FIRST_SYNC_LARGE', 100_000);
 const database = await benchDb();
-const h = await startHarness({ ...(database.db ? { db: database.db } : {}), ...(database.bossSchema ? { bossSchema: database.bossSchema } : {}) });
+const h = await startHarness({
+  qboTimeoutMs: BENCH_QBO_TIMEOUT_MS,
+  ...(database.db ? { db: database.db } : {}),
+  ...(database.bossSchema ? { bossSchema: database.bossSchema } : {}),
+});
 try {
   const connection = await connected(h);
   const figures = await firstSync(h, connection.id, customers);

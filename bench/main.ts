@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { QBO_LIMITS } from '../functions/quickbooks/rate-limiter';
 import { startHarness } from '../tests/helpers/harness';
-import { benchDb, currentRssMiB, log, peakRssMiB, size } from './measure';
+import { BENCH_QBO_TIMEOUT_MS, benchDb, currentRssMiB, log, peakRssMiB, size } from './measure';
 import { changeLatency, connected, createInvoiceAction, dealCard, firstSync, steadyState, type FirstSyncFigures } from './scenarios';
 
 /**
@@ -67,7 +67,11 @@ const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(
 
 const database = await benchDb();
 log(`Benchmark on ${database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; sizes ${JSON.stringify(sizes)}`);
-const h = await startHarness({ ...(database.db ? { db: database.db } : {}), ...(database.bossSchema ? { bossSchema: database.bossSchema } : {}) });
+const h = await startHarness({
+  qboTimeoutMs: BENCH_QBO_TIMEOUT_MS,
+  ...(database.db ? { db: database.db } : {}),
+  ...(database.bossSchema ? { bossSchema: database.bossSchema } : {}),
+});
 let stopped = false;
 try {
   const connection = await connected(h);

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   /** The database (default: a fresh in-memory PGlite) and pg-boss's schema in it; the caller disposes of a database it gives. */
   db?: Db;
   bossSchema?: string;
+  /** How long the product waits for a QBO answer (wall clock; default 1 s, which fault-injection tests rely on). */
+  qboTimeoutMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -108,7 +110,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       sleep,
       random: () => 0.5,
       limiterClock: { now: () => clock.now().getTime(), sleep },
-      qboTimeoutMs: 1_000,
+      qboTimeoutMs: options.qboTimeoutMs ?? 1_000,
       onQboCall: (call) => {
         qboCalls.count++;
         if (isQboRead(call)) qboCalls.reads++;
