@@ -188,6 +188,13 @@ export class HubSpotEmulator implements Core {
   }
 
   /** Back to an empty portal (pipelines and default properties only), keeping the pre-issued token valid. */
+  /** Ends the life of every access token issued so far: the next call with one gets 401 until its holder refreshes. */
+  expireAccessTokens(): number {
+    const now = this.clock.now().getTime();
+    for (const token of this.state.accessTokens.values()) token.expiresAt = Math.min(token.expiresAt, now);
+    return this.state.accessTokens.size;
+  }
+
   reset(): void {
     Object.assign(this.state, createState(this.clock));
     this.users = this.installingUser();

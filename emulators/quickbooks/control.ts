@@ -1,6 +1,6 @@
 /**
  * The control plane under `/__emulator/`: reset, seed, clock,
- * fault injection, state dump, webhook target/flush/drop, and token issuance. Local-only, no auth.
+ * fault injection, state dump, metering, limits, webhook target/flush/drop, and token issuance. Local-only, no auth.
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
@@ -18,6 +18,16 @@ const seedSpec = z
     entities: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
     preferences: z.record(z.string(), z.unknown()).optional(),
   })
+  .strict();
+
+const limitsPatch = z
+  .object({
+    perMinute: z.number().int().positive(),
+    maxInFlight: z.number().int().positive(),
+    batchPerMinute: z.number().int().positive(),
+    batchCost: z.enum(['request', 'operation']),
+  })
+  .partial()
   .strict();
 
 const target = z.object({ url: z.url(), format: z.enum(['cloudevents', 'legacy']).default('cloudevents') }).strict();
@@ -69,6 +79,21 @@ export function controlRoutes(app: Hono, emulator: QuickBooksEmulator): void {
   app.post('/__emulator/faults/release', (c) => c.json({ released: emulator.releaseHeldResponses() }));
 
   app.get('/__emulator/state', (c) => c.json(emulator.dump()));
+
+  // Calls per company as Intuit meters them (metering.ts): `?realmId=` for another company than the current one.
+  app.get('/__emulator/metering', (c) => {
+    const realmId = c.req.query('realmId') ?? emulator.info().realmId;
+    return c.json({ realmId, ...emulator.metering(realmId) });
+  });
+
+  app.get('/__emulator/limits', (c) => c.json(emulator.limits));
+
+  app.post('/__emulator/limits', async (c) => {
+    const parsed = limitsPatch.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(bad(parsed.error.message), 400);
+    Object.assign(emulator.limits, parsed.data);
+    return c.json(emulator.limits);
+  });
 
   app.post('/__emulator/webhook-target', async (c) => {
     const parsed = target.safeParse(await c.req.json().catch(() => undefined));

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock';
 import type { Change, WriteContext } from './entities/types';
 import type { FaultInjector } from './faults';
+import type { Metering } from './metering';
 import type { OAuthServer } from './oauth';
 import type { RateLimiter } from './rate-limit';
 import type { RealmState } from './state/store';
@@ -13,6 +14,8 @@ export interface Core {
   realm(): RealmState;
   oauth: OAuthServer;
   limiter: RateLimiter;
+  /** Calls per company, split as Intuit meters them. */
+  metering: Metering;
   faults: FaultInjector;
   webhooks: WebhookEmitter;
   /** Every change, in order (the journal behind webhooks and state assertions). */

@@ -13,7 +13,8 @@ import { createEntity } from './entities/operations';
 import type { Change } from './entities/types';
 import { FaultInjector, type FaultSpec } from './faults';
 import { OAUTH_PATHS, OAuthServer, type TokenResponse } from './oauth';
-import { RateLimiter } from './rate-limit';
+import { Metering, type MeterReading } from './metering';
+import { DEFAULT_LIMITS, RateLimiter, type BatchCost, type Limits } from './rate-limit';
 import { dataRoutes } from './routes/data';
 import { seedRealm } from './state/seed';
 import { clone, isObject, omitEmpty, table, type EntityName, type JsonObject, type RealmState, type SeedKind } from './state/store';
@@ -35,6 +36,10 @@ export interface QuickBooksEmulatorOptions {
   rateLimitPerMinute?: number;
   /** Concurrent requests per realm before 429 (default 10; https://blogs.intuit.com/2016/08/08/idg-concurrent-api-use-changes-coming-soon/). */
   maxInFlight?: number;
+  /** Batch requests per minute per realm and app before 429 (default 40; https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles). */
+  batchPerMinute?: number;
+  /** How a batch counts against `rateLimitPerMinute`: once (`request`, the default) or once per item (`operation`); see rate-limit.ts. */
+  batchCost?: BatchCost;
   /** The emulator's own base URL, used by `info()` when no URL is passed. */
   baseUrl?: string;
   /** Real-time wait used by the `slow` fault (tests may inject an instant one). */
@@ -96,11 +101,16 @@ export interface QuickBooksEmulator {
   releaseHeldResponses(): number;
   /** A fresh grant for the realm, as if the admin had just consented. */
   issueTokens(): TokenResponse;
+  /** Ends the life of every access token issued so far: the next call with one gets 401 until its holder refreshes. */
+  expireAccessTokens(): number;
   readonly state: RealmState;
   readonly changes: readonly Change[];
   readonly webhookAttempts: readonly DeliveryAttempt[];
   readonly droppedWebhooks: readonly Change[];
-  limits: { perMinute: number; maxInFlight: number };
+  /** QBO's throttles, changeable while running (rate-limit.ts). */
+  readonly limits: Limits;
+  /** Calls answered per company, split into metered reads (CorePlus) and writes (Core): metering.ts. */
+  metering(realmId?: string): MeterReading;
   dump(): JsonObject;
 }
 
@@ -123,7 +133,13 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     clock,
     realm: () => realm,
     oauth,
-    limiter: new RateLimiter(clock, options.rateLimitPerMinute ?? 500, options.maxInFlight ?? 10),
+    limiter: new RateLimiter(clock, {
+      perMinute: options.rateLimitPerMinute ?? DEFAULT_LIMITS.perMinute,
+      maxInFlight: options.maxInFlight ?? DEFAULT_LIMITS.maxInFlight,
+      batchPerMinute: options.batchPerMinute ?? DEFAULT_LIMITS.batchPerMinute,
+      batchCost: options.batchCost ?? DEFAULT_LIMITS.batchCost,
+    }),
+    metering: new Metering(),
     faults: new FaultInjector(),
     webhooks,
     changes: [],
@@ -156,6 +172,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
       realm = seedRealm(company.realmId, seedKind, clock.now(), multicurrency);
       oauth.reset();
       core.limiter.reset();
+      core.metering.reset();
       core.faults.clear();
       webhooks.reset();
       webhooks.dropping = false;
@@ -197,6 +214,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     whenResponseHeld: () => core.faults.whenHeld(),
     releaseHeldResponses: () => core.faults.releaseHeld(),
     issueTokens: () => oauth.issue(),
+    expireAccessTokens: () => oauth.expireAccessTokens(),
     get state() {
       return realm;
     },
@@ -209,20 +227,10 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
     get droppedWebhooks() {
       return webhooks.dropped;
     },
-    limits: {
-      get perMinute() {
-        return core.limiter.perMinute;
-      },
-      set perMinute(v: number) {
-        core.limiter.perMinute = v;
-      },
-      get maxInFlight() {
-        return core.limiter.maxInFlight;
-      },
-      set maxInFlight(v: number) {
-        core.limiter.maxInFlight = v;
-      },
+    get limits() {
+      return core.limiter.limits;
     },
+    metering: (realmId) => core.metering.reading(realmId ?? realm.realmId),
     dump() {
       const entities: JsonObject = {};
       for (const name of Object.keys(ENTITIES) as EntityName[]) {
@@ -238,6 +246,7 @@ export function createQuickBooksEmulator(options: QuickBooksEmulatorOptions = {}
         entities,
         deleted,
         changes: core.changes.map((c) => ({ ...c, at: c.at.toISOString() })),
+        metering: core.metering.all() as unknown as JsonObject,
         webhooks: {
           target: webhooks.target ? { ...webhooks.target } : null,
           dropping: webhooks.dropping,

@@ -88,6 +88,13 @@ export class OAuthServer {
     };
   }
 
+  /** Every access token issued so far reaches its end now, as after an hour without a refresh; returns how many. */
+  expireAccessTokens(): number {
+    const now = this.#now();
+    for (const entry of this.#access.values()) entry.expiresAt = Math.min(entry.expiresAt, now);
+    return this.#access.size;
+  }
+
   authenticate(authorization: string | undefined): Authentication {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m?.[1]) return { ok: false, detail: 'Token invalid: no bearer token in the Authorization header' };

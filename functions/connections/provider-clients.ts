@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import { createQboClient, DEFAULT_RETRY, type QboCall, type QboClient, type QboClientOptions } from '../quickbooks/client';
 import { QboApiError } from '../quickbooks/errors';
 import { createQboOAuth } from '../quickbooks/oauth';
-import { QboRateLimiter, type LimiterClock } from '../quickbooks/rate-limiter';
+import { QBO_BATCH_LIMITS, QBO_LIMITS, QboRateLimiter, type LimiterClock, type RateLimits } from '../quickbooks/rate-limiter';
 import type { Connection, ConnectionStore } from '../store/connections';
 import type { ProviderSettings } from './provider-settings';
 import { TokenKeeper } from './token-keeper';
@@ -122,7 +122,8 @@ export class ProviderClients {
       clientSecret: this.settings.quickbooks.clientSecret,
       auth,
       log: this.#log.child({ ...logBindings, provider: 'quickbooks' }),
-      limiter: this.#limiterFor(realmId),
+      limiter: this.#limiterFor(realmId, QBO_LIMITS),
+      batchLimiter: this.#limiterFor(realmId, QBO_BATCH_LIMITS),
       now: this.#now,
       ...this.#timing(),
       ...(this.#tuning.onQboCall === undefined ? {} : { onCall: this.#tuning.onQboCall }),
@@ -133,12 +134,13 @@ export class ProviderClients {
     });
   }
 
-  /** One limiter per realm in this process: QBO's budget is per company, whichever connection spends it. */
-  #limiterFor(realmId: string): QboRateLimiter {
-    let limiter = this.#limiters.get(realmId);
+  /** One limiter per realm and kind in this process: QBO's budgets are per company, whichever connection spends them. */
+  #limiterFor(realmId: string, limits: RateLimits): QboRateLimiter {
+    const key = `${limits === QBO_BATCH_LIMITS ? 'batches' : 'requests'}:${realmId}`;
+    let limiter = this.#limiters.get(key);
     if (!limiter) {
-      limiter = new QboRateLimiter(this.#tuning.limiterClock === undefined ? {} : { clock: this.#tuning.limiterClock });
-      this.#limiters.set(realmId, limiter);
+      limiter = new QboRateLimiter({ limits, ...(this.#tuning.limiterClock === undefined ? {} : { clock: this.#tuning.limiterClock }) });
+      this.#limiters.set(key, limiter);
     }
     return limiter;
   }

@@ -60,6 +60,8 @@ export interface DealLine {
   itemId: string;
   /** The QBO item's default sales tax code (global companies). */
   itemTaxCodeId: string | undefined;
+  /** The line's own QBO tax code (a HubSpot invoice's tax mapped by the invoice sync's settings); outranks the item's. */
+  mappedTaxCodeId?: string | undefined;
 }
 
 export interface CompanyFacts {
@@ -91,6 +93,8 @@ export interface BuildInput {
   company: CompanyFacts;
   options: InvoiceOptions;
   docNumber: string | undefined;
+  /** What the invoice's statement memo says it was made from; "Created from HubSpot deal …" when absent. */
+  privateNote?: string;
 }
 
 /** QBO's limits on the strings an invoice carries (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice). */
@@ -105,7 +109,7 @@ const byNameOrId = <T extends { id: string; name: string }>(list: T[], wanted: s
   return list.find((x) => x.id === wanted.trim()) ?? list.find((x) => x.name.trim().toLowerCase() === w);
 };
 
-export function buildInvoiceDraft({ deal, lines, billTo, company, options, docNumber }: BuildInput): InvoiceDraft {
+export function buildInvoiceDraft({ deal, lines, billTo, company, options, docNumber, privateNote }: BuildInput): InvoiceDraft {
   if (lines.length === 0) throw new InvoiceCreationFailed('NO_LINE_ITEMS');
 
   // A customer is billed only in its own currency; a single-currency company bills in its home currency.
@@ -121,7 +125,8 @@ export function buildInvoiceDraft({ deal, lines, billTo, company, options, docNu
 
   const { termId, taxCodeId: lineTaxCode } = resolveOptions(company, options);
   const draftLines = lines.map((line) => {
-    const taxCodeId = company.usesTaxCodes ? (lineTaxCode ?? line.itemTaxCodeId) : lineTaxCode;
+    const own = lineTaxCode ?? line.mappedTaxCodeId;
+    const taxCodeId = company.usesTaxCodes ? (own ?? line.itemTaxCodeId) : own;
     if (company.usesTaxCodes && taxCodeId === undefined) throw new InvoiceCreationFailed('TAX_CODE_MISSING', `line item "${line.name}"`);
     return { ...priceLine(line), itemId: line.itemId, taxCodeId };
   });
@@ -138,7 +143,7 @@ export function buildInvoiceDraft({ deal, lines, billTo, company, options, docNu
     termId,
     docNumber,
     customerMemo: options.customerMessage,
-    privateNote: `Created from HubSpot deal ${dealLabel}.`.slice(0, MAX_PRIVATE_NOTE),
+    privateNote: (privateNote ?? `Created from HubSpot deal ${dealLabel}.`).slice(0, MAX_PRIVATE_NOTE),
     billEmail,
     dealField: company.dealFieldId !== undefined && deal.id.length <= MAX_CUSTOM_FIELD ? { definitionId: company.dealFieldId, value: deal.id } : undefined,
     taxExcluded: company.usesTaxCodes,

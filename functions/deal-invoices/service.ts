@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { CallProfile, ProviderClients } from '../connections/provider-clients';
-import type { HsObject, HubSpotClient } from '../hubspot/client';
+import type { HubSpotClient } from '../hubspot/client';
 import type { Logger } from '../log';
 import { qboQuote, type QboClient } from '../quickbooks/client';
 import { QboApiError } from '../quickbooks/errors';
 import { invoicingSettings, qboInvoiceBody, type InvoicingSettings } from '../quickbooks/invoice-draft';
 import type { QboInvoice } from '../quickbooks/schemas';
 import type { Connection } from '../store/connections';
-import type { Link } from '../store/links';
 import type { InvoiceRequest } from '../store/invoice-requests';
 import type { Store } from '../store/store';
-import type { SyncObject } from '../store/sync-settings';
 import { invoiceFacts } from '../sync/invoices/mapping';
 import type { InvoiceSettings } from '../sync/invoices/settings';
-import { fromCents, localDate, type InvoiceStatus } from '../sync/invoices/status';
+import { fromCents, type InvoiceStatus } from '../sync/invoices/status';
 import type { SyncRunner } from '../sync/runner';
 import type { FlowSettings } from '../sync/two-way/settings';
-import { buildInvoiceDraft, resolveOptions, type CompanyFacts, type DealLine } from './builder';
+import { byNumericId, companyToday, CONTACT_PROPERTIES, contactName, LINE_ITEM_PROPERTIES, present, QboBilling } from './billing';
+import { buildInvoiceDraft, resolveOptions } from './builder';
 import { InvoiceCreationDeferred, InvoiceCreationFailed, invoiceFailure, readFailure, type InvoiceFailure } from './failures';
 import { KeyedLock } from './keyed-lock';
 import { parseInvoiceOptions, type InvoiceOptions } from './options';
@@ -63,23 +62,8 @@ const INTERACTIVE: CallProfile = { maxAttempts: 1, qboTimeoutMs: 4_000 };
 /** How long an interactive request may work before it defers: HubSpot's action timeout is unconfirmed (20 s is quoted). */
 const ANSWER_BUDGET_MS = 8_000;
 const DEAL_PROPERTIES = ['dealname', 'deal_currency_code'];
-const CONTACT_PROPERTIES = ['email', 'firstname', 'lastname'];
-const LINE_ITEM_PROPERTIES = [
-  'name',
-  'description',
-  'quantity',
-  'price',
-  'amount',
-  'discount',
-  'hs_discount_percentage',
-  'hs_product_id',
-  'hs_line_item_currency_code',
-];
 /** QBO's DocNumber holds 21 characters (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice); leave room for a "-N" suffix. */
 const DOC_NUMBER_BASE_LENGTH = 17;
-
-const byNumericId = (a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id);
-const present = (v: string | null | undefined): string | undefined => (v === null || v === undefined || v.trim() === '' ? undefined : v.trim());
 
 /**
  * Creates a QBO invoice from a HubSpot deal, exactly once per idempotency key: the "Create invoice" workflow action
@@ -214,6 +198,7 @@ class InvoiceRun {
   readonly #hubspot: HubSpotClient;
   readonly #qbo: QboClient;
   readonly #deadline: number | undefined;
+  readonly #billing: QboBilling;
 
   constructor(deps: DealInvoiceDeps, connection: Connection, request: InvoiceRequest, options: InvoiceOptions, run: CreateInvoiceRun) {
     this.#deps = deps;
@@ -225,6 +210,18 @@ class InvoiceRun {
     this.#hubspot = deps.clients.hubspot(connection, this.#profile);
     this.#qbo = deps.clients.qbo(connection, this.#profile);
     this.#deadline = run.interactive ? deps.now().getTime() + ANSWER_BUDGET_MS : undefined;
+    const profile = this.#profile;
+    this.#billing = new QboBilling({
+      connectionId: connection.id,
+      store: deps.store,
+      hubspot: this.#hubspot,
+      qbo: this.#qbo,
+      // Through the sync runner, under the flow's lease: a busy flow comes back as RetryLater, and the request is deferred.
+      syncNow: async (object, changes, adjust) => {
+        await deps.sync.syncNow<FlowSettings>(connection.id, object, changes, { adjust, ...(profile === undefined ? {} : { profile }) });
+      },
+      step: () => this.#step(),
+    });
   }
 
   get #connectionId(): string {
@@ -297,33 +294,19 @@ class InvoiceRun {
     const [[contact], lineItems, facts] = await Promise.all([
       this.#hubspot.read('contacts', [contactId], CONTACT_PROPERTIES),
       this.#hubspot.read('line_items', lineItemIds, LINE_ITEM_PROPERTIES),
-      this.#companyFacts(company, settings, today),
+      this.#billing.companyFacts(company, settings.dealFieldName, today, {
+        terms: this.#options.paymentTerms !== undefined,
+        taxCodes: this.#options.taxCode !== undefined,
+      }),
     ]);
     if (contact === undefined) throw new InvoiceCreationFailed('NO_CONTACT');
     // Refuse unknown terms or tax codes before a customer or item is created for an invoice that cannot be made.
     resolveOptions(facts, this.#options);
 
-    const customerId = await this.#customerFor(contact);
-    const itemOf = await this.#itemsFor(lineItems.sort(byNumericId), settings);
+    const customerId = await this.#billing.customerFor(contact, this.#options.whenCustomerMissing);
+    const itemOf = await this.#billing.itemsFor(lineItems.sort(byNumericId), this.#options.whenItemMissing, settings.defaultItemId);
     this.#step();
-    const itemIds = [...new Set(itemOf.values())];
-    const [customer, items] = await Promise.all([
-      this.#qbo.get('Customer', customerId),
-      company.usesTaxCodes ? this.#qbo.query('Item', `Id IN (${itemIds.map(qboQuote).join(', ')})`, { includeInactive: true }) : Promise.resolve([]),
-    ]);
-    const taxCodeOf = new Map(items.map((i) => [i.Id, i.SalesTaxCodeRef?.value]));
-    const lines: DealLine[] = lineItems.map((li) => ({
-      lineItemId: li.id,
-      name: present(li.properties['name']) ?? `line item ${li.id}`,
-      description: present(li.properties['description']),
-      quantity: present(li.properties['quantity']) ?? '1',
-      unitPrice: present(li.properties['price']) ?? '0',
-      unitDiscount: present(li.properties['discount']),
-      discountPercent: present(li.properties['hs_discount_percentage']),
-      netAmount: present(li.properties['amount']),
-      itemId: itemOf.get(li.id)!,
-      itemTaxCodeId: taxCodeOf.get(itemOf.get(li.id)!),
-    }));
+    const [customer, lines] = await Promise.all([this.#qbo.get('Customer', customerId), this.#billing.lines(lineItems, itemOf, company)]);
     const dealCurrency =
       present(deal['deal_currency_code']) ?? lineItems.map((li) => present(li.properties['hs_line_item_currency_code'])).find((c) => c !== undefined);
     const docNumber = company.customNumbers ? await this.#nextDocNumber() : undefined;
@@ -344,104 +327,6 @@ class InvoiceRun {
       docNumber,
     });
     return this.#qbo.create('Invoice', qboInvoiceBody(draft), { requestId: qboRequestId(this.#connectionId, this.#request.idempotencyKey) });
-  }
-
-  /** The company's lists the options may name (terms, tax codes), read only when an option names one. */
-  async #companyFacts(company: InvoicingSettings, settings: InvoiceSettings, today: string): Promise<CompanyFacts> {
-    const named = (list: { Id: string; Name: string }[]) => list.map((x) => ({ id: x.Id, name: x.Name }));
-    const [terms, taxCodes] = await Promise.all([
-      this.#options.paymentTerms === undefined ? [] : this.#qbo.query('Term'),
-      this.#options.taxCode === undefined || !company.usesTaxCodes ? [] : this.#qbo.query('TaxCode'),
-    ]);
-    const dealField = company.customFields.find((f) => f.name.trim().toLowerCase() === settings.dealFieldName.trim().toLowerCase());
-    return {
-      usesTaxCodes: company.usesTaxCodes,
-      multicurrency: company.multicurrency,
-      homeCurrency: company.homeCurrency,
-      today,
-      terms: named(terms),
-      taxCodes: named(taxCodes),
-      dealFieldId: dealField?.id,
-    };
-  }
-
-  /** The QBO customer the contact is linked to; missing, it is matched by e-mail or created, as the input says. */
-  async #customerFor(contact: HsObject): Promise<string> {
-    const link = await this.#deps.store.links.byHubspotId(this.#connectionId, 'contacts', contact.id);
-    if (link !== undefined) return link.qboId;
-    const name = `"${contactName(contact)}"`;
-    if (this.#options.whenCustomerMissing === 'fail') throw new InvoiceCreationFailed('CUSTOMER_NOT_IN_QBO', name);
-    if (present(contact.properties['email']) === undefined) throw new InvoiceCreationFailed('CONTACT_WITHOUT_EMAIL', name);
-    this.#step();
-    const placed = (await this.#placeInQbo('contacts', [contact.id])).get(contact.id);
-    if (placed === undefined) throw new InvoiceCreationFailed('CUSTOMER_NOT_CREATED', await this.#lastFailure('contacts', contact.id));
-    return placed.qboId;
-  }
-
-  /** Line item id → QBO item id: the product's linked item; missing, created, the default item, or a failure. */
-  async #itemsFor(lineItems: HsObject[], settings: InvoiceSettings): Promise<Map<string, string>> {
-    const productOf = (li: HsObject) => present(li.properties['hs_product_id']);
-    const named = (li: HsObject) => `"${present(li.properties['name']) ?? `line item ${li.id}`}"`;
-    const productIds = [...new Set(lineItems.flatMap((li) => productOf(li) ?? []))];
-    const links = new Map((await this.#deps.store.links.forIds(this.#connectionId, 'products', 'hubspot', productIds)).map((l) => [l.hubspotId, l.qboId]));
-    const itemOf = new Map<string, string>();
-    const missing: HsObject[] = [];
-    for (const li of lineItems) {
-      const itemId = links.get(productOf(li) ?? '');
-      if (itemId === undefined) missing.push(li);
-      else itemOf.set(li.id, itemId);
-    }
-    if (missing.length === 0) return itemOf;
-
-    const withoutProduct = (li: HsObject) => `${named(li)}${productOf(li) === undefined ? ' (not from a HubSpot product)' : ''}`;
-    switch (this.#options.whenItemMissing) {
-      case 'fail':
-        throw new InvoiceCreationFailed('PRODUCT_NOT_IN_QBO', missing.map(withoutProduct).join(', '));
-      case 'default_item':
-        if (settings.defaultItemId === undefined) throw new InvoiceCreationFailed('DEFAULT_ITEM_NOT_SET', missing.map(named).join(', '));
-        for (const li of missing) itemOf.set(li.id, settings.defaultItemId);
-        return itemOf;
-      case 'create': {
-        const orphan = missing.find((li) => productOf(li) === undefined);
-        if (orphan !== undefined) throw new InvoiceCreationFailed('PRODUCT_NOT_IN_QBO', withoutProduct(orphan));
-        this.#step();
-        const toPlace = [...new Set(missing.map((li) => productOf(li)!))];
-        const placed = await this.#placeInQbo('products', toPlace);
-        for (const li of missing) {
-          const link = placed.get(productOf(li)!);
-          if (link === undefined) throw new InvoiceCreationFailed('ITEM_NOT_CREATED', `${named(li)}: ${await this.#lastFailure('products', productOf(li)!)}`);
-          itemOf.set(li.id, link.qboId);
-        }
-        return itemOf;
-      }
-    }
-  }
-
-  /**
-   * Links HubSpot records to their QBO twins (matched as the sync matches them), creating the missing ones, whether or
-   * not the sync is on, through the sync runner (under the flow's lease: a busy flow comes back as RetryLater, and the
-   * request is deferred). Returns the links that exist afterwards; a record that could not be placed has its reason in
-   * the sync log.
-   */
-  async #placeInQbo(object: 'contacts' | 'products', hubspotIds: string[]): Promise<Map<string, Link>> {
-    const hubspotType = object === 'contacts' ? 'contacts' : 'products';
-    await this.#deps.sync.syncNow<FlowSettings>(
-      this.#connectionId,
-      object,
-      { hubspot: { [hubspotType]: hubspotIds } },
-      {
-        adjust: (settings) => ({ ...settings, createInQbo: true }),
-        ...(this.#profile === undefined ? {} : { profile: this.#profile }),
-      },
-    );
-    const links = await this.#deps.store.links.forIds(this.#connectionId, object, 'hubspot', hubspotIds);
-    return new Map(links.map((l) => [l.hubspotId, l]));
-  }
-
-  /** Why the sync could not place a record: its newest failure in the sync log. */
-  async #lastFailure(object: SyncObject, hubspotId: string): Promise<string> {
-    const failures = await this.#deps.store.syncLog.recent(this.#connectionId, { object, outcome: 'failed', limit: 50 });
-    return failures.find((f) => f.hubspotId === hubspotId)?.message ?? 'QuickBooks did not say why';
   }
 
   /** A company that numbers its own invoices gets "HS-<deal id>", then "HS-<deal id>-2"… for the deal's next ones. */
@@ -468,19 +353,6 @@ class InvoiceRun {
         return { invoice, emailFailure: invoiceFailure('EMAIL_NOT_SENT', err.detail) };
       throw err;
     }
-  }
-}
-
-function contactName(contact: HsObject): string {
-  const person = [present(contact.properties['firstname']), present(contact.properties['lastname'])].filter(Boolean).join(' ');
-  return person || present(contact.properties['email']) || `contact ${contact.id}`;
-}
-
-function companyToday(now: Date, timeZone: string): string {
-  try {
-    return localDate(now, timeZone);
-  } catch {
-    return localDate(now, 'UTC');
   }
 }
 

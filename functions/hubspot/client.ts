@@ -12,7 +12,7 @@ import { classifyHubSpotError, classifyResponse, HubSpotApiError, plainDetail, t
  * (https://github.com/HubSpot/hubspot-api-nodejs). One instance per connection: it owns the retry policy, the in-flight
  * cap and the call count.
  */
-export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices';
+export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices' | 'discounts' | 'fees' | 'taxes';
 
 export interface HsObject {
   id: string;

@@ -48,7 +48,7 @@ export interface HubSpotChange {
   /** Stable dedupe key: portalId, subscriptionType, objectId, propertyName, occurredAt and eventId together. */
   eventKey: string;
   portalId: number;
-  objectType: 'contacts' | 'products' | 'deals' | 'other';
+  objectType: 'contacts' | 'products' | 'deals' | 'invoices' | 'other';
   objectId: string;
   kind: HubSpotChangeKind;
   propertyName?: string;
@@ -71,7 +71,7 @@ export class HubSpotWebhookParseError extends Error {
  * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis).
  */
 const LEGACY_PREFIX: Record<string, HubSpotChange['objectType']> = { contact: 'contacts', product: 'products', deal: 'deals' };
-const TYPE_IDS: Record<string, HubSpotChange['objectType']> = { '0-1': 'contacts', '0-7': 'products', '0-3': 'deals' };
+const TYPE_IDS: Record<string, HubSpotChange['objectType']> = { '0-1': 'contacts', '0-7': 'products', '0-3': 'deals', '0-53': 'invoices' };
 
 const KINDS: Record<string, HubSpotChangeKind> = {
   creation: 'created',

@@ -44,6 +44,11 @@ describe('workflow action executions', () => {
     expect(() => parseActionExecution(JSON.stringify({ callbackId: 'x', origin: { portalId: -1 }, object: { objectId: 1, objectType: 'DEAL' } }))).toThrow(
       /portalId/,
     );
+    for (const objectId of ['', 'abc', '12/../34', -3, 1.5, true]) {
+      expect(() => parseActionExecution(JSON.stringify({ callbackId: 'x', origin: { portalId: 1 }, object: { objectId, objectType: 'DEAL' } }))).toThrow(
+        /objectId/,
+      );
+    }
   });
 
   test('answers: outputs with the execution state, or BLOCK with how long to wait', () => {

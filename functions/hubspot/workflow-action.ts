@@ -30,7 +30,8 @@ const executionSchema = z.looseObject({
   origin: z.looseObject({ portalId: id }),
   context: z.looseObject({ workflowId: z.number().optional() }).optional(),
   object: z.looseObject({
-    objectId: z.union([z.number(), z.string()]).transform(String),
+    // A record id, never an empty or free-form string: it goes on into HubSpot API paths.
+    objectId: id.transform(String),
     objectType: z.string().min(1),
     properties: z
       .record(

@@ -3,10 +3,10 @@ import QuickBooks from 'node-quickbooks';
 import { ManualClock } from '../../emulators/shared/clock';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { silentLogger } from '../log';
-import { createQboClient, qboQuote, type QboAuth, type QboCall, type QboClientOptions } from './client';
+import { createQboClient, qboQuote, type QboAuth, type QboBatchCreate, type QboCall, type QboClientOptions } from './client';
 import { qboApiBase } from './endpoints';
 import { QboApiError } from './errors';
-import { QboRateLimiter } from './rate-limiter';
+import { QBO_BATCH_LIMITS, QboRateLimiter } from './rate-limiter';
 import { rejection } from '../../tests/helpers/rejection';
 
 const clock = new ManualClock('2026-03-02T17:00:00.000Z');
@@ -276,6 +276,76 @@ describe('idempotent creates', () => {
     const created = await c.create('Customer', { DisplayName: 'Lost response' }, { requestId: 'lost-response-1' });
     expect(calls.map((x) => x.outcome)).toEqual(['timeout', 'ok']);
     expect(customersNamed('Lost response')).toEqual([expect.objectContaining({ Id: created.Id })]);
+  });
+});
+
+describe('batch creates', () => {
+  const creates = (n: number, prefix: string): QboBatchCreate[] =>
+    Array.from({ length: n }, (_, i) => ({ idempotencyKey: `${prefix}-${i}`, body: { DisplayName: `${prefix} ${i}` } }));
+  const customerCount = () => qbo.emulator.state.entities.get('Customer')?.size ?? 0;
+  /** Waits move the emulator's clock, as real waits would. */
+  const clockSleep = async (ms: number) => {
+    delays.push(ms);
+    clock.advance(ms);
+  };
+  /** A client that does not pace its batches, to meet the emulator's own throttle. */
+  const unpaced = (overrides: Partial<QboClientOptions> = {}) =>
+    client({ batchLimiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000 } }), sleep: clockSleep, ...overrides });
+
+  it('answers item by item: a fault fails only its own create', async () => {
+    const before = customerCount();
+    const items = creates(3, 'Item');
+    items[1] = { idempotencyKey: 'Item-colon', body: { DisplayName: 'Item: 1' } };
+    items.push({ idempotencyKey: 'Item-dup', body: { DisplayName: 'Item 0' } });
+    const results = await client().createMany('Customer', items);
+    expect(results.map((r) => (r.ok ? r.entity.DisplayName : r.error.code))).toEqual(['Item 0', '2010', 'Item 2', '6240']);
+    expect(results[3]).toMatchObject({ ok: false, error: { kind: 'duplicate_name' } });
+    expect(customerCount()).toBe(before + 2);
+    expect(calls).toEqual([{ operation: 'batch', entity: 'Customer', attempt: 1, outcome: 'ok' }]);
+    expect(qbo.emulator.metering()).toEqual({ reads: 0, writes: 4 });
+  });
+
+  it('sends at most 30 creates a request', async () => {
+    const results = await client().createMany('Customer', creates(61, 'Split'));
+    expect(results.filter((r) => r.ok)).toHaveLength(61);
+    expect(calls.map((c) => c.operation)).toEqual(['batch', 'batch', 'batch']);
+  });
+
+  it('a batch whose answer is lost is sent again with its requestid and creates nothing twice', async () => {
+    // The emulator runs the batch, then holds its answer; the client gives up and sends the same batch again.
+    qbo.emulator.injectFault({ kind: 'timeout', method: 'POST', pathIncludes: '/batch' });
+    const before = customerCount();
+    const results = await client({ timeoutMs: 100 }).createMany('Customer', creates(5, 'Lost'));
+    expect(calls.map((x) => x.outcome)).toEqual(['timeout', 'ok']);
+    expect(customerCount()).toBe(before + 5);
+    // Run again, each item would have met its own name (6240): the second answer is the first one, replayed.
+    expect(results.map((r) => r.ok && r.entity.DisplayName)).toEqual(['Lost 0', 'Lost 1', 'Lost 2', 'Lost 3', 'Lost 4']);
+    qbo.emulator.releaseHeldResponses();
+  });
+
+  it("a batch past the emulator's 40 a minute gets its 429 and is sent again once the minute has passed", async () => {
+    qbo.emulator.limits.batchPerMinute = 2;
+    const c = unpaced();
+    await c.createMany('Customer', creates(60, 'Paced'));
+    clock.advance(59_800);
+    const before = customerCount();
+    const results = await c.createMany('Customer', creates(3, 'Third'));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(calls.slice(2).map((x) => x.outcome)).toEqual(['rate_limited', 'rate_limited', 'rate_limited', 'ok']);
+    expect(delays).toEqual([50, 100, 200]);
+    expect(customerCount()).toBe(before + 3);
+    qbo.emulator.limits.batchPerMinute = 40;
+  });
+
+  it('paces its own batches at 40 a minute, so the 41st waits instead of meeting a 429', async () => {
+    const limiterClock = { now: () => clock.now().getTime(), sleep: clockSleep };
+    const c = client({ batchLimiter: new QboRateLimiter({ clock: limiterClock, limits: QBO_BATCH_LIMITS }), sleep: clockSleep });
+    const started = clock.now().getTime();
+    const results = await c.createMany('Customer', creates(41 * 30, 'Steady'));
+    expect(results.filter((r) => r.ok)).toHaveLength(41 * 30);
+    expect(calls.every((x) => x.outcome === 'ok')).toBe(true);
+    expect(calls).toHaveLength(41);
+    expect(clock.now().getTime() - started).toBe(60_000);
   });
 });
 

@@ -32,7 +32,7 @@ export type QboAuth = AccessTokens;
 export type { RetryPolicy };
 
 export interface QboCall {
-  operation: 'query' | 'get' | 'create' | 'update' | 'send' | 'cdc' | 'companyInfo' | 'preferences';
+  operation: 'query' | 'get' | 'create' | 'update' | 'void' | 'send' | 'cdc' | 'companyInfo' | 'preferences' | 'batch';
   entity: string | undefined;
   attempt: number;
   outcome: 'ok' | QboErrorKind;
@@ -55,6 +55,8 @@ export interface QboClientOptions {
   auth: QboAuth;
   minorVersion?: number;
   limiter?: QboRateLimiter;
+  /** The realm's batch-request limiter (40 a minute); a batch takes a turn of it, then of `limiter`. */
+  batchLimiter?: QboRateLimiter;
   log: Logger;
   retry?: RetryPolicy;
   /** Per attempt; node-quickbooks sets none, so a hung request would wait forever (https://github.com/mcohen01/node-quickbooks/blob/master/index.js). */
@@ -97,6 +99,15 @@ export interface QboChangePage<E extends QboEntityName> {
  */
 export type CreateRequest = { requestId: string } | { idempotencyKey: string };
 
+/** One create of a batch: the body, and the key naming the thing created (as `idempotencyKey` above). */
+export interface QboBatchCreate {
+  idempotencyKey: string;
+  body: Record<string, unknown>;
+}
+
+/** A batch item's outcome: the entity QBO created, or that item's own fault (its neighbours are unaffected). */
+export type QboBatchResult<E extends QboEntityName> = { ok: true; entity: QboEntityMap[E] } | { ok: false; error: QboApiError };
+
 export interface QboClient {
   readonly realmId: string;
   /** HTTP attempts made so far, retries and token-refresh retries included. */
@@ -107,8 +118,16 @@ export interface QboClient {
   readMany<E extends QboEntityName>(entity: E, ids: readonly string[]): Promise<Map<string, QboEntityMap[E]>>;
   create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, request: CreateRequest): Promise<QboEntityMap[E]>;
   update<E extends QboEntityName>(entity: E, body: QboUpdateBody): Promise<QboEntityMap[E]>;
+  /**
+   * Creates through QBO's batch endpoint, `QBO_BATCH_SIZE` items a request, one result per create in order. A batch is
+   * retried whole (rate limit, outage, lost answer) under a `requestid` derived from its items, so QBO answers items it
+   * already ran with their first result instead of creating them again; a fault on one item is that item's result.
+   */
+  createMany<E extends QboEntityName>(entity: E, creates: readonly QboBatchCreate[]): Promise<QboBatchResult<E>[]>;
   /** E-mails an invoice through QBO (`POST /invoice/{id}/send?sendTo=`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): EmailStatus becomes EmailSent. */
   sendInvoice(id: string, email: string): Promise<QboInvoice>;
+  /** Voids an invoice (`POST /invoice?operation=void`, https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice): amounts become 0, "Voided" leads its memo. */
+  voidInvoice(id: string, syncToken: string): Promise<QboInvoice>;
   /** Changes since `since` (≤ 30 days back, else a validation error: fall back to a LastUpdatedTime query). */
   cdc<E extends QboEntityName>(entities: readonly E[], since: Date): Promise<QboCdcResult<E>>;
   /**
@@ -140,6 +159,12 @@ export const QUERY_PAGE_SIZE = 1000;
  * full one may have left changes out.
  */
 export const CDC_MAX_OBJECTS = 1000;
+/**
+ * Items per batch request: "The maximum number of payloads in a single batch request is 30"
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/batch,
+ * https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles).
+ */
+export const QBO_BATCH_SIZE = 30;
 /** Ids per `Id IN (…)` read: well inside the query's length limit. */
 const READ_CHUNK = 100;
 /** CDC is asked only for a window this far inside its 30 days, so QBO's clock running ahead of ours cannot push it past. */
@@ -181,20 +206,25 @@ type NodeQuickBooks = { endpoint: string } & {
   getCompanyInfo(id: string, cb: NodeCallback): void;
   getPreferences(cb: NodeCallback): void;
   sendInvoicePdf(id: string, sendTo: string, cb: NodeCallback): void;
+  voidInvoice(entity: { Id: string; SyncToken: string }, cb: NodeCallback): void;
+  batch(items: Record<string, unknown>[], cb: NodeCallback): void;
 };
 
 // node-quickbooks calls the CommonJS axios it requires itself (not the ESM build we would import),
-// with no timeout and no way to pass one. An interceptor on that instance applies the calling
-// client's timeout, found through AsyncLocalStorage so each client keeps its own.
-const attemptScope = new AsyncLocalStorage<{ timeoutMs: number }>();
+// with no timeout and no way to pass one, nor a requestid for a batch (its `batch` builds the body itself). An
+// interceptor on that instance applies the calling client's timeout and batch requestid, found through
+// AsyncLocalStorage so each call keeps its own.
+const attemptScope = new AsyncLocalStorage<{ timeoutMs: number; requestId?: string }>();
 const nodeQuickBooksAxios = createRequire(createRequire(import.meta.url).resolve('node-quickbooks'))('axios') as AxiosStatic;
 nodeQuickBooksAxios.interceptors.request.use((config: InternalAxiosRequestConfig) => {
   const scope = attemptScope.getStore();
   if (scope !== undefined) config.timeout = scope.timeoutMs;
+  if (scope?.requestId !== undefined) config.params = { ...(config.params as Record<string, unknown>), requestid: scope.requestId };
   return config;
 });
 
 const queryResponse = z.looseObject({ QueryResponse: z.record(z.string(), z.unknown()) });
+const batchResponse = z.looseObject({ BatchItemResponse: z.array(z.looseObject({ bId: z.string().optional(), Fault: z.unknown().optional() })) });
 const cdcResponse = z.looseObject({
   CDCResponse: z.array(z.looseObject({ QueryResponse: z.array(z.record(z.string(), z.unknown())).optional() })),
 });
@@ -238,6 +268,16 @@ export function createRequestId(request: CreateRequest, body: Record<string, unk
     .slice(0, 36);
 }
 
+/**
+ * A batch's `requestid`: at most 36 characters, and its items' bIds at most 10 beside it
+ * (https://blogs.intuit.com/2015/04/06/15346/). The same creates give the same id, so a resent batch is recognised.
+ */
+export function batchRequestId(creates: readonly QboBatchCreate[]): string {
+  const hash = createHash('sha256');
+  for (const c of creates) hash.update(`${c.idempotencyKey}:${stableJson(c.body)}\n`);
+  return hash.digest('hex').slice(0, 36);
+}
+
 const updatedAt = (row: { MetaData?: { LastUpdatedTime?: string | undefined } | undefined }): number => Date.parse(row.MetaData?.LastUpdatedTime ?? '');
 
 export function createQboClient(opts: QboClientOptions): QboClient {
@@ -264,13 +304,31 @@ export function createQboClient(opts: QboClientOptions): QboClient {
     return qbo as unknown as NodeQuickBooks;
   };
 
-  function execute(operation: QboCall['operation'], entity: string | undefined, send: (qbo: NodeQuickBooks, cb: NodeCallback) => void): Promise<unknown> {
+  // Batches take a turn of the batch limiter first, so waiting for it never holds one of the realm's in-flight slots.
+  const batchLimiter = opts.batchLimiter ?? limiterForRealm(opts.realmId, 'batches');
+  const batchTransport = createRetryingTransport({
+    provider: 'QuickBooks',
+    auth: opts.auth,
+    retry: opts.retry ?? DEFAULT_RETRY,
+    log,
+    classify: classifyQboError,
+    admit: (attempt) => batchLimiter.run(() => limiter.run(attempt)),
+    ...(opts.sleep === undefined ? {} : { sleep: opts.sleep }),
+    ...(opts.random === undefined ? {} : { random: opts.random }),
+  });
+
+  function execute(
+    operation: QboCall['operation'],
+    entity: string | undefined,
+    send: (qbo: NodeQuickBooks, cb: NodeCallback) => void,
+    requestId?: string,
+  ): Promise<unknown> {
     let attempt = 0;
-    return transport.send(`${operation} ${entity ?? ''}`.trim(), async (accessToken) => {
+    return (operation === 'batch' ? batchTransport : transport).send(`${operation} ${entity ?? ''}`.trim(), async (accessToken) => {
       attempt += 1;
       try {
         const data = await attemptScope.run(
-          { timeoutMs },
+          requestId === undefined ? { timeoutMs } : { timeoutMs, requestId },
           () => new Promise<unknown>((resolve, reject) => send(connect(accessToken), (err, body) => (err ? reject(err) : resolve(body)))),
         );
         opts.onCall?.({ operation, entity, attempt, outcome: 'ok' });
@@ -398,7 +456,7 @@ export function createQboClient(opts: QboClientOptions): QboClient {
   return {
     realmId: opts.realmId,
     get calls() {
-      return transport.stats.attempts;
+      return transport.stats.attempts + batchTransport.stats.attempts;
     },
 
     query,
@@ -434,9 +492,35 @@ export function createQboClient(opts: QboClientOptions): QboClient {
       return parseEntity(entity, await execute('update', entity, (qbo, cb) => qbo[`update${entity}`]({ ...body, requestId: rid }, cb)));
     },
 
+    async createMany(entity, creates) {
+      const results: QboBatchResult<typeof entity>[] = [];
+      for (let i = 0; i < creates.length; i += QBO_BATCH_SIZE) {
+        const part = creates.slice(i, i + QBO_BATCH_SIZE);
+        const items = part.map((c, n) => ({ bId: String(n), operation: 'create', [entity]: c.body }));
+        const data = await execute('batch', entity, (qbo, cb) => qbo.batch(items, cb), batchRequestId(part));
+        const byBId = new Map(parseWith(batchResponse, data, 'batch response').BatchItemResponse.map((item) => [item.bId, item]));
+        part.forEach((_, n) => {
+          const item = byBId.get(String(n));
+          if (item === undefined) throw new Error(`QuickBooks returned an unexpected batch response: no item for bId ${n}`);
+          results.push(item.Fault === undefined ? { ok: true, entity: parseEntity(entity, item[entity]) } : { ok: false, error: classifyQboError(item) });
+        });
+      }
+      return results;
+    },
+
     async sendInvoice(id, email) {
       // node-quickbooks appends sendTo to the URL as given (its sendInvoicePdf): a `+` in an address would read as a space.
       return parseEntity('Invoice', await execute('send', 'Invoice', (qbo, cb) => qbo.sendInvoicePdf(encodeURIComponent(id), encodeURIComponent(email), cb)));
+    },
+
+    async voidInvoice(id, syncToken) {
+      // node-quickbooks answers a void with QBO's whole body, `{"Invoice": {...}, "time": ...}`.
+      const body = parseWith(
+        z.looseObject({ Invoice: z.unknown() }),
+        await execute('void', 'Invoice', (qbo, cb) => qbo.voidInvoice({ Id: id, SyncToken: syncToken }, cb)),
+        'void response',
+      );
+      return parseEntity('Invoice', body.Invoice);
     },
 
     cdc,

@@ -16,6 +16,12 @@ export interface RateLimits {
 }
 
 export const QBO_LIMITS: RateLimits = { maxInFlight: 10, perMinute: 500 };
+/**
+ * The batch endpoint's own throttle: 40 batch requests a minute per company and app
+ * (https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles). A batch also takes a turn of the
+ * realm's limiter, as one request of its 500.
+ */
+export const QBO_BATCH_LIMITS: RateLimits = { maxInFlight: 10, perMinute: 40 };
 
 const WINDOW_MS = 60_000;
 
@@ -92,12 +98,13 @@ export class QboRateLimiter {
 
 const limiters = new Map<string, QboRateLimiter>();
 
-/** The process-wide limiter for a realm: every client for that company shares it. */
-export function limiterForRealm(realmId: string): QboRateLimiter {
-  let limiter = limiters.get(realmId);
+/** The process-wide limiter for a realm (or for its batch requests): every client for that company shares it. */
+export function limiterForRealm(realmId: string, kind: 'requests' | 'batches' = 'requests'): QboRateLimiter {
+  const key = `${kind}:${realmId}`;
+  let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new QboRateLimiter();
-    limiters.set(realmId, limiter);
+    limiter = new QboRateLimiter(kind === 'batches' ? { limits: QBO_BATCH_LIMITS } : {});
+    limiters.set(key, limiter);
   }
   return limiter;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { Connection } from '../store/connections';
 import { ensureAppProperties } from '../sync/app-properties';
 import type { InvoiceCounts } from '../sync/invoices/run';
+import type { InvoiceSettings } from '../sync/invoices/settings';
 import { TWO_WAY_SPECS, type TwoWayObject } from '../sync/registry';
 import type { SyncCounts } from '../sync/two-way/run';
 import { registerProjectAppEvents } from './app-events';
@@ -87,7 +88,11 @@ export async function startSandbox(config: Config, log: Logger, print: Print): P
       );
     }
     await runtime.sync.deleteSync(connection.id, 'invoices');
-    await runtime.store.syncSettings.save(connection.id, 'invoices', true, (await runtime.sync.settings(connection.id, 'invoices')).settings);
+    // Both directions in the demo: QuickBooks invoices come to HubSpot, and HubSpot invoices finalized there go to QuickBooks.
+    await runtime.store.syncSettings.save(connection.id, 'invoices', true, {
+      ...(await runtime.sync.settings<InvoiceSettings>(connection.id, 'invoices')).settings,
+      direction: 'both',
+    } satisfies InvoiceSettings);
     const invoices = await runtime.sync.runFirstSync<InvoiceCounts>(connection.id, 'invoices');
     print(
       `First sync of invoices done: ${invoices.created} invoices in HubSpot, ${invoices.dealsUpdated} deals updated, ${invoices.paymentEvents} payments on deal timelines, ${invoices.failed} failed.`,

@@ -27,6 +27,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
       '0005_settings_and_card.sql',
       '0006_books_of_record.sql',
       '0007_one_runner.sql',
+      '0008_invoice_exports.sql',
       '0010_cached_qbo_state_and_card_indexes.sql',
     ]);
     store = createStore(t.db, cipher);

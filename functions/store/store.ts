@@ -2,6 +2,7 @@ import type { TokenCipher } from '../security/token-cipher';
 import { checkpointStore } from './checkpoints';
 import { connectionStore } from './connections';
 import type { Db } from './db';
+import { invoiceExportStore } from './invoice-exports';
 import { invoiceRequestStore } from './invoice-requests';
 import { invoiceStore } from './invoices';
 import { leaseStore } from './leases';
@@ -30,6 +31,8 @@ export function createStore(db: Db, cipher: TokenCipher) {
     leases: leaseStore(db),
     /** The invoice flow's own tables (what each invoice shows on its deal, payments, the deal an action made one from). */
     invoices: invoiceStore(db),
+    /** HubSpot invoices exported to QuickBooks: their QBO twin and the lines HubSpot owns. */
+    invoiceExports: invoiceExportStore(db),
   };
 }
 

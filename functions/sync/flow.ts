@@ -24,6 +24,12 @@ export interface Flow<S extends ServerState = ServerState, Counts extends object
   /** The app's HubSpot properties where this flow keeps QBO ids (cleared when the connection moves to another company). */
   readonly qboIdProperties: readonly { readonly hubspotType: HsObjectType; readonly property: string }[];
   readonly settings: FlowSettingsSpec<S>;
+  /**
+   * Set on a flow that is one direction of another sync (`flow`): it has no settings, switch or first sync of its own
+   * and the settings page shows it as part of that sync. It runs with that sync's settings while that sync is on and
+   * started and `runs(settings)` says its direction is on.
+   */
+  readonly directionOf?: { readonly flow: string; runs(settings: S): boolean };
   /** Sets the connection up for this flow (app properties in HubSpot); run once per process and connection. */
   prepare?(run: FlowContext<S>): Promise<void>;
   /** The records a webhook or a retry named, read fresh from both sides (a notification is a hint, not data). */
@@ -69,6 +75,13 @@ export interface FlowContext<S> {
   environment: QboEnvironment;
   /** Aborted when this run lost its lease (it stalled past the lease's end and another run took over): stop writing. */
   signal: AbortSignal;
+  /**
+   * Syncs records of another flow now, under that flow's lease, with its settings adjusted for this once: what linking
+   * (or creating) a contact's customer or a product's item before billing it needs. RetryLater while that flow is busy.
+   */
+  syncOther<T extends object>(flow: string, changes: ChangeSet, adjust: (settings: T) => T): Promise<void>;
+  /** Queues a sync of these records by a flow (this one or another), as a webhook's change would be. */
+  enqueue(flow: string, changes: ChangeSet): Promise<void>;
 }
 
 export type Progress = (p: { phase: string; done: number; total: number }) => void;

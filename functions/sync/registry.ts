@@ -1,5 +1,6 @@
 import { contactsCustomers } from './contacts-customers/flow';
 import type { Flow } from './flow';
+import { invoiceExportFlow } from './invoice-export/declare';
 import { invoicesFlow } from './invoices/declare';
 import { productsItems } from './products-items/flow';
 import { twoWayFlow } from './two-way/declare';
@@ -18,4 +19,5 @@ export const FLOWS: readonly Flow[] = [
   twoWayFlow(contactsCustomers, 'Contacts ⇄ Customers'),
   twoWayFlow(productsItems, 'Products ⇄ Products and Services'),
   invoicesFlow,
+  invoiceExportFlow,
 ];

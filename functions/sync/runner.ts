@@ -119,10 +119,42 @@ export class SyncRunner {
     return this.flows.find((f) => f.name === name);
   }
 
+  /** The syncs an admin sees and sets up: every flow but those that are a direction of another sync. */
+  get syncs(): readonly Flow[] {
+    return this.flows.filter((f) => !f.directionOf);
+  }
+
+  /** The sync a flow belongs to: its own name, or the sync it is a direction of. */
+  syncOf(name: string): string | undefined {
+    const flow = this.flow(name);
+    return flow?.directionOf?.flow ?? flow?.name;
+  }
+
   #flow(name: string): Flow {
     const flow = this.flow(name);
     if (!flow) throw new UnknownFlowError(`There is no "${name}" sync; use one of ${this.flows.map((f) => f.name).join(', ')}.`);
     return flow;
+  }
+
+  /** A sync an admin switches and sets up: a flow that is a direction of another sync is set up there. */
+  #ownFlow(name: string): Flow {
+    const flow = this.#flow(name);
+    if (flow.directionOf) throw new UnknownFlowError(`"${name}" is part of the "${flow.directionOf.flow}" sync: change that sync's settings instead.`);
+    return flow;
+  }
+
+  /** The flows that are directions of this sync. */
+  #parts(name: string): Flow[] {
+    return this.flows.filter((f) => f.directionOf?.flow === name);
+  }
+
+  /** Each direction of this sync that now runs gets a reconciliation (it has no first sync: its first run catches up). */
+  async #queueParts(connectionId: string, name: string): Promise<void> {
+    for (const part of this.#parts(name)) {
+      const { enabled, settings } = await this.settings<{ firstSyncCompletedAt?: string }>(connectionId, part.name);
+      if (enabled && settings.firstSyncCompletedAt !== undefined)
+        await this.#jobs.send(QUEUES.reconcile, { connectionId, object: part.name }, { singletonKey: `${connectionId}:${part.name}` });
+    }
   }
 
   /** Defines the queues; in a worker, also runs their handlers and the schedules. */
@@ -186,10 +218,12 @@ export class SyncRunner {
   /** The stored settings, with the flow's defaults where an admin never set them. */
   async settings<S extends object = Record<string, unknown>>(connectionId: string, name: string): Promise<FlowState<S>> {
     const flow = this.#flow(name);
-    const stored = await this.#store.syncSettings.get(connectionId, name);
-    const defaults = flow.settings.defaults();
+    const owner = flow.directionOf ? this.#flow(flow.directionOf.flow) : flow;
+    const stored = await this.#store.syncSettings.get(connectionId, owner.name);
+    const defaults = owner.settings.defaults();
     if (!stored) return { enabled: false, settings: defaults as S };
-    return { enabled: stored.enabled, settings: { ...defaults, ...flow.settings.stored.parse(stored.settings) } as S };
+    const settings = { ...defaults, ...owner.settings.stored.parse(stored.settings) };
+    return { enabled: stored.enabled && (flow.directionOf?.runs(settings) ?? true), settings: settings as S };
   }
 
   /**
@@ -197,30 +231,32 @@ export class SyncRunner {
    * a body that carries it has it ignored, and the stored value is kept.
    */
   async saveSettings(connectionId: string, name: string, input: unknown): Promise<object> {
-    const flow = this.#flow(name);
+    const flow = this.#ownFlow(name);
     const parsed = flow.settings.editable.safeParse(withoutServerOwned(input, SERVER_STATE_KEYS));
     if (!parsed.success) throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
     const problems = flow.settings.check?.(parsed.data) ?? [];
     if (problems.length > 0) throw new InvalidSettingsError(problems);
     await this.#store.syncSettings.saveEdits(connectionId, name, parsed.data);
+    await this.#queueParts(connectionId, name);
     return (await this.settings(connectionId, name)).settings;
   }
 
   /** Turning a sync on for the first time starts its first sync; turning it back on resumes from the checkpoints. */
   async setEnabled(connectionId: string, name: string, enabled: boolean): Promise<void> {
-    const flow = this.#flow(name);
+    const flow = this.#ownFlow(name);
     await this.#store.syncSettings.setEnabled(connectionId, name, enabled, flow.settings.defaults() as Record<string, unknown>);
     if (!enabled) return;
     const { settings } = await this.settings<{ firstSyncCompletedAt?: string }>(connectionId, name);
     const queue = settings.firstSyncCompletedAt === undefined ? QUEUES.firstSync : QUEUES.reconcile;
     await this.#jobs.send(queue, { connectionId, object: name }, { singletonKey: `${connectionId}:${name}` });
+    await this.#queueParts(connectionId, name);
   }
 
   /** Forgets the sync's settings, links, checkpoints and the flow's own state. Records in HubSpot and QBO are never deleted. */
   async deleteSync(connectionId: string, name: string): Promise<void> {
-    const flow = this.#flow(name);
+    const flow = this.#ownFlow(name);
     await this.#store.syncSettings.delete(connectionId, name);
-    await flow.forget?.(this.#store, connectionId);
+    for (const f of [flow, ...this.#parts(name)]) await f.forget?.(this.#store, connectionId);
   }
 
   // ── running ───────────────────────────────────────────────────────────────────────────────────────────
@@ -246,7 +282,7 @@ export class SyncRunner {
     let queued = 0;
     for (const flow of this.flows) {
       const changes = await flow.retryOf(
-        failed.filter((e) => e.object === flow.name),
+        failed.filter((e) => e.object === (flow.directionOf?.flow ?? flow.name)),
         { store: this.#store, connectionId },
       );
       if (isEmptyChangeSet(changes)) continue;
@@ -390,8 +426,10 @@ export class SyncRunner {
         return this.#syncInbox(ctx, flow);
       });
       if (counts === undefined) return 'disconnected';
-      if (kind === 'first_sync')
+      if (kind === 'first_sync') {
         await this.#store.syncSettings.markFirstSyncCompleted(connectionId, flow.name, this.#now(), flow.settings.defaults() as Record<string, unknown>);
+        await this.#queueParts(connectionId, flow.name);
+      }
       await this.#store.syncRuns.record(connectionId, { object: flow.name, kind, finishedAt: this.#now(), counts: runCounts(counts) });
       recordSyncCounts(this.#metrics, flow.name, counts);
       this.#log.info({ connectionId, object: flow.name, kind, ...counts }, kind === 'first_sync' ? 'first sync finished' : 'sync run finished');
@@ -451,6 +489,10 @@ export class SyncRunner {
       now: this.#now,
       environment: this.#clients.settings.quickbooks.environment,
       signal,
+      syncOther: async (name, changes, adjust) => {
+        await this.syncNow(connection.id, name, changes, { adjust, ...(profile === undefined ? {} : { profile }) });
+      },
+      enqueue: (name, changes) => this.enqueueChanges(connection.id, name, changes),
     };
   }
 

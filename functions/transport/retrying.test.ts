@@ -62,6 +62,18 @@ describe('the retrying transport both provider clients share', () => {
     expect(twice.refreshed).toEqual(['t1']);
   });
 
+  test('a token that expires again while a call retries is refreshed again: only a 401 right after a refresh is final', async () => {
+    // t2 works (the 503 comes from behind the gateway), then expires before the retry: that is no refusal of the grant.
+    const expiring = transport(
+      [new Failure('reauth_required', 401, false), new Failure('unavailable', 503, true), new Failure('reauth_required', 401, false), 'ok'],
+      ['t1', 't2', 't3'],
+    );
+    expect(await expiring.call()).toBe('done');
+    expect(expiring.sentWith).toEqual(['t1', 't2', 't2', 't3']);
+    expect(expiring.refreshed).toEqual(['t1', 't2']);
+    expect(expiring.t.stats).toEqual({ attempts: 4, retries: 1, refreshes: 2 });
+  });
+
   test('a wait longer than the budget, a validation fault and a bug are thrown at once', async () => {
     const migrating = transport([new Failure('unavailable', 477, true, 3_600_000)]);
     await expect(migrating.call()).rejects.toMatchObject({ retryAfterMs: 3_600_000 });

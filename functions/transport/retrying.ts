@@ -43,7 +43,8 @@ export interface RetryingTransport {
 
 /**
  * The one retry loop both provider clients run every call through:
- * - a 401 refreshes the access token once and tries again, without spending a retry;
+ * - a 401 refreshes the access token and tries again, without spending a retry; a 401 straight after a refresh is
+ *   final, but one after the new token had been accepted is a new expiry and refreshes again;
  * - rate limits, outages and timeouts wait and try again: exactly what the provider asked for (Retry-After), else
  *   exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/);
  * - a requested wait longer than the policy's longest delay is not slept here: the failure goes back to the job
@@ -79,6 +80,8 @@ export function createRetryingTransport(opts: RetryingTransportOptions): Retryin
           n -= 1;
           continue;
         }
+        // Any other answer came from behind the gateway: the token was accepted, so a later 401 is a new expiry.
+        refreshed = false;
         if (!err.retryable || n >= opts.retry.maxAttempts) {
           opts.log.warn(context, `${opts.provider} call failed`);
           throw err;

@@ -1,3 +1,4 @@
+import type { FlowSettings } from '../../functions/sync/two-way/settings';
 import type { QboClient } from '../../functions/quickbooks/client';
 import type { Connection } from '../../functions/store/connections';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -84,5 +85,27 @@ describe('Products ⇄ Products and Services', () => {
     h.hubspot.emulator.editAsUser('products', link!.hubspotId, { price: '850.5' });
     await h.drain();
     expect((await accountant.get('Item', audit.Id)).SyncToken).toBe(version);
+  });
+
+  test('a QBO item reaches HubSpot with the name HubSpot requires on a new product, even when the name is HubSpot’s to set', async () => {
+    const { settings } = await h.runtime.sync.settings<FlowSettings>(connection.id, 'products');
+    const mappings = settings.mappings.map((m) => (m.hubspotProperty === 'name' ? { ...m, direction: 'to_qbo' as const } : m));
+    await h.runtime.sync.saveSettings(connection.id, 'products', { ...settings, mappings });
+    const created = await accountant.create(
+      'Item',
+      { Name: 'Site survey', Sku: 'SRV-1', Type: 'Service', UnitPrice: 300, IncomeAccountRef: { value: '1' } },
+      { requestId: 'site-survey' },
+    );
+    await h.drain();
+    expect((await h.runtime.store.syncLog.recent(connection.id, { outcome: 'failed' })).filter((f) => f.qboId === created.Id)).toEqual([]);
+    const link = await h.runtime.store.links.byQboId(connection.id, 'products', created.Id);
+    expect(product(link!.hubspotId)).toMatchObject({ name: 'Site survey', hs_sku: 'SRV-1', qbo_item_id: created.Id });
+
+    // From then on the name is HubSpot's: a rename in QBO does not come back.
+    const item = await accountant.get('Item', created.Id);
+    await accountant.update('Item', { Id: item.Id, SyncToken: item.SyncToken, sparse: true, Name: 'Site survey (QBO)' });
+    await h.drain();
+    expect(product(link!.hubspotId).name).toBe('Site survey');
+    expect((await accountant.get('Item', item.Id)).Name).toBe('Site survey');
   });
 });

@@ -517,6 +517,75 @@ describe('settings page: invoice options', () => {
     await offline.waitFor(() => expect(textOf(offline.getRootNode())).toContain('Connect QuickBooks to choose the product or service'));
     expect(offline.maybeFind(Select, { name: 'defaultItemId' })).toBeNull();
   });
+
+  test('the panel shows the direction, the filters and the tax mapping; both ways, the HubSpot → QuickBooks options are edited and saved', async () => {
+    const put: unknown[] = [];
+    const { r } = renderSettings({
+      'GET /api/settings': overview({
+        syncs: [
+          invoicesSync({
+            settings: {
+              dealFieldName: 'HubSpot Deal',
+              onDelete: 'archive',
+              direction: 'both',
+              exportStatuses: ['open'],
+              exportMinimumAmount: '100',
+              taxMapping: [{ hubspotTax: 'VAT 20%', qboTaxCode: '20.0% S' }],
+              onOwnedFieldEdit: 'flag',
+            },
+          }),
+        ],
+      }),
+      'GET /api/settings/invoices/fields': { hubspotProperties: [], qboFields: [], incomeAccounts: null, items },
+      'PUT /api/settings/invoices': (call) => {
+        put.push(call.body);
+        return invoicesSync({ settings: call.body as never });
+      },
+    });
+    await loaded(r);
+    const panel = textOf(r.findByTestId(Tile, 'sync-invoices'));
+    expect(panel).toContain('Direction: Both ways');
+    expect(panel).toContain('HubSpot invoices go to QuickBooks when open, billing at least 100');
+    expect(panel).toContain('Tax mapping: VAT 20% → 20.0% S');
+
+    button(r, 'Edit sync settings').trigger('onClick');
+    await r.waitFor(() => expect(r.find(Select, { name: 'direction' }).props.value).toBe('both'));
+    expect(r.find(Input, { name: 'taxMapping.0.hubspotTax' }).props.value).toBe('VAT 20%');
+    button(r, 'Add a tax').trigger('onClick');
+    r.find(Input, { name: 'taxMapping.1.hubspotTax' }).trigger('onChange', 'GST' as never);
+    r.find(Input, { name: 'taxMapping.1.qboTaxCode' }).trigger('onChange', '5.0% R' as never);
+    r.find(Input, { name: 'exportMinimumAmount' }).trigger('onChange', '' as never);
+    r.find(Input, { name: 'defaultTaxCode' }).trigger('onChange', '0.0% Z' as never);
+    r.find(Select, { name: 'onOwnedFieldEdit' }).trigger('onChange', 'revert' as never);
+    button(r, 'Save').trigger('onClick');
+    await r.waitFor(() => expect(put).toHaveLength(1));
+    expect(put[0]).toEqual({
+      dealFieldName: 'HubSpot Deal',
+      onDelete: 'archive',
+      direction: 'both',
+      exportStatuses: ['open'],
+      taxMapping: [
+        { hubspotTax: 'VAT 20%', qboTaxCode: '20.0% S' },
+        { hubspotTax: 'GST', qboTaxCode: '5.0% R' },
+      ],
+      defaultTaxCode: '0.0% Z',
+      onOwnedFieldEdit: 'revert',
+    });
+  });
+
+  test('QuickBooks → HubSpot only: the HubSpot → QuickBooks options are not offered until the direction includes it', async () => {
+    const { r } = renderSettings({
+      'GET /api/settings': overview({ syncs: [invoicesSync()] }),
+      'GET /api/settings/invoices/fields': { hubspotProperties: [], qboFields: [], incomeAccounts: null, items },
+    });
+    await loaded(r);
+    expect(textOf(r.findByTestId(Tile, 'sync-invoices'))).toContain('Direction: QuickBooks → HubSpot');
+    button(r, 'Edit sync settings').trigger('onClick');
+    await r.waitFor(() => expect(r.find(Select, { name: 'direction' }).props.value).toBe('to_hubspot'));
+    expect(r.maybeFind(Input, { name: 'defaultTaxCode' })).toBeNull();
+    r.find(Select, { name: 'direction' }).trigger('onChange', 'to_qbo' as never);
+    await r.waitFor(() => expect(r.maybeFind(Input, { name: 'defaultTaxCode' })).not.toBeNull());
+  });
 });
 
 describe('settings page: sync health', () => {

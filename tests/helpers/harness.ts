@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { TestClock } from 'pg-boss';
 import { ManualClock } from '../../emulators/shared/clock';
 import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
-import { startHubSpotEmulator } from '../../emulators/hubspot/start';
+import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
 import { createQboClient, isQboRead } from '../../functions/quickbooks/client';
 import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
-import { createLogger, silentLogger } from '../../functions/log';
+import { createLogger, silentLogger, type Logger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
 import type { Flow } from '../../functions/sync/flow';
@@ -48,6 +48,10 @@ export interface HarnessOptions {
   bossSchema?: string;
   /** How long the product waits for a QBO answer (wall clock; default 1 s, which fault-injection tests rely on). */
   qboTimeoutMs?: number;
+  /** The backend's logger (default: silent, or TEST_LOG_LEVEL's): a test that reads what the product logs captures it. */
+  log?: Logger;
+  /** Where the backend reaches HubSpot's API (default: the emulator itself), e.g. a front door to several portals. */
+  hubspotApiUrl?: (portal: StartedHubSpotEmulator) => Promise<string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -65,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     },
     db,
     clock: bossClock,
-    log: testLog,
+    log: options.log ?? testLog,
     pollingIntervalSeconds: 1,
     ...(options.bossSchema === undefined ? {} : { schema: options.bossSchema }),
   });
@@ -97,13 +101,14 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
   const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
-  const providers = emulatorProviderSettings(PUBLIC_URL, hubspot.info, qbo.info);
+  const hubspotApi = options.hubspotApiUrl ? { ...hubspot.info, url: await options.hubspotApiUrl(hubspot) } : hubspot.info;
+  const providers = emulatorProviderSettings(PUBLIC_URL, hubspotApi, qbo.info);
   runtime = await createRuntime({
     db,
     jobs,
     cipher: new TokenCipher(randomBytes(32)),
     providers,
-    log: testLog,
+    log: options.log ?? testLog,
     now,
     ...(options.flows === undefined ? {} : { flows: options.flows }),
     tuning: {

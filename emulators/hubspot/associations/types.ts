@@ -42,6 +42,12 @@ export const ASSOCIATION_TYPES: readonly AssociationType[] = [
   ...pair('invoices', 'contacts', 177, 178, null, 'invoice', 'contact'),
   ...pair('invoices', 'companies', 179, 180, null, 'invoice', 'company'),
   ...pair('invoices', 'line_items', 409, 410, null, 'invoice', 'line_item'),
+  // Invoices take discounts, fees and taxes (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide);
+  // their type ids are not in the table read, so these are the emulator's own. The app associates through the
+  // default-association endpoint, which names no id.
+  ...pair('invoices', 'discounts', 9_101, 9_102, null, 'invoice', 'discount'),
+  ...pair('invoices', 'fees', 9_103, 9_104, null, 'invoice', 'fee'),
+  ...pair('invoices', 'taxes', 9_105, 9_106, null, 'invoice', 'tax'),
 ];
 
 export const associationType = (from: ObjectTypeName, to: ObjectTypeName, typeId: number) =>

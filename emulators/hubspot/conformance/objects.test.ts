@@ -114,6 +114,34 @@ describe('CRM objects through @hubspot/api-client', () => {
     expect(noCurrency.code).toBe(400);
   });
 
+  test('finalizing an invoice sets its number and totals: line items, then discounts, fees and taxes (percent or fixed)', async () => {
+    const product = await h.client.crm.products.basicApi.create({ properties: { name: 'Widget', price: '50' }, associations: [] });
+    const contact = await h.client.crm.contacts.basicApi.create({ properties: { email: 'buyer@example.com' }, associations: [] });
+    const line = await h.client.crm.lineItems.basicApi.create({ properties: { hs_product_id: product.id, quantity: '4' }, associations: [] });
+    const adjustment = (type: string, label: string, kind: string, value: string) =>
+      h.client.crm.objects.basicApi.create(type, { properties: { hs_label: label, hs_type: kind, hs_value: value }, associations: [] });
+    const discount = await adjustment('discounts', 'Launch', 'PERCENT', '10');
+    const fee = await adjustment('fees', 'Shipping', 'FIXED', '15');
+    const tax = await adjustment('taxes', 'VAT 20%', 'PERCENT', '20');
+    const inv = await h.client.crm.commerce.invoices.basicApi.create({ properties: { hs_currency: 'USD' }, associations: [] });
+    for (const [type, id] of [
+      ['contacts', contact.id],
+      ['line_items', line.id],
+      ['discounts', discount.id],
+      ['fees', fee.id],
+      ['taxes', tax.id],
+    ] as const)
+      await h.client.crm.associations.v4.basicApi.createDefault('invoices', inv.id, type, id);
+    await h.client.crm.commerce.invoices.basicApi.update(inv.id, { properties: { hs_invoice_status: 'open' } });
+    const finalized = await h.client.crm.commerce.invoices.basicApi.getById(inv.id, ['hs_number', 'hs_amount_billed', 'hs_balance_due']);
+    // 4 × 50 = 200, 10% off = 180, + 15 shipping = 195, + 20% VAT = 234.
+    expect(finalized.properties).toMatchObject({ hs_number: 'INV-1001', hs_amount_billed: '234.00', hs_balance_due: '234.00' });
+    const invalid = await failure(
+      h.client.crm.objects.basicApi.create('taxes', { properties: { hs_label: 'Odd', hs_type: 'SOMETIMES', hs_value: '1' }, associations: [] }),
+    );
+    expect(invalid.code).toBe(400);
+  });
+
   test("currency properties take only the portal's currencies: its company currency, plus additional ones once added", async () => {
     const euros = { properties: { hs_currency: 'EUR' }, associations: [] };
     const refused = await failure(h.client.crm.commerce.invoices.basicApi.create(euros));

@@ -115,10 +115,13 @@ export class RecordService {
     const values = this.validate(type, input, record);
     const next = { ...record.properties, ...values };
     this.applyDerived(type, record, next);
+    if (type === 'invoices') {
+      this.checkInvoiceTransition(record, next);
+      this.finalizeInvoice(record, next);
+    }
     const changed = Object.entries(next).filter(([name, value]) => (record.properties[name] ?? '') !== value);
     // Values the record already holds were unique when written: only the changed ones can clash.
     this.checkUnique(type, Object.fromEntries(changed), record.id);
-    if (type === 'invoices') this.checkInvoiceTransition(record, next);
     const cleared = Object.keys(record.properties).filter((name) => !(name in next));
     // A write that changes nothing leaves the record, its modified date and its webhooks alone.
     if (changed.length === 0 && cleared.length === 0) return record;
@@ -316,6 +319,38 @@ export class RecordService {
         message: `Invoice ${record.id} cannot be opened: it needs exactly one associated contact and at least one line item (has ${contacts} contact(s), ${lineItems} line item(s))`,
         category: 'VALIDATION_ERROR',
       });
+    }
+  }
+
+  /**
+   * What HubSpot sets when a billable invoice is finalized (draft → open): its number, and the amount billed and the
+   * balance due. Totals apply the associated discounts, then fees, then taxes
+   * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/invoices/guide); percentages of the running
+   * total, rounded to the cent (HubSpot's rounding is not documented). The number format `INV-1001` is the
+   * emulator's: HubSpot's numbering is set per account.
+   */
+  private finalizeInvoice(record: CrmRecord, next: Record<string, string>) {
+    if (next.hs_invoice_status !== 'open' || record.properties.hs_invoice_status !== 'draft' || next.hs_invoice_billable === 'false') return;
+    const related = (type: ObjectTypeName) => this.associations.from('invoices', record.id, type).flatMap((a) => this.find(type, a.toId) ?? []);
+    const toCents = (value: string | undefined) => Math.round(Number(value ?? '0') * 100);
+    let cents = related('line_items').reduce((sum, li) => sum + toCents(li.properties.amount), 0);
+    for (const [type, sign] of [
+      ['discounts', -1],
+      ['fees', 1],
+      ['taxes', 1],
+    ] as const) {
+      const base = cents;
+      for (const adjustment of related(type)) {
+        const value = Number(adjustment.properties.hs_value ?? '0');
+        cents += sign * (adjustment.properties.hs_type === 'PERCENT' ? Math.round((base * value) / 100) : Math.round(value * 100));
+      }
+    }
+    const amount = `${cents < 0 ? '-' : ''}${Math.trunc(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+    next.hs_amount_billed = amount;
+    next.hs_balance_due = amount;
+    if ((next.hs_number ?? '') === '') {
+      const taken = this.list('invoices').flatMap((r) => /^INV-(\d+)$/.exec(r.properties.hs_number ?? '')?.[1] ?? []);
+      next.hs_number = `INV-${Math.max(1000, ...taken.map(Number)) + 1}`;
     }
   }
 

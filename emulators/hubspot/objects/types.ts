@@ -5,7 +5,7 @@ import { HubSpotError } from '../errors';
  * (https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis), default and searchable properties
  * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
  */
-export type ObjectTypeName = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices';
+export type ObjectTypeName = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items' | 'invoices' | 'discounts' | 'fees' | 'taxes';
 
 export interface ObjectTypeInfo {
   name: ObjectTypeName;
@@ -107,7 +107,29 @@ export const OBJECT_TYPES: Record<ObjectTypeName, ObjectTypeInfo> = {
     queryProperties: ['hs_number', 'hs_title'],
     ...crmScopes('invoices'),
   },
+  // Order-level discounts, fees and taxes, applied to invoices in that order
+  // (https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/taxes/guide, …/fees/guide, …/discounts/guide);
+  // the fees guide names the line-item scopes for all three. The type ids are unconfirmed in the docs read (the
+  // emulator's choice); the app addresses these objects by name only.
+  ...pricingAdjustment('discounts', '0-84', 'discount', 'DISCOUNT'),
+  ...pricingAdjustment('fees', '0-85', 'fee', 'FEE'),
+  ...pricingAdjustment('taxes', '0-86', 'tax', 'TAX'),
 };
+
+function pricingAdjustment(name: 'discounts' | 'fees' | 'taxes', typeId: string, singular: string, upperName: string): Record<typeof name, ObjectTypeInfo> {
+  const info: ObjectTypeInfo = {
+    name,
+    typeId,
+    singular,
+    upperName,
+    lastModifiedProperty: 'hs_lastmodifieddate',
+    defaultProperties: ['createdate', 'hs_label', 'hs_lastmodifieddate', 'hs_object_id', 'hs_type', 'hs_value'],
+    requiredOnCreate: [['hs_label'], ['hs_type'], ['hs_value']],
+    queryProperties: ['hs_label'],
+    ...crmScopes('line_items'),
+  };
+  return { [name]: info } as Record<typeof name, ObjectTypeInfo>;
+}
 
 export const OBJECT_TYPE_NAMES = Object.keys(OBJECT_TYPES) as ObjectTypeName[];
 

@@ -94,6 +94,15 @@ const LINE_ITEM_LIKE: Seed[] = [
   ['hs_tax_rate_group_id', 'string'],
 ];
 
+/** A discount, fee or tax: a label, and a percentage of the invoice or a fixed amount (https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/taxes/guide). */
+const PRICING_ADJUSTMENT: Seed[] = [
+  ...COMMON,
+  ['hs_label', 'string'],
+  ['hs_type', 'enumeration', { options: ['PERCENT', 'FIXED'] }],
+  ['hs_value', 'number'],
+  ['hs_sort_order', 'number'],
+];
+
 /** Currency properties (`deal_currency_code`, `hs_line_item_currency_code`, `hs_currency`) get the portal's currencies as options (currencies.ts). */
 const SEEDS: Record<ObjectTypeName, Seed[]> = {
   contacts: [
@@ -184,6 +193,9 @@ const SEEDS: Record<ObjectTypeName, Seed[]> = {
     ['hs_invoice_payment_collection_method', 'enumeration', { options: ['manual', 'none'] }],
     ['hs_allow_partial_payments', 'bool'],
   ],
+  discounts: PRICING_ADJUSTMENT,
+  fees: PRICING_ADJUSTMENT,
+  taxes: PRICING_ADJUSTMENT,
 };
 
 const DEFAULT_FIELD_TYPE: Record<PropertyType, string> = {
@@ -202,6 +214,9 @@ export const DEFAULT_GROUP: Record<ObjectTypeName, string> = {
   products: 'productinformation',
   line_items: 'lineiteminformation',
   invoices: 'invoiceinformation',
+  discounts: 'discountinformation',
+  fees: 'feeinformation',
+  taxes: 'taxinformation',
 };
 
 const label = (name: string) =>

@@ -105,6 +105,79 @@ describe('batch', () => {
   });
 });
 
+describe('batch limits, idempotency and metering', () => {
+  const customers = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => ({ bId: `b${i}`, operation: 'create', Customer: { DisplayName: `${prefix} ${i}` } }));
+  const customerCount = () => h.emulator.state.entities.get('Customer')?.size ?? 0;
+  const rawBatch = (items: unknown[], requestId: string) =>
+    axios.post(api(`/batch?requestid=${requestId}`), { BatchItemRequest: items }, { headers: auth(), validateStatus: () => true });
+
+  it('takes 30 items and faults 31 before running any', async () => {
+    const before = customerCount();
+    expect((await h.call('batch', customers(30, 'Thirty'))).BatchItemResponse).toHaveLength(30);
+    const f = await h.fault('batch', customers(31, 'ThirtyOne'));
+    expect(f.status).toBe(400);
+    expect(f.body.Fault).toMatchObject({ type: 'ValidationFault', Error: [{ code: '2010', element: 'BatchItemRequest' }] });
+    expect(customerCount()).toBe(before + 30);
+  });
+
+  it('throttles the 41st batch request in a minute with the 3001 throttle fault, other calls still served', async () => {
+    for (let i = 0; i < 40; i++) await h.call('batch', [{ bId: 'q', Query: 'select * from Term' }]);
+    const f = await h.fault('batch', customers(1, 'Late'));
+    expect(f.status).toBe(429);
+    expect(f.body.Fault).toMatchObject({ type: 'SERVICE', Error: [{ code: '3001', Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429' }] });
+    await h.call('getPreferences');
+    h.clock.advance(60_000);
+    expect((await h.call('batch', customers(1, 'Later'))).BatchItemResponse[0].Customer.DisplayName).toBe('Later 0');
+  });
+
+  it('counts a batch once against the 500 a minute by default, once per item with batchCost operation', async () => {
+    h.emulator.limits.perMinute = 2;
+    await h.call('batch', customers(30, 'Once'));
+    await h.call('getPreferences');
+    expect((await h.fault('getPreferences')).status).toBe(429);
+    h.clock.advance(60_000);
+    Object.assign(h.emulator.limits, { perMinute: 31, batchCost: 'operation' });
+    await h.call('batch', customers(30, 'PerItem'));
+    expect((await h.fault('batch', customers(2, 'Over'))).status).toBe(429);
+    await h.call('getPreferences');
+    expect((await h.fault('getPreferences')).status).toBe(429);
+    Object.assign(h.emulator.limits, { perMinute: 500, batchCost: 'request' });
+  });
+
+  it('replays each item of a batch sent again with its requestid (node-quickbooks cannot send one for a batch)', async () => {
+    const before = customerCount();
+    const items = [...customers(2, 'Replay'), { bId: 'dup', operation: 'create', Customer: { DisplayName: 'Replay 0' } }];
+    const first = await rawBatch(items, 'f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f');
+    expect(first.status).toBe(200);
+    const again = await rawBatch(items, 'f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f');
+    expect(again.data.BatchItemResponse).toEqual(first.data.BatchItemResponse);
+    expect(first.data.BatchItemResponse[2].Fault.Error[0].code).toBe('6240');
+    expect(customerCount()).toBe(before + 2);
+    const tooLong = await rawBatch(items, 'x'.repeat(37));
+    expect(tooLong.status).toBe(400);
+    const longBIds = await rawBatch([{ ...customers(1, 'Long')[0], bId: 'y'.repeat(36) }], 'z'.repeat(32));
+    expect(longBIds.data.BatchItemResponse[0].Fault.Error[0]).toMatchObject({ code: '6000', Detail: expect.stringContaining('which is 68 characters') });
+  });
+
+  it('meters reads (query, read by id, CDC, batch queries) and writes (batch items each), not throttled calls', async () => {
+    const control = () => axios.get(`${h.info.url}/__emulator/metering`).then((r) => r.data);
+    expect(await control()).toEqual({ realmId: h.info.realmId, reads: 0, writes: 0 });
+    const c = await h.call('createCustomer', { DisplayName: 'Metered' });
+    await h.call('getCustomer', c.Id);
+    await h.call('findCustomers', { DisplayName: 'Metered' });
+    await h.call('changeDataCapture', ['Customer'], h.clock.now());
+    await h.call('batch', [...customers(3, 'MB'), { bId: 'q', Query: 'select * from Term' }]);
+    expect(await control()).toEqual({ realmId: h.info.realmId, reads: 4, writes: 4 });
+    h.emulator.limits.perMinute = 1;
+    h.clock.advance(60_000);
+    await h.call('getPreferences');
+    expect((await h.fault('getPreferences')).status).toBe(429);
+    expect(h.emulator.metering()).toEqual({ reads: 5, writes: 4 });
+    h.emulator.limits.perMinute = 500;
+  });
+});
+
 describe('change data capture', () => {
   it('returns changed objects (inactive included) and tombstones since changedSince', async () => {
     const since = h.clock.now();

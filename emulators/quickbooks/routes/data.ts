@@ -19,6 +19,9 @@ import { metaTime } from '../time';
 import { changeDataCapture } from './cdc';
 
 export const MAX_BATCH_ITEMS = 30;
+/** `requestid` lengths (https://blogs.intuit.com/2015/04/06/15346/). */
+const MAX_REQUEST_ID = 50;
+const MAX_BATCH_REQUEST_ID = 36;
 
 interface Reply {
   status: number;
@@ -36,7 +39,7 @@ function checkParams(params: Record<string, string>, allowed: readonly string[])
   if (params.minorversion !== undefined && !/^\d+$/.test(params.minorversion)) throw faults.invalidValue('minorversion', 'must be an integer');
   if (params.format !== undefined && params.format.toLowerCase() !== 'json')
     throw faults.unsupportedOperation(`format=${params.format} (the emulator speaks JSON)`);
-  if (params.requestid !== undefined && params.requestid.length > 50) throw faults.invalidValue('requestid', 'longer than 50 characters');
+  if (params.requestid !== undefined && params.requestid.length > MAX_REQUEST_ID) throw faults.invalidValue('requestid', 'longer than 50 characters');
   const include = new Set(
     (params.include ?? '')
       .split(',')
@@ -95,44 +98,96 @@ function runQuery(core: Core, text: string | undefined): JsonObject {
 /**
  * Batch: ≤ 30 items run serially and independently; per-item faults; HTTP 200 overall.
  * https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/batch
+ *
+ * With a `requestid` (at most 36 characters for a batch, https://blogs.intuit.com/2015/04/06/15346/), each item's own
+ * request id is the batch's followed by its bId, and a repeated one returns the item's first answer without running it
+ * again: that is how QBO reports the pair (a 32-character requestid and 36-character bIds fail every item with "You
+ * cannot enter more than 50 characters in the request_id field", https://github.com/intuit/QuickBooks-V3-Java-SDK/issues/180).
  */
-function runBatch(core: Core, body: JsonObject): JsonObject {
-  const items = body.BatchItemRequest;
-  if (!Array.isArray(items)) throw faults.requiredParam('BatchItemRequest');
-  if (items.length > MAX_BATCH_ITEMS) throw faults.invalidValue('BatchItemRequest', `a batch may hold at most ${MAX_BATCH_ITEMS} items, got ${items.length}`);
+function runBatch(core: Core, body: JsonObject, requestId: string | undefined): JsonObject {
+  const items = batchItems(body);
+  if (requestId !== undefined && requestId.length > MAX_BATCH_REQUEST_ID) {
+    throw faults.invalidValue('requestid', `a batch requestid is at most ${MAX_BATCH_REQUEST_ID} characters`);
+  }
+  const replies = core.realm().requestIds;
   const responses = items.map((raw): JsonObject => {
     const item = isObject(raw) ? raw : {};
     const bId = typeof item.bId === 'string' ? item.bId : undefined;
-    try {
-      if (!bId) throw faults.requiredParam('bId');
-      const { bId: _bId, operation, optionsData, Query, ...rest } = item;
-      if (Query !== undefined) {
-        if (typeof Query !== 'string' || Object.keys(rest).length || operation !== undefined)
-          throw faults.badRequestBody('a Query item holds only bId and Query');
-        return { bId, ...runQuery(core, Query) };
-      }
-      const keys = Object.keys(rest);
-      const entityKey = keys[0];
-      if (keys.length !== 1 || entityKey === undefined) throw faults.badRequestBody('each batch item names exactly one entity, or a Query');
-      const payload = rest[entityKey];
-      if (!isObject(payload)) throw faults.badRequestBody(`${entityKey} must be an object`);
-      const def = entityFor(entityKey);
-      const include = new Set(
-        String(optionsData ?? '')
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter(Boolean),
-      );
-      for (const v of include) if (!INCLUDES.has(v)) throw faults.unsupportedParameter(`optionsData=${v}`);
-      if (typeof operation !== 'string') throw faults.requiredParam('operation');
-      const op = writeOp(operation, payload);
-      return { bId, [def.name]: runWrite(core, def, op, payload, include) };
-    } catch (e) {
-      if (!(e instanceof QboFault)) throw e;
-      return { ...(bId ? { bId } : {}), Fault: { Error: e.errors as unknown as JsonObject[], type: e.type } };
+    const itemRequestId = requestId !== undefined && bId ? `${requestId}${bId}` : undefined;
+    const stored = itemRequestId === undefined ? undefined : replies.get(itemRequestId);
+    if (stored) return JSON.parse(stored.body) as JsonObject;
+    const response = runBatchItem(core, item, bId, itemRequestId);
+    if (itemRequestId !== undefined && itemRequestId.length <= MAX_REQUEST_ID) {
+      replies.set(itemRequestId, { status: 200, body: JSON.stringify(response), contentType: 'application/json' });
     }
+    return response;
   });
   return { BatchItemResponse: responses };
+}
+
+function batchItems(body: JsonObject): unknown[] {
+  const items = body.BatchItemRequest;
+  if (!Array.isArray(items)) throw faults.requiredParam('BatchItemRequest');
+  if (items.length > MAX_BATCH_ITEMS) throw faults.invalidValue('BatchItemRequest', `a batch may hold at most ${MAX_BATCH_ITEMS} items, got ${items.length}`);
+  return items;
+}
+
+function runBatchItem(core: Core, item: JsonObject, bId: string | undefined, itemRequestId: string | undefined): JsonObject {
+  try {
+    if (!bId) throw faults.requiredParam('bId');
+    if (itemRequestId !== undefined && itemRequestId.length > MAX_REQUEST_ID) {
+      throw faults.businessValidation(
+        `You cannot enter more than ${MAX_REQUEST_ID} characters in the request_id field. You tried entering ${itemRequestId.slice(0, 10)}..., which is ${itemRequestId.length} characters.`,
+      );
+    }
+    const { bId: _bId, operation, optionsData, Query, ...rest } = item;
+    if (Query !== undefined) {
+      if (typeof Query !== 'string' || Object.keys(rest).length || operation !== undefined)
+        throw faults.badRequestBody('a Query item holds only bId and Query');
+      return { bId, ...runQuery(core, Query) };
+    }
+    const keys = Object.keys(rest);
+    const entityKey = keys[0];
+    if (keys.length !== 1 || entityKey === undefined) throw faults.badRequestBody('each batch item names exactly one entity, or a Query');
+    const payload = rest[entityKey];
+    if (!isObject(payload)) throw faults.badRequestBody(`${entityKey} must be an object`);
+    const def = entityFor(entityKey);
+    const include = new Set(
+      String(optionsData ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    );
+    for (const v of include) if (!INCLUDES.has(v)) throw faults.unsupportedParameter(`optionsData=${v}`);
+    if (typeof operation !== 'string') throw faults.requiredParam('operation');
+    const op = writeOp(operation, payload);
+    return { bId, [def.name]: runWrite(core, def, op, payload, include) };
+  } catch (e) {
+    if (!(e instanceof QboFault)) throw e;
+    return { ...(bId ? { bId } : {}), Fault: { Error: e.errors as unknown as JsonObject[], type: e.type } };
+  }
+}
+
+/** The items of a batch request body, for throttling and metering before (or whatever) it runs; undefined if unreadable. */
+function peekBatchItems(text: string): unknown[] | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    return isObject(body) && Array.isArray(body.BatchItemRequest) ? body.BatchItemRequest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a 2xx answer costs in Intuit's metering: batch items each as the call they hold, else the call itself. */
+function meter(core: Core, method: string, resource: string, batch: unknown[] | undefined): void {
+  const realmId = core.realm().realmId;
+  if (batch !== undefined) {
+    const reads = batch.filter((item) => isObject(item) && (item.Query !== undefined || item.CDCQuery !== undefined)).length;
+    core.metering.count(realmId, 'reads', reads);
+    core.metering.count(realmId, 'writes', batch.length - reads);
+    return;
+  }
+  core.metering.count(realmId, method === 'GET' || resource === 'query' ? 'reads' : 'writes');
 }
 
 function sendInvoice(core: Core, id: string, sendTo: string | undefined): JsonObject {
@@ -173,7 +228,7 @@ export function dispatch(core: Core, method: string, segments: string[], params:
   }
   if (resource === 'batch' && second === undefined && method === 'POST') {
     checkParams(params, []);
-    return wrap(runBatch(core, parseJson(text)));
+    return wrap(runBatch(core, parseJson(text), params.requestid));
   }
   if (resource === 'cdc' && second === undefined && method === 'GET') {
     checkParams(params, ['entities', 'changedSince']);
@@ -263,11 +318,14 @@ export function dataRoutes(app: Hono, core: Core): void {
     if (injected?.kind === '503') return send(c, faultReply(core, faults.unavailable()));
     if (injected?.kind === 'stale-sync-token') return send(c, faultReply(core, faults.stale()));
 
-    if (!core.limiter.admit(realmId)) return send(c, faultReply(core, faults.throttled()));
+    const resource = segments[0]?.toLowerCase() ?? '';
+    const batch = c.req.method === 'POST' && resource === 'batch' && segments.length === 1 ? (peekBatchItems(text) ?? []) : undefined;
+    if (!core.limiter.admit(realmId, batch?.length)) return send(c, faultReply(core, faults.throttled()));
     try {
       if (injected?.kind === 'slow') await core.sleep(injected.delayMs);
       const requestId = params.requestid;
-      const replayKey = c.req.method === 'POST' ? requestId : undefined;
+      // A batch replays item by item (runBatch).
+      const replayKey = c.req.method === 'POST' && batch === undefined ? requestId : undefined;
       const stored = replayKey ? core.realm().requestIds.get(replayKey) : undefined;
       let reply: Reply;
       if (stored) {
@@ -284,6 +342,7 @@ export function dataRoutes(app: Hono, core: Core): void {
           core.realm().requestIds.set(replayKey, { status: reply.status, body: JSON.stringify(reply.body), contentType: 'application/json' });
         }
       }
+      if (reply.status >= 200 && reply.status < 300) meter(core, c.req.method, resource, batch);
       if (injected?.kind === 'timeout') await core.faults.hold();
       return send(c, reply);
     } finally {

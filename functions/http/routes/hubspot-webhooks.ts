@@ -19,7 +19,7 @@ export interface HubSpotWebhookDeps {
 }
 
 /**
- * HubSpot webhook intake (https://developers.hubspot.com/docs/api-reference/latest/webhooks/guide): verify the
+ * HubSpot webhook intake (https://developers.hubspot.com/docs/api-reference/latest/webhooks/guide): verify the v3
  * signature on the raw body, drop our own writes coming back (changeSource INTEGRATION from our app id), hand each
  * event to every flow that listens to its object, through the inbox (recorded once, then queued), answer 200. No sync
  * work happens in the request: HubSpot times out after 5 s and retries.
@@ -32,9 +32,18 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
       deps.clientSecret,
       deps.now(),
     );
-    if (!verdict.ok) {
-      deps.log.warn({ reason: verdict.reason }, 'refused a HubSpot webhook with a bad signature');
-      return c.json({ error: 'invalid_signature', message: verdict.reason }, 401);
+    // HubSpot adds v3 to every request to an OAuth app
+    // (https://developers.hubspot.com/changelog/introducing-version-3-of-webhook-signatures), so a webhook without it
+    // had its v3 headers stripped: its v1 signature alone has no timestamp and would let a captured batch be replayed
+    // forever.
+    const reason = !verdict.ok
+      ? verdict.reason
+      : verdict.version !== 'v3'
+        ? `a ${verdict.version} signature alone does not prove freshness; v3 is required`
+        : undefined;
+    if (reason !== undefined) {
+      deps.log.warn({ reason }, 'refused a HubSpot webhook with a bad signature');
+      return c.json({ error: 'invalid_signature', message: reason }, 401);
     }
     let changes: HubSpotChange[];
     try {

@@ -19,11 +19,11 @@ export interface OAuthRouteDeps {
 }
 
 /**
- * The browser secret a QBO consent is bound to. Sent back by Intuit's redirect (a top-level GET, so `SameSite=Lax`
- * carries it) and never readable by scripts; scoped to these routes.
+ * The browser secrets an install and a QBO consent are bound to. Sent back by the provider's redirect (a top-level
+ * GET, so `SameSite=Lax` carries them) and never readable by scripts; each scoped to its provider's routes.
  */
-const CONSENT_COOKIE = 'qbo_consent';
-const COOKIE_PATH = '/oauth/quickbooks';
+const CONSENT_COOKIE = { name: 'qbo_consent', path: '/oauth/quickbooks' };
+const INSTALL_COOKIE = { name: 'hubspot_install', path: '/oauth/hubspot' };
 
 const page = (title: string, body: string) =>
   html`<!doctype html>
@@ -42,27 +42,51 @@ const page = (title: string, body: string) =>
  * Install and connect. HubSpot install → our callback stores the portal's tokens and creates the app's properties →
  * on a first install, straight on to QBO consent for the installing user. Later QBO consents start on the settings
  * page (admins only) and open through `/oauth/quickbooks/start`, which binds them to the browser that opened them.
- * Every callback refuses a state we did not issue, one already used or expired, and a QBO consent finished in another
- * browser than the one that started it.
+ * Every callback refuses a state we did not issue, one already used or expired, and an install or consent finished in
+ * another browser than the one that started it.
  */
 export function oauthRoutes(deps: OAuthRouteDeps): Hono {
   const { store, clients, qboConnections, log, now } = deps;
 
-  const toIntuit = (c: Context, opened: { authorizeUrl: string; browserSecret: string }) => {
-    setCookie(c, CONSENT_COOKIE, opened.browserSecret, { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Lax', maxAge: CONSENT_TTL_MS / 1000 });
-    return c.redirect(opened.authorizeUrl, 302);
+  const redirectBound = (c: Context, cookie: { name: string; path: string }, authorizeUrl: string, browserSecret: string) => {
+    setCookie(c, cookie.name, browserSecret, { path: cookie.path, httpOnly: true, secure: true, sameSite: 'Lax', maxAge: CONSENT_TTL_MS / 1000 });
+    return c.redirect(authorizeUrl, 302);
+  };
+  const toIntuit = (c: Context, opened: { authorizeUrl: string; browserSecret: string }) =>
+    redirectBound(c, CONSENT_COOKIE, opened.authorizeUrl, opened.browserSecret);
+  /** The cookie the callback arrived with, deleted at once: each is good for one callback. */
+  const takeCookie = (c: Context, cookie: { name: string; path: string }) => {
+    const value = getCookie(c, cookie.name);
+    deleteCookie(c, cookie.name, { path: cookie.path, secure: true });
+    return value;
   };
 
   return new Hono()
     .get('/oauth/hubspot/install', async (c) => {
+      // Bound to this browser like a QBO consent: otherwise a callback link for the attacker's portal, opened by a
+      // victim, would install it and then send the victim on to connect their own QuickBooks company to it.
       const state = await store.oauthStates.issue('hubspot', now(), CONSENT_TTL_MS);
-      return c.redirect(clients.hubspotOAuth.authorizeUrl(state), 302);
+      const browserSecret = await store.oauthStates.bindBrowser(state, 'hubspot', now());
+      if (browserSecret === undefined) throw new Error('an install state issued a moment ago could not be bound');
+      return redirectBound(c, INSTALL_COOKIE, clients.hubspotOAuth.authorizeUrl(state), browserSecret);
     })
     .get('/oauth/hubspot/callback', async (c) => {
       const code = c.req.query('code');
       const state = c.req.query('state');
-      if (!code || !state || !(await store.oauthStates.consume(state, 'hubspot', now()))) {
+      const browserSecret = takeCookie(c, INSTALL_COOKIE);
+      const bound = code && state ? await store.oauthStates.consume(state, 'hubspot', now()) : undefined;
+      if (!code || !bound) {
         return c.html(page('Installation link expired', 'This link was already used or is too old. Start the installation again from HubSpot.'), 400);
+      }
+      if (!matchesBrowserBinding(bound, browserSecret)) {
+        log.warn('HubSpot install finished in another browser than the one that started it');
+        return c.html(
+          page(
+            'The app was not installed',
+            'This installation was started in another browser. Start the installation again and finish it in the same browser.',
+          ),
+          400,
+        );
       }
       try {
         const { tokens, portalId, userId } = await clients.hubspotOAuth.exchangeCode(code);
@@ -92,8 +116,7 @@ export function oauthRoutes(deps: OAuthRouteDeps): Hono {
     })
     .get('/oauth/quickbooks/callback', async (c) => {
       const state = c.req.query('state');
-      const browserSecret = getCookie(c, CONSENT_COOKIE);
-      deleteCookie(c, CONSENT_COOKIE, { path: COOKIE_PATH, secure: true });
+      const browserSecret = takeCookie(c, CONSENT_COOKIE);
       if (c.req.query('error'))
         return c.html(page('QuickBooks was not connected', 'The connection was cancelled in QuickBooks. Connect again from the app settings in HubSpot.'), 400);
       const bound = state ? await store.oauthStates.consume(state, 'quickbooks', now()) : undefined;

@@ -92,14 +92,14 @@ export function settingsApiRoutes(deps: SettingsApiDeps): Hono<ApiEnv> {
   async function overview(c: Context<ApiEnv>) {
     const connection = (await store.connections.get(c.get('connection').id))!;
     const syncs = [];
-    for (const flow of sync.flows) syncs.push(await summary(connection.id, flow));
+    for (const flow of sync.syncs) syncs.push(await summary(connection.id, flow));
     const { userId, email, canManage } = c.get('viewer');
     return reply(c, SettingsOverviewSchema, { viewer: { userId, email, canManage }, connection: await connectionView(connection), syncs });
   }
 
-  const syncParam = (c: Context<ApiEnv>): Flow | undefined => sync.flow(c.req.param('object') ?? '');
+  const syncParam = (c: Context<ApiEnv>): Flow | undefined => sync.syncs.find((f) => f.name === c.req.param('object'));
   const unknownSync = (c: Context<ApiEnv>) =>
-    fail(c, 404, 'unknown_sync', `There is no "${c.req.param('object')}" sync; use one of ${sync.flows.map((f) => f.name).join(', ')}.`);
+    fail(c, 404, 'unknown_sync', `There is no "${c.req.param('object')}" sync; use one of ${sync.syncs.map((f) => f.name).join(', ')}.`);
 
   /** Two-way mappings checked against the portal's real properties: a pair that cannot carry values is refused. */
   async function mappingProblems(connection: Connection, o: TwoWayObject, body: TwoWaySettingsBody): Promise<string[]> {

@@ -51,7 +51,7 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
       const connection = c.get('connection');
       const runs = new Map((await store.syncRuns.latest(connection.id)).map((r) => [r.object, r]));
       const syncs: SyncHealth['syncs'] = [];
-      for (const flow of sync.flows) {
+      for (const flow of sync.syncs) {
         const { enabled } = await sync.settings(connection.id, flow.name);
         const run = runs.get(flow.name);
         syncs.push({
@@ -79,7 +79,7 @@ export function syncHealthApiRoutes(deps: SyncHealthApiDeps): Hono<ApiEnv> {
         const byObject = new Map<string, Date[]>();
         for (const d of letters) {
           const named = object ?? d.data.object;
-          const o = named !== undefined && sync.flow(named) ? named : undefined;
+          const o = named === undefined ? undefined : sync.syncOf(named);
           if (o) byObject.set(o, [...(byObject.get(o) ?? []), d.failedAt]);
         }
         for (const [o, failedAt] of byObject) {

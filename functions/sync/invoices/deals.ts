@@ -24,9 +24,33 @@ export async function dealOf(run: InvoiceRun, invoice: QboInvoice, logMissing = 
   return run.dealExists.get(dealId) ? dealId : undefined;
 }
 
-/** The HubSpot contact linked to the invoice's customer by the Contacts ⇄ Customers sync. */
-export async function contactOf(run: InvoiceRun, facts: InvoiceFacts): Promise<string | undefined> {
-  return (await run.ctx.store.links.byQboId(run.ctx.connectionId, 'contacts', facts.customerId))?.hubspotId;
+/**
+ * The HubSpot contact linked to the invoice's customer by the Contacts ⇄ Customers sync, if it still exists. The link
+ * outlives a contact deleted or merged away in HubSpot (deletes are not synced), and HubSpot refuses an association to
+ * a record that does not exist: such an invoice goes to HubSpot without its contact. A merged-away id that HubSpot
+ * answers with the surviving contact gives that contact.
+ */
+export async function contactOf(run: InvoiceRun, facts: InvoiceFacts, logMissing = true): Promise<string | undefined> {
+  const { store, hubspot, connectionId } = run.ctx;
+  const linked = (await store.links.byQboId(connectionId, 'contacts', facts.customerId))?.hubspotId;
+  if (linked === undefined) return undefined;
+  if (!run.contactNow.has(linked)) {
+    const [contact] = await hubspot.read('contacts', [linked], ['email']);
+    const current = contact !== undefined && !contact.archived ? contact.id : undefined;
+    run.contactNow.set(linked, current);
+    if (current === undefined && logMissing) {
+      run.book.counts.skipped++;
+      await run.book.log({
+        hubspotId: linked,
+        qboId: facts.qboId,
+        action: 'associate_contact',
+        direction: 'to_hubspot',
+        outcome: 'skipped',
+        message: `QuickBooks invoice ${facts.number ?? facts.qboId} is for a customer linked to HubSpot contact ${linked}, which no longer exists (deleted, or merged into another); the invoice is synced without a contact.`,
+      });
+    }
+  }
+  return run.contactNow.get(linked);
 }
 
 /**

@@ -5,8 +5,10 @@ import { defaultInvoiceSettings, EditableInvoiceSettingsSchema, InvoiceSettingsS
 import { firstSync, preview, reconcile, syncChanged, type InvoicePreview } from './sync';
 
 /**
- * QBO invoices and payments → HubSpot invoices, deal roll-up properties and deal timeline events. One way: HubSpot
- * never writes back.
+ * QBO invoices and payments → HubSpot invoices, deal roll-up properties and deal timeline events: the invoice sync,
+ * whose settings also carry its other direction (HubSpot invoices → QBO, invoice-export/declare.ts). For an invoice made
+ * in HubSpot it brings back QBO's number, dates, status and payments, and guards the lines HubSpot owns
+ * (owned-fields.ts); with the direction HubSpot → QuickBooks only, invoices made in QBO are not brought.
  * - Change sources: QBO webhooks for Invoice and Payment (ids only), and reconciliation through the QBO adapter's
  *   change feed from the `invoices`/`qbo` checkpoint, which also re-reads invoices whose days overdue moved.
  * - Deletes: an invoice QBO no longer returns (or a CDC tombstone) is archived in HubSpot or kept marked deleted
@@ -28,7 +30,9 @@ export const invoicesFlow: Flow<InvoiceSettings, InvoiceCounts, InvoicePreview> 
   reconcile: (ctx) => reconcile(openRun(ctx)),
   firstSync: (ctx) => firstSync(openRun(ctx)),
   preview: (ctx) => preview(openRun(ctx)),
-  async retryOf(failed, { store, connectionId }) {
+  async retryOf(all, { store, connectionId }) {
+    // HubSpot invoices the other direction failed to export are its to retry.
+    const failed = all.filter((e) => !(e.direction === 'to_qbo' && (e.action === 'export' || e.action === 'void')));
     // A failure names a QBO invoice, a payment, or (for a deal roll-up) only the deal: the invoice or payment is synced
     // again, which also redoes its deal; a deal's roll-up is redone by syncing the deal's invoices again.
     const isPayment = (action: string) => action.startsWith('payment');

@@ -71,6 +71,15 @@ export function toHubspotInvoice(f: InvoiceFacts): Record<string, string> {
   };
 }
 
+/**
+ * A HubSpot invoice made in HubSpot and exported to QBO: QBO writes back its number (when it numbered it), dates,
+ * status and money, never what HubSpot owns (currency, billability; lines stay HubSpot's).
+ */
+export function toExportedHubspotInvoice(f: InvoiceFacts): Record<string, string> {
+  const { hs_invoice_billable: _billable, hs_currency: _currency, hs_number: number, ...rest } = toHubspotInvoice(f);
+  return f.number === undefined ? rest : { ...rest, hs_number: number! };
+}
+
 /** The invoice properties of a QBO invoice deleted while its HubSpot twin is kept (settings `onDelete: keep`). */
 export const DELETED_INVOICE: Record<string, string> = {
   hs_invoice_status: 'voided',

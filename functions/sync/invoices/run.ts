@@ -29,12 +29,14 @@ export interface InvoiceRun {
   affectedDeals: Set<string>;
   /** Whether a deal an invoice names exists, asked once per run. */
   dealExists: Map<string, boolean>;
+  /** Linked contact id → the contact HubSpot has for it now (undefined: gone), read once per run. */
+  contactNow: Map<string, string | undefined>;
   today: string | undefined;
 }
 
 export function openRun(ctx: FlowContext<InvoiceSettings>): InvoiceRun {
   const counts: InvoiceCounts = { created: 0, updated: 0, unchanged: 0, archived: 0, dealsUpdated: 0, paymentEvents: 0, skipped: 0, failed: 0 };
-  return { ctx, book: new RunBook(ctx, OBJECT, counts), affectedDeals: new Set(), dealExists: new Map(), today: undefined };
+  return { ctx, book: new RunBook(ctx, OBJECT, counts), affectedDeals: new Set(), dealExists: new Map(), contactNow: new Map(), today: undefined };
 }
 
 /**

@@ -86,7 +86,7 @@ export async function preview(run: InvoiceRun): Promise<InvoicePreview> {
     const facts = invoiceFacts(invoice, today, environment);
     const linked = await store.links.byQboId(connectionId, OBJECT, invoice.Id);
     const dealId = await dealOf(run, invoice, false);
-    const contactId = await contactOf(run, facts);
+    const contactId = await contactOf(run, facts, false);
     out.counts[linked ? 'update' : 'create']++;
     if (dealId) out.counts.withDeal++;
     if (!contactId) out.counts.withoutContact++;

@@ -1,9 +1,17 @@
 import type { QboInvoice } from '../../quickbooks/schemas';
+import type { InvoiceExport } from '../../store/invoice-exports';
+import type { InvoiceState } from '../../store/invoices';
 import type { Link } from '../../store/links';
 import { contentHash } from '../shared/values';
 import { contactOf, dealOf } from './deals';
-import { DELETED_INVOICE, invoiceFacts, toDealRollup, toHubspotInvoice } from './mapping';
+import { DELETED_INVOICE, invoiceFacts, toDealRollup, toExportedHubspotInvoice, toHubspotInvoice, type InvoiceFacts } from './mapping';
+import { guardOwnedFields } from './owned-fields';
 import { companyToday, OBJECT, type InvoiceRun } from './run';
+import { importsToHubspot } from './settings';
+import { exportedFrom } from '../invoice-export/rules';
+
+/** A link's sync time while its records disagree on what one side owns: before any failure the sync log holds. */
+const NEVER_SYNCED = new Date(0);
 
 /** The link's HubSpot hash once the HubSpot invoice has been archived: a repeated delete notification is a no-op. */
 const ARCHIVED = 'archived';
@@ -14,9 +22,16 @@ const ARCHIVED = 'archived';
  * the run. An invoice QBO no longer has is deleted.
  */
 export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboInvoice | undefined): Promise<void> {
-  const { store, hubspot, now, connectionId, environment } = run.ctx;
+  const { store, hubspot, now, connectionId, environment, settings } = run.ctx;
   const link = await store.links.byQboId(connectionId, OBJECT, qboId);
   const prior = await store.invoices.state(connectionId, qboId);
+  const exported = await store.invoiceExports.byQboId(connectionId, qboId);
+  if (exported !== undefined && link !== undefined) return syncExported(run, qboId, invoice, link, exported, prior);
+  // Only HubSpot → QuickBooks: invoices made in QuickBooks stay there (those already brought keep following).
+  if (link === undefined && !importsToHubspot(settings)) return;
+  // Being exported right now (QBO's webhook came before the export linked it): the export links it, then queues it here.
+  const from = exportedFrom(invoice?.PrivateNote);
+  if (link === undefined && from !== undefined && (await store.invoiceExports.byHubspotId(connectionId, from)) !== undefined) return;
   if (invoice === undefined) return deleteInvoice(run, qboId, link, prior?.dealId);
 
   const facts = invoiceFacts(invoice, await companyToday(run), environment);
@@ -52,6 +67,52 @@ export async function syncInvoice(run: InvoiceRun, qboId: string, invoice: QboIn
     );
   }
 
+  await recordState(run, facts, dealId, prior);
+}
+
+/**
+ * An invoice made in HubSpot and exported to QBO: its HubSpot invoice gets QBO's number, dates, status and money
+ * (payments), never its lines, which HubSpot owns (see owned-fields.ts); deleted in QBO, it is kept and marked deleted.
+ */
+async function syncExported(
+  run: InvoiceRun,
+  qboId: string,
+  invoice: QboInvoice | undefined,
+  link: Link,
+  exported: InvoiceExport,
+  prior: InvoiceState | undefined,
+): Promise<void> {
+  const { store, hubspot, now, connectionId, environment } = run.ctx;
+  if (invoice === undefined) {
+    await store.invoices.removeState(connectionId, qboId);
+    if (prior?.dealId) run.affectedDeals.add(prior.dealId);
+    const hash = contentHash(DELETED_INVOICE);
+    if (link.hubspotHash === hash) return;
+    await hubspot.update(OBJECT, [{ id: link.hubspotId, properties: DELETED_INVOICE }]);
+    await store.links.save({ ...link, hubspotHash: hash }, now());
+    run.book.counts.updated++;
+    return;
+  }
+  const facts = invoiceFacts(invoice, await companyToday(run), environment);
+  const dealId = await dealOf(run, invoice);
+  const flagged = await guardOwnedFields(run, invoice, exported, link.hubspotId);
+  const properties = toExportedHubspotInvoice(facts);
+  const hash = contentHash(properties);
+  if (link.hubspotHash === hash) {
+    run.book.counts.unchanged++;
+  } else {
+    await hubspot.update(OBJECT, [{ id: link.hubspotId, properties }]);
+    run.book.counts.updated++;
+  }
+  // While a QuickBooks edit of HubSpot's lines stands unresolved the link is not in sync, so its failure stays open.
+  await store.links.save({ ...link, hubspotHash: hash, qboSyncToken: invoice.SyncToken }, flagged ? NEVER_SYNCED : now());
+  await recordState(run, facts, dealId, prior);
+}
+
+/** What the invoice shows on its deal, kept for the deal's roll-up; the deal is marked for the end of the run when that changed. */
+async function recordState(run: InvoiceRun, facts: InvoiceFacts, dealId: string | undefined, prior: InvoiceState | undefined): Promise<void> {
+  const { store, connectionId } = run.ctx;
+  const qboId = facts.qboId;
   const dealValues = toDealRollup(facts);
   await store.invoices.saveState(connectionId, {
     qboInvoiceId: qboId,

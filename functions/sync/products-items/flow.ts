@@ -24,6 +24,8 @@ export const productsItems: TwoWayFlow<QboItem> = {
     twoWay('price', 'unitPrice'),
     twoWay('hs_cost_of_goods_sold', 'purchaseCost'),
   ],
+  // A product needs a name (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/products/guide).
+  hubspotRequiredOnCreate: ['name'],
   defaultSettings: { itemTypes: [...SELLABLE_ITEM_TYPES] },
   skipReason(item, settings) {
     const types: readonly string[] = settings.itemTypes ?? SELLABLE_ITEM_TYPES;

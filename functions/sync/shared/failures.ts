@@ -21,6 +21,7 @@ export function describeFailure(err: unknown): Failure {
     const said = err.kind === 'validation' || err.kind === 'conflict' ? ` HubSpot said: ${err.detail}` : '';
     return { retryable: err.retryable, reauth: err.kind === 'reauth_required', code: `hubspot_${err.kind}`, message: `${err.userMessage}${said}` };
   }
+  if (err instanceof SyncRecordFailed) return { retryable: false, reauth: false, code: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { retryable: false, reauth: false, code: 'internal_error', message };
 }
@@ -33,4 +34,15 @@ export class RetryLater extends Error {
 /** Thrown when a connection needs the admin to reconnect; the job is not retried. */
 export class ReconnectRequired extends Error {
   override name = 'ReconnectRequired';
+}
+
+/** A record that cannot sync as it is, with the reason in words for the admin; another attempt would fail the same way. */
+export class SyncRecordFailed extends Error {
+  override name = 'SyncRecordFailed';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -26,6 +26,11 @@ export interface TwoWayFlow<E extends { Id: string } = { Id: string }> {
   qboFields: Record<string, QboFieldAccess<E>>;
   fieldKinds: Record<string, FieldKind>;
   defaultMappings: FieldMapping[];
+  /**
+   * Mapped properties HubSpot refuses a new record without: a HubSpot twin of a QBO entity carries them whatever their
+   * mapping's direction, as its QBO twin always carries the name QBO requires (newQboEntity).
+   */
+  hubspotRequiredOnCreate?: readonly string[];
   /** Settings of this flow only, with their defaults (shown on the settings page). */
   defaultSettings?: Partial<FlowSettings>;
   /** Why a QBO entity is not something this flow syncs, in words for the sync log; undefined when it is. */

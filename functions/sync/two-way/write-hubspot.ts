@@ -38,18 +38,20 @@ export async function writeHubspotSide(run: TwoWayRun, writes: HubspotWrite[]): 
 }
 
 /**
- * Creates HubSpot twins of QBO entities in one batch, each carrying its QBO id. Each is created or refused on its
+ * Creates HubSpot twins of QBO entities in one batch, each carrying its QBO id, the values that flow to HubSpot and
+ * those HubSpot requires on a new record. Each is created or refused on its
  * own: one HubSpot already has (a contact with that e-mail) is linked to it instead; any other refusal is logged
  * against that QBO entity and the rest are created.
  */
 export async function createInHubspot(run: TwoWayRun, entities: QboEntity[]): Promise<void> {
   const { settings } = run.ctx;
+  const required = new Set(run.spec.hubspotRequiredOnCreate ?? []);
   const inputs = entities.map((q) => {
     const values = run.fields.fromQbo(q);
     const properties: Record<string, string> = { [run.spec.qboIdProperty]: q.Id };
     for (const m of settings.mappings) {
       const v = values[m.hubspotProperty];
-      if (m.direction !== 'to_qbo' && v !== undefined) properties[m.hubspotProperty] = v;
+      if ((m.direction !== 'to_qbo' || required.has(m.hubspotProperty)) && v !== undefined) properties[m.hubspotProperty] = v;
     }
     return { properties };
   });

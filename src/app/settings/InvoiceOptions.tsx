@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { Backend } from './backend';
 import { LoadFailed, SaveBar } from './Feedback';
 import { useAction, useResource } from './resource';
-import type { FieldCatalog, InvoiceSettings, SyncSummary } from './types';
+import { DIRECTIONS, InvoiceExportOptions } from './InvoiceExportOptions';
+import type { FieldCatalog, InvoiceDirection, InvoiceSettings, SyncSummary } from './types';
 
 type InvoiceSync = Extract<SyncSummary, { object: 'invoices' }>;
 
@@ -26,7 +27,7 @@ const fromDate = (d: { year: number; month: number; date: number }) => `${d.year
 const NO_ITEM = '';
 
 /**
- * The invoice sync's options: which QuickBooks field names the deal, what a deleted invoice becomes, where the first
+ * The invoice sync's options: its direction (and, HubSpot → QuickBooks, which invoices go and how tax maps), which QuickBooks field names the deal, what a deleted invoice becomes, where the first
  * sync starts, and the product or service "Create invoice" uses for a line item whose product is not in QuickBooks.
  */
 export function InvoiceOptions(props: Props) {
@@ -50,6 +51,14 @@ function Editor({ backend, sync, onSaved, onCancel, items }: Props & { items: Fi
   const { defaultItemId, ...withoutItem } = draft;
   return (
     <Flex direction="column" gap="small" testId="invoice-options">
+      <Select
+        label="Direction"
+        name="direction"
+        description="QuickBooks payments and voids reach every linked invoice, whichever way it was made."
+        options={DIRECTIONS}
+        value={draft.direction ?? 'to_hubspot'}
+        onChange={(v) => setDraft({ ...draft, direction: v as InvoiceDirection })}
+      />
       <Input
         label="QuickBooks field that names the HubSpot deal"
         name="dealFieldName"
@@ -85,6 +94,7 @@ function Editor({ backend, sync, onSaved, onCancel, items }: Props & { items: Fi
       ) : (
         <Text variant="microcopy">Connect QuickBooks to choose the product or service for line items without one there.</Text>
       )}
+      {(draft.direction ?? 'to_hubspot') !== 'to_hubspot' && <InvoiceExportOptions draft={draft} setDraft={setDraft} />}
       <SaveBar error={save.error} busy={save.busy} onSave={() => void submit()} onCancel={onCancel} />
     </Flex>
   );

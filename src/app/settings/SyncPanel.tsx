@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Backend } from './backend';
 import { LoadFailed } from './Feedback';
 import { formatTime, plural } from './format';
+import { invoiceSummary } from './InvoiceExportOptions';
 import { InvoiceOptions } from './InvoiceOptions';
 import { MappingEditor } from './MappingEditor';
 import { useAction, useResource } from './resource';
@@ -78,6 +79,12 @@ export function SyncPanel({ backend, sync, connected, blockedReason, canManage, 
           {firstSyncDone ? `First sync done ${formatTime(sync.firstSyncCompletedAt!, locale, timeZone)}` : 'Not synced yet'} ·{' '}
           {plural(sync.linkedRecords, 'linked record')}
         </Text>
+        {sync.object === 'invoices' &&
+          invoiceSummary(sync.settings).map((line) => (
+            <Text key={line} variant="microcopy">
+              {line}
+            </Text>
+          ))}
         <Toggle
           label="Sync"
           name={`enabled-${sync.object}`}

@@ -28,6 +28,22 @@ export interface InvoiceSettings {
   firstSyncFrom?: string;
   /** "Create invoice": the QuickBooks product or service for line items whose product has none there. */
   defaultItemId?: string;
+  /** Which way invoices go (the backend always sends it; absent reads as QuickBooks → HubSpot). */
+  direction?: InvoiceDirection;
+  /** HubSpot → QuickBooks: the HubSpot statuses that send an invoice. */
+  exportStatuses?: ('open' | 'paid')[];
+  exportMinimumAmount?: string;
+  exportCondition?: { property: string; value: string };
+  whenCustomerMissing?: 'create' | 'fail';
+  taxMapping?: TaxMapping[];
+  defaultTaxCode?: string;
+  onOwnedFieldEdit?: 'flag' | 'revert';
+}
+
+export type InvoiceDirection = 'to_hubspot' | 'to_qbo' | 'both';
+export interface TaxMapping {
+  hubspotTax: string;
+  qboTaxCode: string;
 }
 
 interface SyncCommon {
