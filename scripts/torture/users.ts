@@ -186,8 +186,10 @@ export class Users {
   #editHubspot(p: Person, f: PersonField, value: string | undefined): boolean {
     const id = this.hubspotIdOf(p);
     if (id === undefined) return false;
+    const before = norm(this.w.hubspot.emulator.state.records.contacts.get(id)?.properties[f.property]);
     this.w.hubspot.emulator.editAsUser('contacts', id, { [f.property]: value ?? '' });
-    this.#record(p, 'hubspot', f.property, value);
+    // Clearing a field that is already empty changes nothing: no edit the rules could weigh.
+    if (value !== undefined || before !== undefined) this.#record(p, 'hubspot', f.property, value);
     return true;
   }
 
@@ -204,7 +206,8 @@ export class Users {
       setPath(body, f.path, value ?? '');
       try {
         await this.w.accountant.update('Customer', body as never);
-        this.#record(p, 'qbo', f.property, value);
+        const before = norm(f.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], current));
+        if (value !== undefined || before !== undefined) this.#record(p, 'qbo', f.property, value);
         return true;
       } catch (err) {
         if (!(err instanceof QboApiError && err.kind === 'stale_object') || attempt >= 5) throw err;
