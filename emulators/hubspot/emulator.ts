@@ -8,6 +8,7 @@ import { Faults, type FaultSpec } from './faults';
 import type { Core } from './core';
 import type { HubSpotEnv } from './http';
 import { issueAccessToken, issueRefreshToken, oauthRoutes, requireBearer } from './oauth';
+import { RecordJournal } from './objects/journal';
 import { RecordService, type CrmChange } from './objects/records';
 import { objectRoutes } from './objects/routes';
 import { requireObjectType } from './objects/types';
@@ -118,6 +119,8 @@ export class HubSpotEmulator implements Core {
   users: PortalUsers;
   /** The latest API requests served (up to 10,000), with their answer's status: how many calls a client made, for assertions. */
   readonly requestLog: { method: string; path: string; status: number }[] = [];
+  /** Every API request served since the start (or the last reset): the request log keeps only the latest. */
+  requestsServed = 0;
   readonly rateLimiter: RateLimiter;
   readonly baseUrl: string | undefined;
   private readonly fetchImpl: typeof fetch;
@@ -200,6 +203,7 @@ export class HubSpotEmulator implements Core {
     this.appEvents.reset();
     this.faults.clear();
     this.requestLog.length = 0;
+    this.requestsServed = 0;
     this.rateLimiter.reset();
     this.restoreBootstrapToken();
   }
@@ -300,10 +304,14 @@ export class HubSpotEmulator implements Core {
    */
   transaction<T>(fn: () => T): T {
     if (this.buffered) return fn();
-    const snapshot = structuredClone(this.state);
+    // Records are journaled as they are written (a portal holds many, a write touches few); the rest is small and copied.
+    const { records: _, ...rest } = this.state;
+    const snapshot = structuredClone(rest);
+    const journal = new RecordJournal();
     const occurrences = this.appEvents.occurrences.length;
     const executions = structuredClone([...this.workflowActions.executions.entries()]);
     this.buffered = [];
+    this.records.journal = journal;
     try {
       const result = fn();
       const changes = this.buffered;
@@ -312,11 +320,14 @@ export class HubSpotEmulator implements Core {
       return result;
     } catch (err) {
       this.buffered = undefined;
+      journal.rollback(this.state.records);
       Object.assign(this.state, snapshot);
       this.appEvents.occurrences.length = occurrences;
       this.workflowActions.executions.clear();
       for (const [k, v] of executions) this.workflowActions.executions.set(k, v);
       throw err;
+    } finally {
+      this.records.journal = undefined;
     }
   }
 
@@ -368,6 +379,7 @@ export class HubSpotEmulator implements Core {
       c.set('core', this);
       await next();
       this.requestLog.push({ method: c.req.method, path: c.req.path, status: c.res.status });
+      this.requestsServed++;
       if (this.requestLog.length > 10_000) this.requestLog.splice(0, this.requestLog.length - 10_000);
     });
     app.onError((err, c) => {

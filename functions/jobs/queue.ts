@@ -55,6 +55,8 @@ export interface JobsOptions {
   /** How often supervision looks for jobs to expire; a fraction of the shortest heartbeat, so a dead worker's job moves on soon. */
   superviseIntervalSeconds?: number;
   log: Logger;
+  /** Told how long each handler call took (wall clock): the benchmark sums the product's own work with it. */
+  onHandled?: (queue: string, ms: number) => void;
 }
 
 const deadLetterOf = (name: string) => `${name}.dead`;
@@ -65,6 +67,7 @@ export class Jobs {
   /** pg-boss's clock: the system's, or a test's TestClock. The runner times its lease heartbeats on it too. */
   readonly clock: Clock;
   readonly #log: Logger;
+  readonly #onHandled: ((queue: string, ms: number) => void) | undefined;
   readonly #polling: number;
   readonly #schema: string;
   #started = false;
@@ -89,6 +92,7 @@ export class Jobs {
     this.boss =
       db.kind === 'pglite' ? new PgBoss({ ...common, db: fromPglite(db.pglite) }) : new PgBoss({ ...common, connectionString: db.connectionString, max: 4 });
     this.#log = log;
+    this.#onHandled = options.onHandled;
     this.#schema = schema;
     this.#polling = options.pollingIntervalSeconds ?? 1;
     this.boss.on('error', (err) => this.#log.error({ err }, 'job queue error'));
@@ -131,6 +135,7 @@ export class Jobs {
       { batchSize: 1, localConcurrency: options.concurrency ?? 1, pollingIntervalSeconds: this.#polling },
       async (jobs: Job<T>[]) => {
         this.#running++;
+        const started = performance.now();
         try {
           for (const job of jobs) {
             try {
@@ -141,6 +146,7 @@ export class Jobs {
             }
           }
         } finally {
+          this.#onHandled?.(name, performance.now() - started);
           if (--this.#running === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
         }
       },

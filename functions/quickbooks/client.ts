@@ -38,6 +38,14 @@ export interface QboCall {
   outcome: 'ok' | QboErrorKind;
 }
 
+/**
+ * Reads are what Intuit meters as "CorePlus" calls (queries, reads by id, change data capture; creates and updates are
+ * "Core"), capped at 500,000 a month on the Builder tier
+ * (https://blogs.intuit.com/2026/01/08/understanding-builder-tier-api-limits-for-you-and-your-customers).
+ */
+export const isQboRead = (call: Pick<QboCall, 'operation'>): boolean =>
+  call.operation === 'query' || call.operation === 'get' || call.operation === 'cdc' || call.operation === 'companyInfo' || call.operation === 'preferences';
+
 export interface QboClientOptions {
   realmId: string;
   /** The `/v3/company/` base: `endpoints.ts`, or the emulator's. */

@@ -27,12 +27,25 @@ export interface PostgresDb extends DbHandle {
   readonly connectionString: string;
 }
 
+/**
+ * PGlite is Postgres compiled to WebAssembly, running as one backend in this process (https://pglite.dev/docs/about):
+ * its shared buffers live in this process's memory, and so do its files when the database is in memory. The buffers are
+ * a second copy of pages the files hold anyway, so a small pool costs little. With no background checkpointer, its
+ * write-ahead log is recycled only by a CHECKPOINT (measured: eleven 16 MB segments after 100,000 inserted rows, two
+ * after one), so one runs every minute and the log is kept to two segments.
+ */
+const PGLITE_SETTINGS = ['shared_buffers = 16MB', 'max_wal_size = 32MB', 'min_wal_size = 32MB'];
+const PGLITE_CHECKPOINT_MS = 60_000;
+
 /** `dataDir` undefined = in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<PgliteDb> {
   // PGlite creates its own folder but not the ones above it (DATA_DIR in live mode, where nothing else writes there).
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  const pglite = new PGlite({ ...(dataDir === undefined ? {} : { dataDir }), postgresqlconf: PGLITE_SETTINGS });
   await pglite.waitReady;
+  // A checkpoint that fails (the database is closing) is simply taken a minute later.
+  const checkpoints = setInterval(() => void pglite.exec('CHECKPOINT').catch(() => undefined), PGLITE_CHECKPOINT_MS);
+  checkpoints.unref();
   return {
     kind: 'pglite',
     pglite,
@@ -42,7 +55,10 @@ export async function openPglite(dataDir?: string): Promise<PgliteDb> {
     },
     transaction: (fn) =>
       pglite.transaction((tx) => fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, params as unknown[])).rows })),
-    close: () => pglite.close(),
+    close: async () => {
+      clearInterval(checkpoints);
+      await pglite.close();
+    },
   };
 }
 

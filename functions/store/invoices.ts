@@ -204,8 +204,8 @@ export function invoiceStore(db: Queryable) {
         `SELECT s.currency, count(*)::int AS invoices, sum(s.billed_cents) AS billed, coalesce(sum(p.paid), 0) AS paid,
                 sum(s.balance_cents) AS outstanding, (count(*) FILTER (WHERE s.days_overdue > 0))::int AS overdue
          FROM invoice_states s
-         LEFT JOIN (SELECT qbo_invoice_id, sum(amount_cents) AS paid FROM payment_applications
-                    WHERE connection_id = $1 AND state = 'applied' GROUP BY qbo_invoice_id) p ON p.qbo_invoice_id = s.qbo_invoice_id
+         LEFT JOIN LATERAL (SELECT sum(amount_cents) AS paid FROM payment_applications a
+                            WHERE a.connection_id = s.connection_id AND a.qbo_invoice_id = s.qbo_invoice_id AND a.state = 'applied') p ON true
          WHERE s.connection_id = $1 AND s.deal_id = $2
          GROUP BY s.currency ORDER BY s.currency`,
         [connectionId, dealId],

@@ -16,6 +16,11 @@ export interface Link {
   /** Field values both sides held after the last sync (keyed by mapping); undefined before the first. */
   syncedValues: Record<string, string> | undefined;
   clearedOn?: ClearedFields | undefined;
+  /**
+   * The QBO entity as our last sync left it: the answer to our own write, or what we last read. A change from HubSpot is
+   * planned against it and written with its SyncToken (QBO refuses a stale one with 5010), without reading first.
+   */
+  qboEntity?: Record<string, unknown> | undefined;
   lastSyncedAt: Date | undefined;
 }
 
@@ -29,6 +34,7 @@ interface Row {
   qbo_sync_token: string | null;
   synced_values: Record<string, string> | null;
   cleared_on: ClearedFields | null;
+  qbo_entity: Record<string, unknown> | null;
   last_synced_at: Date | null;
 }
 
@@ -42,6 +48,7 @@ const fromRow = (r: Row): Link => ({
   qboSyncToken: r.qbo_sync_token ?? undefined,
   syncedValues: r.synced_values ?? undefined,
   clearedOn: r.cleared_on ?? undefined,
+  qboEntity: r.qbo_entity ?? undefined,
   lastSyncedAt: r.last_synced_at === null ? undefined : new Date(r.last_synced_at),
 });
 
@@ -51,11 +58,11 @@ const fromRow = (r: Row): Link => ({
  */
 async function saveLink(db: Queryable, link: Omit<Link, 'lastSyncedAt'>, syncedAt: Date): Promise<void> {
   await db.query(
-    `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, synced_values, cleared_on, last_synced_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO links (connection_id, object, hubspot_id, qbo_id, hubspot_hash, qbo_hash, qbo_sync_token, synced_values, cleared_on, qbo_entity, last_synced_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (connection_id, object, hubspot_id) DO UPDATE SET
        hubspot_hash = EXCLUDED.hubspot_hash, qbo_hash = EXCLUDED.qbo_hash, qbo_sync_token = EXCLUDED.qbo_sync_token,
-       synced_values = EXCLUDED.synced_values, cleared_on = EXCLUDED.cleared_on, last_synced_at = EXCLUDED.last_synced_at
+       synced_values = EXCLUDED.synced_values, cleared_on = EXCLUDED.cleared_on, qbo_entity = EXCLUDED.qbo_entity, last_synced_at = EXCLUDED.last_synced_at
      WHERE links.qbo_id = EXCLUDED.qbo_id`,
     [
       link.connectionId,
@@ -67,6 +74,7 @@ async function saveLink(db: Queryable, link: Omit<Link, 'lastSyncedAt'>, syncedA
       link.qboSyncToken ?? null,
       link.syncedValues === undefined ? null : JSON.stringify(link.syncedValues),
       link.clearedOn === undefined || Object.keys(link.clearedOn).length === 0 ? null : JSON.stringify(link.clearedOn),
+      link.qboEntity === undefined ? null : JSON.stringify(link.qboEntity),
       syncedAt,
     ],
   );

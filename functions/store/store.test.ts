@@ -28,6 +28,7 @@ describe.each(databaseKinds())('store on %s', (kind) => {
       '0006_books_of_record.sql',
       '0007_one_runner.sql',
       '0008_invoice_exports.sql',
+      '0010_cached_qbo_state_and_card_indexes.sql',
     ]);
     store = createStore(t.db, cipher);
   });
@@ -114,10 +115,16 @@ describe.each(databaseKinds())('store on %s', (kind) => {
         qboHash: 'q2',
         qboSyncToken: '1',
         syncedValues: { email: 'a@b.co' },
+        qboEntity: { Id: '58', SyncToken: '1', BillAddr: { City: 'Oslo' } },
       },
       new Date('2026-01-15T12:05:00Z'),
     );
-    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({ hubspotHash: 'h2', qboSyncToken: '1', syncedValues: { email: 'a@b.co' } });
+    expect(await store.links.byHubspotId(c.id, 'contacts', '11')).toMatchObject({
+      hubspotHash: 'h2',
+      qboSyncToken: '1',
+      syncedValues: { email: 'a@b.co' },
+      qboEntity: { Id: '58', SyncToken: '1', BillAddr: { City: 'Oslo' } },
+    });
     await expect(
       store.links.save(
         {

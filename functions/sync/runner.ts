@@ -378,8 +378,10 @@ export class SyncRunner {
   }
 
   /**
-   * A changes run: everything the inbox holds for the connection and flow, in passes, each pass marked processed once
-   * synced, until none is left (events that arrive while it runs are taken too).
+   * A changes run: what the inbox holds for the connection and flow, in passes of at most INBOX_PASS events, each marked
+   * processed once synced. A short pass ends the run: what arrives meanwhile (mostly QBO's and HubSpot's notifications
+   * of the run's own writes) waits for the next run, which the release queues, and is read together with whatever
+   * else has arrived by then instead of in a pass of its own: QBO meters reads.
    */
   async #syncInbox(ctx: FlowContext<object>, flow: Flow): Promise<object> {
     let total: Record<string, number> = {};
@@ -395,6 +397,7 @@ export class SyncRunner {
         pass.map((w) => w.id),
         this.#now(),
       );
+      if (pass.length < INBOX_PASS) return total;
     }
   }
 

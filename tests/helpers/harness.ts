@@ -5,7 +5,7 @@ import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
-import { createQboClient } from '../../functions/quickbooks/client';
+import { createQboClient, isQboRead } from '../../functions/quickbooks/client';
 import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger, type Logger } from '../../functions/log';
@@ -43,6 +43,11 @@ export interface HarnessOptions {
   onDelivery?: (request: Request) => void;
   /** The sync flows the runtime runs (default: the registry's): a test declares its own to exercise the runner. */
   flows?: readonly Flow[];
+  /** The database (default: a fresh in-memory PGlite) and pg-boss's schema in it; the caller disposes of a database it gives. */
+  db?: Db;
+  bossSchema?: string;
+  /** How long the product waits for a QBO answer (wall clock; default 1 s, which fault-injection tests rely on). */
+  qboTimeoutMs?: number;
   /** The backend's logger (default: silent, or TEST_LOG_LEVEL's): a test that reads what the product logs captures it. */
   log?: Logger;
   /** Where the backend reaches HubSpot's API (default: the emulator itself), e.g. a front door to several portals. */
@@ -53,10 +58,21 @@ export async function startHarness(options: HarnessOptions = {}) {
   const clock = new ManualClock('2026-01-15T12:00:00.000Z');
   const skew = options.backendClockAheadMs ?? 0;
   const now = () => new Date(clock.now().getTime() + skew);
-  const db: Db = await openPglite();
+  const db: Db = options.db ?? (await openPglite());
   await migrate(db);
   const bossClock = new TestClock(clock.now());
-  const jobs = new Jobs({ db, clock: bossClock, log: options.log ?? testLog, pollingIntervalSeconds: 1 });
+  /** Wall-clock time spent in the product's job handlers and webhook intake (provider calls to the in-process emulators included). */
+  const productWork = { ms: 0 };
+  const jobs = new Jobs({
+    onHandled: (_queue, ms) => {
+      productWork.ms += ms;
+    },
+    db,
+    clock: bossClock,
+    log: options.log ?? testLog,
+    pollingIntervalSeconds: 1,
+    ...(options.bossSchema === undefined ? {} : { schema: options.bossSchema }),
+  });
   await jobs.start();
 
   /**
@@ -64,18 +80,24 @@ export async function startHarness(options: HarnessOptions = {}) {
    * one caller at a time, so its waits add up exactly as they would in real time.
    */
   const sleep = async (ms: number) => clock.advance(ms);
-  const qboCalls = { count: 0 };
+  /** Every HTTP attempt the product made to QBO; `reads` are those Intuit meters as CorePlus (queries, reads by id, CDC). */
+  const qboCalls = { count: 0, reads: 0 };
 
   // Assigned once the runtime is built; the emulators deliver to it from then on.
   let runtime: Runtime | undefined = undefined;
   const deliver: typeof fetch = async (input, init) => {
     if (!runtime) return new Response('backend not ready', { status: 503 });
-    if (options.onDelivery) {
-      const request = new Request(input, init);
-      options.onDelivery(request.clone());
-      return runtime.app.request(request);
+    const started = performance.now();
+    try {
+      if (options.onDelivery) {
+        const request = new Request(input, init);
+        options.onDelivery(request.clone());
+        return await runtime.app.request(request);
+      }
+      return await runtime.app.request(input instanceof Request ? input : String(input), init);
+    } finally {
+      productWork.ms += performance.now() - started;
     }
-    return runtime.app.request(input instanceof Request ? input : String(input), init);
   };
   const hubspot = await startHubSpotEmulator({ clock, fetch: deliver, autoDeliverWebhooks: false, redirectUri: `${PUBLIC_URL}/oauth/hubspot/callback` });
   const qbo = await startQuickBooksEmulator({ clock, fetch: deliver, redirectUri: `${PUBLIC_URL}/oauth/quickbooks/callback` });
@@ -93,9 +115,10 @@ export async function startHarness(options: HarnessOptions = {}) {
       sleep,
       random: () => 0.5,
       limiterClock: { now: () => clock.now().getTime(), sleep },
-      qboTimeoutMs: 1_000,
-      onQboCall: () => {
+      qboTimeoutMs: options.qboTimeoutMs ?? 1_000,
+      onQboCall: (call) => {
         qboCalls.count++;
+        if (isQboRead(call)) qboCalls.reads++;
       },
     },
   });
@@ -202,8 +225,27 @@ export async function startHarness(options: HarnessOptions = {}) {
     await jobs.stop();
     await hubspot.close();
     await qbo.close();
-    await db.close();
+    if (!options.db) await db.close();
   };
 
-  return { clock, bossClock, db, jobs, runtime: rt, hubspot, qbo, providers, qboCalls, drain, advance, connect, syncsOn, qboUser, appFetch, qboPost, stop };
+  return {
+    clock,
+    bossClock,
+    db,
+    jobs,
+    runtime: rt,
+    hubspot,
+    qbo,
+    providers,
+    qboCalls,
+    productWork,
+    drain,
+    advance,
+    connect,
+    syncsOn,
+    qboUser,
+    appFetch,
+    qboPost,
+    stop,
+  };
 }

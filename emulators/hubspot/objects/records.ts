@@ -1,3 +1,4 @@
+import type { RecordJournal } from './journal';
 import type { Clock } from '../../shared/clock';
 import { AssociationStore, type AssociationSpec } from '../associations/store';
 import { associationType } from '../associations/types';
@@ -30,6 +31,8 @@ const NO_WEBHOOK_PROPERTIES = new Set(['hs_lastmodifieddate', 'lastmodifieddate'
  */
 export class RecordService {
   readonly associations: AssociationStore;
+  /** Set while a transaction runs: records are copied before their first write, so a failure can put them back. */
+  journal: RecordJournal | undefined;
 
   constructor(
     private readonly state: EmulatorState,
@@ -95,6 +98,7 @@ export class RecordService {
       this.pushHistory(record, name, value, now, actor);
     }
     this.state.records[type].set(id, record);
+    this.journal?.created(record);
     this.onChange({ kind: 'creation', type, id, actor, at: now });
     for (const [name, value] of Object.entries(values)) {
       if (value !== '' && !NO_WEBHOOK_PROPERTIES.has(name))
@@ -111,15 +115,17 @@ export class RecordService {
     const values = this.validate(type, input, record);
     const next = { ...record.properties, ...values };
     this.applyDerived(type, record, next);
-    this.checkUnique(type, next, record.id);
     if (type === 'invoices') {
       this.checkInvoiceTransition(record, next);
       this.finalizeInvoice(record, next);
     }
     const changed = Object.entries(next).filter(([name, value]) => (record.properties[name] ?? '') !== value);
+    // Values the record already holds were unique when written: only the changed ones can clash.
+    this.checkUnique(type, Object.fromEntries(changed), record.id);
     const cleared = Object.keys(record.properties).filter((name) => !(name in next));
     // A write that changes nothing leaves the record, its modified date and its webhooks alone.
     if (changed.length === 0 && cleared.length === 0) return record;
+    this.journal?.willWrite(record);
     const now = this.clock.now();
     for (const [name, value] of changed) {
       if (value === '') delete record.properties[name];
@@ -146,6 +152,7 @@ export class RecordService {
       throw validationError(`Invoice ${id} cannot be deleted because its status is ${record.properties.hs_invoice_status}; only draft invoices can be deleted`);
     }
     const now = this.clock.now();
+    this.journal?.willWrite(record);
     record.archived = true;
     record.archivedAt = now;
     record.updatedAt = now;
@@ -158,6 +165,8 @@ export class RecordService {
     const primary = this.get(type, primaryId);
     const other = this.get(type, mergeId);
     const now = this.clock.now();
+    this.journal?.willWrite(primary);
+    this.journal?.willWrite(other);
     let moved = 0;
     for (const [name, value] of Object.entries(other.properties)) {
       const def = this.property(type, name);

@@ -15,12 +15,25 @@ import { skipDeleted, withoutNotSynced } from './skips';
  */
 const HUBSPOT_CHECKPOINT_MARGIN_MS = 5 * 60_000;
 
+/** What a changes run is to sync: the records named, and what is already known of them. */
+export interface Changed {
+  hubspotIds: readonly string[];
+  qboIds: readonly string[];
+  /** QBO entities the caller has just read (reconciliation's change feed): not read again. */
+  qboRead?: ReadonlyMap<string, QboEntity>;
+}
+
 /**
- * Syncs the records a notification or a reconciliation pass named, reading both sides fresh (notifications are hints,
- * not data). A pair whose mapped values on both sides still hash to what we last wrote is an echo of our own write, or
- * a change to fields we do not map: nothing is planned or written for it.
+ * Syncs the records a notification or a reconciliation pass named. HubSpot records are read fresh (notifications are
+ * hints, not data), and so are the QBO entities QBO's notifications named, all in one query. A linked QBO entity that
+ * only HubSpot's side named is not read: the link holds it as our last sync left it (the answer to our write, or what we
+ * last read). Intuit meters reads and advises against re-reading after a write
+ * (https://blogs.a.intuit.com/2025/10/24/best-practices-for-intuit-api-optimization-part-2); a version we did not know
+ * of still cannot be overwritten, since the write carries the SyncToken we hold and QBO refuses a stale one (5010,
+ * then write-qbo.ts reads and plans again). A pair whose mapped values on both sides still hash to what we last wrote
+ * is an echo of our own write, or a change to fields we do not map: nothing is planned or written for it.
  */
-export async function syncChanged(run: TwoWayRun, changed: { hubspotIds: readonly string[]; qboIds: readonly string[] }): Promise<SyncCounts> {
+export async function syncChanged(run: TwoWayRun, changed: Changed): Promise<SyncCounts> {
   const { store, connectionId } = run.ctx;
   const object = run.spec.object;
   const hubspotIds = [...new Set(changed.hubspotIds)];
@@ -34,8 +47,17 @@ export async function syncChanged(run: TwoWayRun, changed: { hubspotIds: readonl
   const unlinkedQbo = qboIds.filter((id) => !linkedQbo.has(id));
 
   const links = [...linksByHubspot.values()];
+  const read = changed.qboRead ?? new Map<string, QboEntity>();
+  const known = heldQboState(links, new Set(qboIds));
   const hubspotRecords = await readHubspot(run, [...links.map((l) => l.hubspotId), ...unlinkedHubspot]);
-  const qboRecords = await readQbo(run, [...links.map((l) => l.qboId), ...unlinkedQbo]);
+  const qboRecords = new Map([
+    ...known,
+    ...read,
+    ...(await readQbo(
+      run,
+      [...links.map((l) => l.qboId), ...unlinkedQbo].filter((id) => !known.has(id) && !read.has(id)),
+    )),
+  ]);
   run.newest.sawHubspot([...hubspotRecords.values()]);
 
   const pairs: Pair[] = [];
@@ -82,6 +104,11 @@ export async function syncChanged(run: TwoWayRun, changed: { hubspotIds: readonl
   return run.book.finish();
 }
 
+/** The QBO entities of these links as our last sync left them, where QBO did not name the entity as changed. */
+function heldQboState(links: readonly Link[], namedByQbo: ReadonlySet<string>): Map<string, QboEntity> {
+  return new Map(links.flatMap((l) => (l.qboEntity === undefined || namedByQbo.has(l.qboId) ? [] : [[l.qboId, l.qboEntity as QboEntity] as const])));
+}
+
 /**
  * Reconciliation: everything modified on either side since the checkpoints, whether or not a webhook said so. Each
  * checkpoint is in its provider's own clock, so skew between our clock and theirs cannot skip a change:
@@ -116,6 +143,7 @@ export async function reconcile(run: TwoWayRun): Promise<SyncCounts> {
 
   const qboChanged: QboEntity[] = [];
   for await (const page of qbo.changedSince([run.spec.qboEntity], qboSince)) qboChanged.push(...(page.rows as QboEntity[]));
+  const live = qboChanged.filter((e) => (e as { status?: string }).status !== 'Deleted');
   run.newest.sawQbo(qboChanged);
   // The checkpoint's own entity comes back every pass (LastUpdatedTime ≥ it): a version already synced is skipped.
   const synced = new Map(
@@ -130,7 +158,8 @@ export async function reconcile(run: TwoWayRun): Promise<SyncCounts> {
   );
   const qboIds = [...new Set(qboChanged.filter((e) => e.SyncToken === undefined || synced.get(e.Id) !== e.SyncToken).map((e) => e.Id))];
 
-  const counts = await syncChanged(run, { hubspotIds, qboIds });
+  // The change feed returned whole entities: synced as read, not read again (a deleted one is, and is found gone).
+  const counts = await syncChanged(run, { hubspotIds, qboIds, qboRead: new Map(live.map((e) => [e.Id, e])) });
   await saveCheckpoints(run, hubspotSince, qboSince.getTime());
   return counts;
 }

@@ -49,6 +49,7 @@ export async function saveLink(run: TwoWayRun, pair: Pair, plan: PairPlan, qboAf
     qboSyncToken: qboAfter.SyncToken,
     syncedValues: plan.synced,
     clearedOn: plan.clearedOn,
+    qboEntity: qboAfter,
   };
   if (pair.takesOver) await takeOver(run, pair.takesOver, link);
   else await store.links.save(link, now());
