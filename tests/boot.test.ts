@@ -81,7 +81,7 @@ describe('npm start with no configuration', () => {
     expect(host.headers.get('content-type')).toMatch(/javascript/);
     expect(await first.proc.stop('SIGINT')).toBe(0);
     expect(first.proc.output()).toContain(
-      '"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql","0004_invoice_requests.sql","0005_settings_and_card.sql","0006_books_of_record.sql","0007_one_runner.sql","0008_invoice_exports.sql"]',
+      '"applied":["0001_init.sql","0002_sync_state.sql","0003_invoices.sql","0004_invoice_requests.sql","0005_settings_and_card.sql","0006_books_of_record.sql","0007_one_runner.sql","0008_invoice_exports.sql","0010_cached_qbo_state_and_card_indexes.sql"]',
     );
 
     const key = await readFile(path.join(dataDir, 'token-encryption.key'), 'utf8');
