@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -12,7 +11,7 @@ import { createLogger, silentLogger } from '../../functions/log';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPostgres, quoteIdent, type Db } from '../../functions/store/db';
 import { createStore, type Store } from '../../functions/store/store';
-import { spawnEntry, type RunningProcess } from '../../tests/helpers/spawn-product';
+import { freePort, spawnEntry, type RunningProcess } from '../../tests/helpers/spawn-product';
 import type { EmulatorInfo as HubSpotInfo } from '../../emulators/hubspot/emulator';
 import type { EmulatorInfo as QboInfo } from '../../emulators/quickbooks/emulator';
 
@@ -49,16 +48,6 @@ export interface ProductOptions {
   /** Lease and heartbeat short enough that a killed worker's runs are taken over within seconds. */
   leaseSeconds: number;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 function liveEnv(o: ProductOptions, key: Buffer, port: number, publicUrl: string): Record<string, string> {
   return {

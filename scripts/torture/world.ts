@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
-import { createHubSpotClient } from '../../functions/hubspot/client';
 import { silentLogger } from '../../functions/log';
 import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
 import { qboApiBase } from '../../functions/quickbooks/endpoints';
 import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
-import { ensureAppProperties } from '../../functions/sync/app-properties';
 import type { Mapping } from './oracle';
 import type { Prng } from './prng';
+import { ensureEmulatorAppProperties, saveEmulatorGrants } from '../../tests/helpers/installed-portal';
 import { startProduct, type ProductOptions, type ProductUnderTest } from './product';
 
 /**
@@ -135,27 +134,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
   });
 
   // Installed and connected, as the OAuth routes leave it.
-  const hs = hubspot.emulator.issueToken();
   const { store } = product;
-  const connection = await store.connections.saveHubspotInstall(hubspot.info.portalId, {
-    accessToken: hs.accessToken,
-    refreshToken: hs.refreshToken,
-    expiresAt: new Date(Date.now() + hs.expiresIn * 1000),
-  });
-  const q = qbo.emulator.issueTokens();
-  await store.connections.saveQboConnection(connection.id, qbo.info.realmId, {
-    accessToken: q.access_token,
-    refreshToken: q.refresh_token,
-    expiresAt: new Date(Date.now() + q.expires_in * 1000),
-    refreshExpiresAt: new Date(Date.now() + q.x_refresh_token_expires_in * 1000),
-  });
-  await ensureAppProperties(
-    createHubSpotClient({
-      basePath: hubspot.info.url,
-      auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken },
-      log: silentLogger,
-    }),
-  );
+  const connection = await saveEmulatorGrants(store.connections, hubspot, qbo, Date.now());
+  await ensureEmulatorAppProperties(hubspot);
   await registerProjectAppEvents(hubspot.emulator);
   await registerProjectWorkflowActions(hubspot.emulator, product.publicUrl);
   hubspot.emulator.setWebhookTarget({ url: `${product.publicUrl}/webhooks/hubspot` });

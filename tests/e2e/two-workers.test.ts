@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
-import { createHubSpotClient } from '../../functions/hubspot/client';
 import { silentLogger } from '../../functions/log';
 import { Jobs } from '../../functions/jobs/queue';
 import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
@@ -13,9 +11,9 @@ import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPostgres, quoteIdent, type PostgresDb } from '../../functions/store/db';
 import { createStore, type Store } from '../../functions/store/store';
-import { ensureAppProperties } from '../../functions/sync/app-properties';
 import { QUEUES } from '../../functions/sync/runner';
-import { spawnEntry, type RunningProcess } from '../helpers/spawn-product';
+import { saveEmulatorGrants, ensureEmulatorAppProperties } from '../helpers/installed-portal';
+import { freePort, spawnEntry, type RunningProcess } from '../helpers/spawn-product';
 
 /**
  * The product as it is deployed at scale: one web process and two worker processes (PROCESS_ROLE) on one Postgres, in
@@ -59,16 +57,6 @@ const CONTACTS = 120;
 const CUSTOMERS = 20;
 const ROUNDS = 6;
 const INVOICES_PER_ROUND = 10;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Polls until `done` holds, on real time (the processes run on their own). */
 async function until(what: string, done: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
@@ -194,26 +182,8 @@ describeWithPostgres('two worker processes on one Postgres', () => {
       .Customer!.map((c) => String(c.Id));
 
     // Installed and connected, as the OAuth routes leave it.
-    const hs = hubspot.emulator.issueToken();
-    const connection = await store.connections.saveHubspotInstall(hubspot.info.portalId, {
-      accessToken: hs.accessToken,
-      refreshToken: hs.refreshToken,
-      expiresAt: new Date(Date.now() + hs.expiresIn * 1000),
-    });
-    const q = qbo.emulator.issueTokens();
-    await store.connections.saveQboConnection(connection.id, qbo.info.realmId, {
-      accessToken: q.access_token,
-      refreshToken: q.refresh_token,
-      expiresAt: new Date(Date.now() + q.expires_in * 1000),
-      refreshExpiresAt: new Date(Date.now() + q.x_refresh_token_expires_in * 1000),
-    });
-    await ensureAppProperties(
-      createHubSpotClient({
-        basePath: hubspot.info.url,
-        auth: { accessToken: async () => hs.accessToken, refresh: async () => hs.accessToken },
-        log: silentLogger,
-      }),
-    );
+    const connection = await saveEmulatorGrants(store.connections, hubspot, qbo, Date.now());
+    await ensureEmulatorAppProperties(hubspot);
 
     // An admin turns both syncs on in the settings page: the web process queues their first syncs for the workers.
     for (const sync of ['contacts', 'invoices']) {

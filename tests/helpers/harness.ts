@@ -19,6 +19,7 @@ import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
 import { migrate } from '../../functions/store/migrate';
 import type { Connection } from '../../functions/store/connections';
+import { saveEmulatorGrants } from './installed-portal';
 
 /** The backend's public origin as the emulators see it; their deliveries are routed to it in-process. */
 export const PUBLIC_URL = 'https://qbo-app.test';
@@ -152,26 +153,8 @@ export async function startHarness(options: HarnessOptions = {}) {
 
   /** An installed, connected portal, as if the admin had gone through both consent screens. */
   const connect = async (): Promise<Connection> => {
-    const hs = hubspot.emulator.issueToken();
-    const connection = await rt.store.connections.saveHubspotInstall(hubspot.info.portalId, {
-      accessToken: hs.accessToken,
-      refreshToken: hs.refreshToken,
-      expiresAt: new Date(clock.now().getTime() + hs.expiresIn * 1000),
-    });
-    const q = qbo.emulator.issueTokens();
     const companyName = qbo.emulator.state.entities.get('CompanyInfo')?.get('1')?.['CompanyName'];
-    await rt.store.connections.saveQboConnection(
-      connection.id,
-      qbo.info.realmId,
-      {
-        accessToken: q.access_token,
-        refreshToken: q.refresh_token,
-        expiresAt: new Date(clock.now().getTime() + q.expires_in * 1000),
-        refreshExpiresAt: new Date(clock.now().getTime() + q.x_refresh_token_expires_in * 1000),
-      },
-      typeof companyName === 'string' ? companyName : undefined,
-    );
-    return (await rt.store.connections.get(connection.id))!;
+    return saveEmulatorGrants(rt.store.connections, hubspot, qbo, clock.now().getTime(), typeof companyName === 'string' ? companyName : undefined);
   };
 
   /** The app's properties in the portal and these syncs on, their first syncs run: where most end-to-end tests start. */
