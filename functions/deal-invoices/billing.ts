@@ -1,12 +1,13 @@
 import type { HsObject, HubSpotClient } from '../hubspot/client';
 import { qboQuote, type QboClient } from '../quickbooks/client';
 import type { InvoicingSettings } from '../quickbooks/invoice-draft';
+import type { QboCustomer } from '../quickbooks/schemas';
 import type { Store } from '../store/store';
 import type { SyncObject } from '../store/sync-settings';
 import type { ChangeSet } from '../sync/flow';
 import type { FlowSettings } from '../sync/two-way/settings';
 import { localDate } from '../sync/invoices/status';
-import type { CompanyFacts, DealLine } from './builder';
+import type { BillTo, CompanyFacts, DealLine } from './builder';
 import { InvoiceCreationFailed } from './failures';
 
 export const CONTACT_PROPERTIES = ['email', 'firstname', 'lastname'];
@@ -29,6 +30,18 @@ export const present = (v: string | null | undefined): string | undefined => (v 
 export function contactName(contact: HsObject): string {
   const person = [present(contact.properties['firstname']), present(contact.properties['lastname'])].filter(Boolean).join(' ');
   return person || present(contact.properties['email']) || `contact ${contact.id}`;
+}
+
+/** Who an invoice bills: the QBO customer (its name, currency and e-mail) and the HubSpot contact behind it. */
+export function billToOf(customerId: string, customer: QboCustomer, contact: HsObject): BillTo {
+  return {
+    customerId,
+    customerName: customer.DisplayName,
+    customerCurrency: customer.CurrencyRef?.value,
+    customerEmail: present(customer.PrimaryEmailAddr?.Address),
+    contactName: contactName(contact),
+    contactEmail: present(contact.properties['email']),
+  };
 }
 
 /** Today in the company's time zone; UTC when QBO names a zone this runtime does not know. */

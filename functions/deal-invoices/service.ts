@@ -14,7 +14,7 @@ import type { InvoiceSettings } from '../sync/invoices/settings';
 import { fromCents, type InvoiceStatus } from '../sync/invoices/status';
 import type { SyncRunner } from '../sync/runner';
 import type { FlowSettings } from '../sync/two-way/settings';
-import { byNumericId, companyToday, CONTACT_PROPERTIES, contactName, LINE_ITEM_PROPERTIES, present, QboBilling } from './billing';
+import { byNumericId, companyToday, CONTACT_PROPERTIES, billToOf, LINE_ITEM_PROPERTIES, present, QboBilling } from './billing';
 import { buildInvoiceDraft, resolveOptions } from './builder';
 import { InvoiceCreationDeferred, InvoiceCreationFailed, invoiceFailure, readFailure, type InvoiceFailure } from './failures';
 import { KeyedLock } from './keyed-lock';
@@ -314,14 +314,7 @@ class InvoiceRun {
     const draft = buildInvoiceDraft({
       deal: { id: this.#dealId, name: present(deal['dealname']), currency: dealCurrency },
       lines,
-      billTo: {
-        customerId,
-        customerName: customer.DisplayName,
-        customerCurrency: customer.CurrencyRef?.value,
-        customerEmail: present(customer.PrimaryEmailAddr?.Address),
-        contactName: contactName(contact),
-        contactEmail: present(contact.properties['email']),
-      },
+      billTo: billToOf(customerId, customer, contact),
       company: facts,
       options: this.#options,
       docNumber,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { byNumericId, CONTACT_PROPERTIES, contactName, companyToday, LINE_ITEM_PROPERTIES, present, QboBilling } from '../../deal-invoices/billing';
+import { byNumericId, CONTACT_PROPERTIES, billToOf, companyToday, LINE_ITEM_PROPERTIES, present, QboBilling } from '../../deal-invoices/billing';
 import { buildInvoiceDraft, type InvoiceDraft } from '../../deal-invoices/builder';
 import { InvoiceCreationFailed, invoiceFailure, type InvoiceFailureCode } from '../../deal-invoices/failures';
 import type { HsObject } from '../../hubspot/client';
@@ -209,14 +209,7 @@ async function exportInvoice(run: ExportRun, invoice: HsObject): Promise<void> {
     const draft = buildInvoiceDraft({
       deal: { id: deal?.id ?? invoice.id, name: present(deal?.properties['dealname']), currency: present(props['hs_currency']) },
       lines,
-      billTo: {
-        customerId,
-        customerName: customer.DisplayName,
-        customerCurrency: customer.CurrencyRef?.value,
-        customerEmail: present(customer.PrimaryEmailAddr?.Address),
-        contactName: contactName(contact),
-        contactEmail: present(contact.properties['email']),
-      },
+      billTo: billToOf(customerId, customer, contact),
       company: { ...facts, dealFieldId: deal === undefined ? undefined : facts.dealFieldId },
       options: {
         ...(invoiceDate === undefined ? {} : { invoiceDate }),
