@@ -2,15 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
-import { silentLogger } from '../../functions/log';
-import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
-import { qboApiBase } from '../../functions/quickbooks/endpoints';
-import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
+import type { QboClient } from '../../functions/quickbooks/client';
 import { registerProjectAppEvents } from '../../functions/sandbox/app-events';
 import { registerProjectWorkflowActions } from '../../functions/sandbox/workflow-actions';
 import type { Mapping } from './oracle';
 import type { Prng } from './prng';
-import { ensureEmulatorAppProperties, saveEmulatorGrants } from '../../tests/helpers/installed-portal';
+import { emulatorQboUser, ensureEmulatorAppProperties, saveEmulatorGrants } from '../../tests/helpers/installed-portal';
 import { startProduct, type ProductOptions, type ProductUnderTest } from './product';
 
 /**
@@ -122,16 +119,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     logLevel: o.logLevel,
   });
 
-  let grant = qbo.emulator.issueTokens();
-  const accountant = createQboClient({
-    realmId: qbo.info.realmId,
-    endpoint: qboApiBase(qbo.info.url),
-    clientId: qbo.info.clientId,
-    clientSecret: qbo.info.clientSecret,
-    auth: { accessToken: async () => grant.access_token, refresh: async () => (grant = qbo.emulator.issueTokens()).access_token },
-    log: silentLogger,
-    limiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000_000 } }),
-  });
+  const accountant = emulatorQboUser(qbo);
 
   // Installed and connected, as the OAuth routes leave it.
   const { store } = product;

@@ -5,14 +5,12 @@ import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulato
 import { startQuickBooksEmulator, type StartedQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { silentLogger } from '../../functions/log';
 import { Jobs } from '../../functions/jobs/queue';
-import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
-import { qboApiBase } from '../../functions/quickbooks/endpoints';
-import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
+import type { QboClient } from '../../functions/quickbooks/client';
 import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPostgres, quoteIdent, type PostgresDb } from '../../functions/store/db';
 import { createStore, type Store } from '../../functions/store/store';
 import { QUEUES } from '../../functions/sync/runner';
-import { saveEmulatorGrants, ensureEmulatorAppProperties } from '../helpers/installed-portal';
+import { emulatorQboUser, ensureEmulatorAppProperties, saveEmulatorGrants } from '../helpers/installed-portal';
 import { freePort, spawnEntry, type RunningProcess } from '../helpers/spawn-product';
 
 /**
@@ -88,15 +86,7 @@ describeWithPostgres('two worker processes on one Postgres', () => {
 
     hubspot = await startHubSpotEmulator({ port: 0 });
     qbo = await startQuickBooksEmulator({ port: 0, rateLimitPerMinute: 1_000_000, maxInFlight: 100 });
-    accountant = createQboClient({
-      realmId: qbo.info.realmId,
-      endpoint: qboApiBase(qbo.info.url),
-      clientId: qbo.info.clientId,
-      clientSecret: qbo.info.clientSecret,
-      auth: { accessToken: async () => qbo.emulator.issueTokens().access_token, refresh: async () => qbo.emulator.issueTokens().access_token },
-      log: silentLogger,
-      limiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000_000 } }),
-    });
+    accountant = emulatorQboUser(qbo);
 
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;

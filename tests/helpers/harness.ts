@@ -5,9 +5,8 @@ import type { SignedFetchOptions } from '../../emulators/hubspot/signed-fetch';
 import { startHubSpotEmulator, type StartedHubSpotEmulator } from '../../emulators/hubspot/start';
 import { startQuickBooksEmulator } from '../../emulators/quickbooks/start';
 import { Jobs } from '../../functions/jobs/queue';
-import { createQboClient, isQboRead } from '../../functions/quickbooks/client';
+import { isQboRead } from '../../functions/quickbooks/client';
 import { qboApiBase } from '../../functions/quickbooks/endpoints';
-import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { createLogger, silentLogger, type Logger } from '../../functions/log';
 import { createRuntime, type Runtime } from '../../functions/runtime';
 import { ensureAppProperties } from '../../functions/sync/app-properties';
@@ -19,7 +18,7 @@ import { TokenCipher } from '../../functions/security/token-cipher';
 import { openPglite, type Db } from '../../functions/store/db';
 import { migrate } from '../../functions/store/migrate';
 import type { Connection } from '../../functions/store/connections';
-import { saveEmulatorGrants } from './installed-portal';
+import { emulatorQboUser, saveEmulatorGrants } from './installed-portal';
 
 /** The backend's public origin as the emulators see it; their deliveries are routed to it in-process. */
 export const PUBLIC_URL = 'https://qbo-app.test';
@@ -164,20 +163,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     await drain();
   };
 
-  /** Someone else working in QuickBooks (an accountant, another app): node-quickbooks with its own grant. */
-  const qboUser = () => {
-    let grant = qbo.emulator.issueTokens();
-    return createQboClient({
-      realmId: qbo.info.realmId,
-      endpoint: qboApiBase(qbo.info.url),
-      clientId: qbo.info.clientId,
-      clientSecret: qbo.info.clientSecret,
-      auth: { accessToken: async () => grant.access_token, refresh: async () => (grant = qbo.emulator.issueTokens()).access_token },
-      log: silentLogger,
-      // Not the product: its own pace, so it neither waits on nor spends the product's client-side budget.
-      limiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000_000 } }),
-    });
-  };
+  const qboUser = () => emulatorQboUser(qbo);
 
   /**
    * A request from the app's settings page or deal card (`hubspot.fetch`): the extension puts the portal and user of

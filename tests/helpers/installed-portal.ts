@@ -1,6 +1,9 @@
 import type { HubSpotEmulator } from '../../emulators/hubspot/emulator';
 import type { QuickBooksEmulator } from '../../emulators/quickbooks/emulator';
 import { createHubSpotClient } from '../../functions/hubspot/client';
+import { createQboClient, type QboClient } from '../../functions/quickbooks/client';
+import { qboApiBase } from '../../functions/quickbooks/endpoints';
+import { QboRateLimiter } from '../../functions/quickbooks/rate-limiter';
 import { silentLogger } from '../../functions/log';
 import type { Connection } from '../../functions/store/connections';
 import type { Store } from '../../functions/store/store';
@@ -49,4 +52,19 @@ export async function ensureEmulatorAppProperties(hubspot: Emulated<HubSpotEmula
   await ensureAppProperties(
     createHubSpotClient({ basePath: hubspot.info.url, auth: { accessToken: async () => accessToken, refresh: async () => accessToken }, log: silentLogger }),
   );
+}
+
+/** Someone else working in QuickBooks (an accountant, another app): node-quickbooks with its own grant. */
+export function emulatorQboUser(qbo: Emulated<QuickBooksEmulator, { realmId: string; url: string; clientId: string; clientSecret: string }>): QboClient {
+  let grant = qbo.emulator.issueTokens();
+  return createQboClient({
+    realmId: qbo.info.realmId,
+    endpoint: qboApiBase(qbo.info.url),
+    clientId: qbo.info.clientId,
+    clientSecret: qbo.info.clientSecret,
+    auth: { accessToken: async () => grant.access_token, refresh: async () => (grant = qbo.emulator.issueTokens()).access_token },
+    log: silentLogger,
+    // Not the product: its own pace, so it neither waits on nor spends the product's client-side budget.
+    limiter: new QboRateLimiter({ limits: { maxInFlight: 10, perMinute: 1_000_000 } }),
+  });
 }
